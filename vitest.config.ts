@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['__tests__/**/*.test.ts'],
+    globalSetup: ['__tests__/setup/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Each test file gets its own database, so files can run in parallel.
+    fileParallelism: true,
+    pool: 'forks'
+  }
+})
