@@ -1,0 +1,59 @@
+// /orgs/{org}/repos, /orgs/{org}/members(/{username}), /repos/{o}/{r}.
+import type { RepoRec } from '../model.js'
+import { DOCS, HttpError, notFound, type Req, type Result } from '../http.js'
+import { pageNo, paginate, perPage } from '../paginate.js'
+import { simpleUser } from '../render/common.js'
+import { fullRepo, minimalRepo } from '../render/repo.js'
+
+function checkOrg(req: Req): void {
+  if (req.params.org.toLowerCase() !== req.ctx.world.org.toLowerCase()) throw notFound()
+}
+
+export function orgRepos(req: Req): Result {
+  checkOrg(req)
+  const type = req.q.get('type') ?? 'all'
+  const sort = req.q.get('sort') ?? 'created'
+  const dir = (req.q.get('direction') ?? (sort === 'full_name' ? 'asc' : 'desc')) === 'asc' ? 1 : -1
+  const repos = req.ctx.world.repos.filter((r) => req.ctx.canRead(r) &&
+    (type === 'public' ? !r.private : type === 'private' ? r.private : type !== 'forks'))
+  const key = (r: RepoRec): number | string =>
+    sort === 'full_name' ? r.name.toLowerCase() : sort === 'updated' ? r.updatedAt : sort === 'pushed' ? r.pushedAt : r.createdAt
+  repos.sort((a, b) => {
+    const ka = key(a)
+    const kb = key(b)
+    return dir * (ka < kb ? -1 : ka > kb ? 1 : a.id - b.id)
+  })
+  const { page, link } = paginate(repos, { url: req.url, perPage: perPage(req.q), page: pageNo(req.q) })
+  return { status: 200, body: page.map((r) => minimalRepo(req.ctx, r)), headers: link ? { link } : {} }
+}
+
+export function getRepo(req: Req, repo: RepoRec): Result {
+  return { status: 200, body: fullRepo(req.ctx, repo) }
+}
+
+/** GITHUB_TOKEN cannot read org membership; GitHub answers exactly this. */
+function checkMembersAccess(req: Req): void {
+  if (!req.canReadMembers) {
+    throw new HttpError(403, {
+      message: 'Resource not accessible by integration',
+      documentation_url: `${DOCS}/orgs/members#list-organization-members`, status: '403'
+    })
+  }
+}
+
+export function orgMembers(req: Req): Result {
+  checkOrg(req)
+  checkMembersAccess(req)
+  const world = req.ctx.world
+  const ids = [...world.members].sort((a, b) => a - b)
+  const users = ids.map((id) => world.users.get(id)!).filter((u) => !u.deleted)
+  const { page, link } = paginate(users, { url: req.url, perPage: perPage(req.q), page: pageNo(req.q) })
+  return { status: 200, body: page.map((u) => simpleUser(req.ctx, u)), headers: link ? { link } : {} }
+}
+
+export function orgMember(req: Req): Result {
+  checkOrg(req)
+  checkMembersAccess(req)
+  const u = req.ctx.world.usersByLogin.get(req.params.username)
+  return { status: u && req.ctx.world.members.has(u.id) ? 204 : 404 }
+}

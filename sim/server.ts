@@ -1,0 +1,203 @@
+// The node:http server: auth → route → faults → rate limits → handler →
+// ETag / 304 → headers and log. One request at a time is enough: every
+// handler is synchronous over in-memory state.
+import { createHash, randomUUID } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { faultName, type Fault, type Faults } from './faults.js'
+import { DOCS, HttpError, type Req, type Result } from './http.js'
+import type { RateLimits, TokenKind } from './limits.js'
+import type { Bucket, LogEntry, RequestLog } from './log.js'
+import type { RepoRec } from './model.js'
+import { match } from './router.js'
+import type { World } from './world.js'
+
+export interface TokenSpec {
+  kind: 'app' | 'pat' | 'github_token'
+  /** For github_token: the repository names it can read. */
+  repos?: string[]
+  canReadMembers?: boolean
+}
+
+export interface ServerDeps {
+  world: World
+  log: RequestLog
+  faults: Faults
+  limits: RateLimits
+  tokens?: Record<string, TokenSpec>
+}
+
+interface Caller { token: string; kind: TokenKind; canRead: (r: RepoRec) => boolean; canReadMembers: boolean }
+
+function tokenOf(req: IncomingMessage): string {
+  const h = req.headers.authorization ?? ''
+  const m = /^(?:token|bearer)\s+(.+)$/i.exec(h.trim())
+  return m ? m[1] : ''
+}
+
+/** Who is calling; null = a token the configured set does not know (401). */
+function caller(deps: ServerDeps, token: string): Caller | null {
+  if (!token) return { token: '', kind: 'anonymous', canRead: (r) => !r.private, canReadMembers: true }
+  if (!deps.tokens) return { token, kind: 'pat', canRead: () => true, canReadMembers: true }
+  const spec = deps.tokens[token]
+  if (!spec) return null
+  if (spec.kind === 'github_token') {
+    const names = new Set(spec.repos ?? [])
+    return { token, kind: spec.kind, canRead: (r) => names.has(r.name) || r.oldNames.some((n) => names.has(n)), canReadMembers: spec.canReadMembers ?? false }
+  }
+  return { token, kind: spec.kind, canRead: () => true, canReadMembers: spec.canReadMembers ?? true }
+}
+
+const json = (body: unknown): string => JSON.stringify(body)
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+export function etagOf(body: string): string {
+  return `W/"${createHash('sha1').update(body).digest('hex')}"`
+}
+
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false
+  const norm = (s: string): string => s.trim().replace(/^W\//, '')
+  return header.split(',').some((t) => t.trim() === '*' || norm(t) === norm(etag))
+}
+
+export function createSimServer(deps: ServerDeps): Server {
+  const server = createServer((req, res) => {
+    handle(deps, req, res).catch((err: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' })
+        res.end(json({ message: `Simulator error: ${err instanceof Error ? err.message : String(err)}`, documentation_url: DOCS }))
+      }
+    })
+  })
+  server.keepAliveTimeout = 5000
+  return server
+}
+
+async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { world, log, faults, limits } = deps
+  const host = req.headers.host ?? `127.0.0.1:${(req.socket.localAddress && (req.socket.address() as AddressInfo).port) || 0}`
+  const api = `http://${host}`
+  const url = new URL(req.url ?? '/', api)
+  const method = req.method ?? 'GET'
+  const token = tokenOf(req)
+  const who = caller(deps, token)
+  const m = match(world, url.pathname)
+  const entry: LogEntry = {
+    method, path: url.pathname, query: url.search.slice(1), route: m?.route ?? null, status: 0,
+    billable: false, bucket: m?.bucket ?? (m ? null : 'core'), notModified: false, ...(token ? { token } : {})
+  }
+  const headers: Record<string, string> = {
+    'content-type': 'application/json; charset=utf-8',
+    'x-github-api-version-selected': '2022-11-28',
+    'x-github-media-type': 'github.v3; format=json',
+    'x-github-request-id': randomUUID().toUpperCase().slice(0, 23),
+    vary: 'Accept, Authorization, Cookie, X-GitHub-OTP'
+  }
+  const send = (status: number, body?: string, extra: Record<string, string> = {}): void => {
+    entry.status = status
+    log.add(entry)
+    const h = { ...headers, ...extra }
+    if (body === undefined) delete h['content-type']
+    res.writeHead(status, h)
+    res.end(body)
+  }
+
+  if (!who) return send(401, json({ message: 'Bad credentials', documentation_url: DOCS, status: '401' }))
+  const bucket: Bucket = entry.bucket ?? 'core'
+  const rl = (): void => {
+    const s = limits.state(who.token, who.kind, bucket)
+    headers['x-ratelimit-limit'] = String(s.limit)
+    headers['x-ratelimit-remaining'] = String(s.remaining)
+    headers['x-ratelimit-used'] = String(s.used)
+    headers['x-ratelimit-reset'] = String(s.reset)
+    headers['x-ratelimit-resource'] = bucket
+  }
+  const bill = (): void => {
+    if (entry.bucket === null) return
+    limits.spend(who.token, bucket)
+    entry.billable = true
+  }
+
+  if (m && m.route === '/rate_limit') {
+    rl()
+    const st = (b: Bucket): Record<string, number> => ({ ...limits.state(who.token, who.kind, b) })
+    const core = st('core')
+    const body = json({ resources: { core, search: st('search'), graphql: { limit: 0, used: 0, remaining: 0, reset: core.reset } }, rate: core })
+    return send(200, body)
+  }
+
+  const fault: Fault | null = faults.pick({ method, path: url.pathname, route: entry.route })
+  if (fault) {
+    entry.fault = faultName(fault)
+    if ('reset' in fault) {
+      log.add(entry)
+      req.socket.destroy()
+      return
+    }
+    if ('stall' in fault) await sleep(fault.stall)
+    else if ('secondaryLimit' in fault) return secondary(fault.secondaryLimit, 403)
+    else if ('status' in fault) {
+      bill()
+      rl()
+      if (fault.body === 'html') {
+        return send(fault.status, `<html><head><title>${fault.status} Bad Gateway</title></head><body><h1>${fault.status} Server Error</h1><p>Simulated upstream failure.</p></body></html>`, { 'content-type': 'text/html; charset=utf-8' })
+      }
+      return send(fault.status, json({ message: fault.status === 503 ? 'Service Unavailable' : 'Server Error', documentation_url: DOCS }))
+    }
+  }
+
+  function secondary(retryAfter: number, status: 403 | 429): void {
+    bill()
+    rl()
+    send(status, json({
+      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.',
+      documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits'
+    }), { 'retry-after': String(retryAfter) })
+  }
+  const sec = limits.takeSecondary()
+  if (sec) return secondary(sec.retryAfter, sec.status)
+
+  rl()
+  if (headers['x-ratelimit-remaining'] === '0') {
+    // A spent primary limit rejects without counting (used cannot pass the limit).
+    const whoDesc = who.kind === 'app' ? 'installation ID 1' : who.kind === 'anonymous' ? '127.0.0.1' : 'user ID 1'
+    return send(limits.primaryStatus, json({
+      message: `API rate limit exceeded for ${whoDesc}. If you reach out to GitHub Support for help, please include the request ID.`,
+      documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-primary-rate-limits'
+    }))
+  }
+
+  let result: Result
+  if (!m || method !== 'GET') {
+    result = { status: 404, body: { message: 'Not Found', documentation_url: DOCS, status: '404' } }
+  } else {
+    const r: Req = {
+      url, q: url.searchParams, params: m.params, suffix: m.suffix, canReadMembers: who.canReadMembers,
+      ctx: { world, api, canRead: who.canRead }, incomplete: () => faults.takeIncomplete()
+    }
+    try {
+      result = m.run(r)
+    } catch (e) {
+      if (!(e instanceof HttpError)) throw e
+      result = { status: e.status, body: e.body, headers: e.headers }
+    }
+  }
+  const body = result.body === undefined ? undefined : json(result.body)
+  if (result.status === 200 && body !== undefined) {
+    const etag = etagOf(body)
+    headers.etag = etag
+    headers['cache-control'] = 'private, max-age=60, s-maxage=60'
+    if (etagMatches(req.headers['if-none-match'], etag)) {
+      // 304 answers are free on GitHub: no bucket is charged.
+      entry.notModified = true
+      return send(304, undefined, result.headers)
+    }
+  }
+  bill()
+  rl()
+  if (fault && 'malformedJson' in fault && body !== undefined) {
+    return send(result.status, body.slice(0, Math.max(1, Math.floor(body.length / 2))), result.headers)
+  }
+  send(result.status, body, result.headers)
+}
