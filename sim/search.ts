@@ -145,7 +145,7 @@ export function searchIssues(req: Req): Result {
   const link = linkHeader(links)
   return {
     status: 200,
-    body: { total_count: hits.length, incomplete_results: req.incomplete(), items },
+    body: { total_count: hits.length, incomplete_results: req.incomplete(), items, search_type: 'lexical' },
     headers: link ? { link } : {}
   }
 }

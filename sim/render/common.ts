@@ -36,7 +36,7 @@ export function simpleUser(ctx: Ctx, u: UserRec): Record<string, unknown> {
   return {
     login, id: u.id, node_id: nodeId(u.type === 'Bot' ? 'BOT' : 'U', u.id),
     avatar_url: `https://avatars.githubusercontent.com/u/${u.id}?v=4`, gravatar_id: '',
-    url: base, html_url: `${HTML}/${login}`, followers_url: `${base}/followers`,
+    url: base, html_url: u.type === 'Bot' ? `${HTML}/apps/${login.replace(/\[bot\]$/, '')}` : `${HTML}/${login}`, followers_url: `${base}/followers`,
     following_url: `${base}/following{/other_user}`, gists_url: `${base}/gists{/gist_id}`,
     starred_url: `${base}/starred{/owner}{/repo}`, subscriptions_url: `${base}/subscriptions`,
     organizations_url: `${base}/orgs`, repos_url: `${base}/repos`, events_url: `${base}/events{/privacy}`,
@@ -76,7 +76,7 @@ export function label(ctx: Ctx, repo: RepoRec, name: string): Record<string, unk
   const id = labelId(repo, name)
   return {
     id, node_id: nodeId('LA', id), url: `${repoApi(ctx, repo)}/labels/${encodeURIComponent(name)}`,
-    name, color: labelColor(name), default: name === 'bug' || name === 'enhancement', description: null
+    name, color: labelColor(name), default: name === 'bug' || name === 'enhancement', description: `Label '${name}'`
   }
 }
 

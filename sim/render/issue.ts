@@ -3,7 +3,7 @@
 import type { IssueRec } from '../model.js'
 import {
   HTML, authorAssociation, iso, isoOrNull, label, milestone, nodeId, reactions, repoApi, sha,
-  simpleUser, userOrNull, type Ctx
+  simpleUser, userOrGhost, userOrNull, type Ctx
 } from './common.js'
 import { repository } from './repo.js'
 
@@ -72,7 +72,7 @@ export function pullSimple(ctx: Ctx, i: IssueRec): Record<string, unknown> {
     patch_url: `${html}.patch`, issue_url: iu, commits_url: `${p}/commits`, review_comments_url: `${p}/comments`,
     review_comment_url: `${repoApi(ctx, r)}/pulls/comments{/number}`, comments_url: `${iu}/comments`,
     statuses_url: statuses, number: i.number, state: i.state, locked: i.locked, title: i.title,
-    user: userOrNull(ctx, i.user), body: issueBody(i), labels: i.labels.map((l) => label(ctx, r, l)),
+    user: userOrGhost(ctx, i.user), body: issueBody(i), labels: i.labels.map((l) => label(ctx, r, l)),
     milestone: milestone(ctx, r, i.milestone), active_lock_reason: i.lockReason,
     created_at: iso(i.createdAt), updated_at: iso(i.updatedAt), closed_at: isoOrNull(i.closedAt),
     merged_at: isoOrNull(i.mergedAt), merge_commit_sha: i.mergedAt ? sha('merge', i.id) : null,
