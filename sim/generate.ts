@@ -16,7 +16,7 @@ export interface GenerateOptions {
   /** Current org members at the start (some leave, some come back). */
   members: number
   timeline?: {
-    /** Mean timeline length of ordinary items (default 10). */
+    /** Mean of the (exponential, capped at 100) timeline length of ordinary items (default 10.4, which gives ~10 items per item). */
     mean?: number
     /** How many items get 101–400 timeline items (default 3). */
     over100?: number
@@ -75,7 +75,7 @@ export function generateWorld(opts: GenerateOptions): World {
   const wsum = weights.reduce((a, b) => a + b, 0)
 
   // Plan items: repo, creation time and timeline length; then sort by time so numbers grow with age.
-  const mean = opts.timeline?.mean ?? 10
+  const mean = opts.timeline?.mean ?? 10.4
   const plans = Array.from({ length: opts.items }, () => {
     let x = rand() * wsum
     let r = 0

@@ -1,0 +1,49 @@
+// `npm run sim:bench` — generates the benchmark-size org (20 repos, 50,000
+// issues and PRs, ~500,000 timeline items), reports time and memory, then
+// serves a few representative requests from it.
+import { generateWorld } from './generate.js'
+import { startSim } from './index.js'
+
+const opts = { seed: 1, repos: 20, items: 50_000, members: 200 }
+global.gc?.()
+const heap0 = process.memoryUsage().heapUsed
+const t0 = performance.now()
+const world = generateWorld(opts)
+const genMs = performance.now() - t0
+global.gc?.()
+const mem = process.memoryUsage()
+let timeline = 0
+let maxTimeline = 0
+let over100 = 0
+for (const r of world.repos) {
+  for (const i of r.list) {
+    timeline += i.timeline.length
+    maxTimeline = Math.max(maxTimeline, i.timeline.length)
+    if (i.timeline.length > 100) over100++
+  }
+}
+const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(0)} MB`
+console.log(`generated ${opts.items} items, ${timeline} timeline items in ${world.repos.length} repos`)
+console.log(`  timelines > 100: ${over100}, longest: ${maxTimeline}`)
+console.log(`  generation: ${(genMs / 1000).toFixed(1)} s`)
+console.log(`  heap held by the world: ${mb(mem.heapUsed - heap0)} (heapUsed ${mb(mem.heapUsed)}, rss ${mb(mem.rss)})`)
+
+const sim = await startSim({ world })
+const busy = world.repos[0]
+const longest = world.repos.flatMap((r) => r.list).reduce((a, b) => (b.timeline.length > a.timeline.length ? b : a))
+const paths = [
+  `/repos/${world.org}/${busy.name}/issues?state=all&sort=updated&per_page=100`,
+  `/repos/${world.org}/${busy.name}/issues?state=all&since=${new Date(world.nowMs() - 86_400_000 * 7).toISOString()}`,
+  `/repos/${world.org}/${longest.repo.name}/issues/${longest.number}/timeline?per_page=100&page=5`,
+  `/repos/${world.org}/${busy.name}/issues/events?per_page=100`,
+  `/repos/${world.org}/${busy.name}/issues/comments?per_page=100&page=50`,
+  `/repos/${world.org}/${busy.name}/pulls?state=all&per_page=100`,
+  `/search/issues?q=org:${world.org}+is:pr+is:merged+created:2024-01-01..2024-06-30&per_page=100`
+]
+for (const p of paths) {
+  const t = performance.now()
+  const res = await fetch(sim.url + p, { headers: { authorization: 'token bench' } })
+  const body = await res.text()
+  console.log(`  ${res.status} ${(performance.now() - t).toFixed(0).padStart(5)} ms ${(body.length / 1024).toFixed(0).padStart(5)} KiB  ${p.slice(0, 100)}`)
+}
+await sim.close()
