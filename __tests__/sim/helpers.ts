@@ -1,7 +1,7 @@
 // Shared helpers for the simulator tests: an Ajv validator built from the
 // official OpenAPI subset, and a small fetch wrapper.
-import Ajv, { type ValidateFunction } from 'ajv'
-import addFormats from 'ajv-formats'
+import { Ajv, type ValidateFunction } from 'ajv'
+import formats from 'ajv-formats'
 import { readFileSync } from 'node:fs'
 import type { Sim } from '../../sim/index.js'
 
@@ -33,6 +33,8 @@ export function translate(node: unknown): unknown {
 }
 
 const ajv = new Ajv({ strict: false, allErrors: true })
+// ajv-formats is CommonJS: under NodeNext its default export is the module object.
+const addFormats = ((formats as unknown as { default?: typeof formats }).default ?? formats) as unknown as (a: Ajv) => void
 addFormats(ajv)
 ajv.addSchema({ $id: 'gh', components: { schemas: translate(spec.components.schemas) } })
 
@@ -54,9 +56,9 @@ export function validator(path: string, status: number | string): ValidateFuncti
     if (!s) throw new Error(`no JSON body for GET ${path} ${status}`)
     schema = JSON.parse(JSON.stringify(translate(s.schema)).replaceAll('"#/components/', '"gh#/components/'))
   }
-  v = ajv.compile(schema as object)
-  cache.set(key, v)
-  return v
+  const compiled = ajv.compile(schema as object)
+  cache.set(key, compiled)
+  return compiled
 }
 
 export function expectValid(path: string, status: number, body: unknown): void {

@@ -45,6 +45,11 @@ async function ok(template: string, path: string): Promise<any> { // eslint-disa
 }
 
 describe('responses validate against the official schemas', () => {
+  it('the validator itself rejects a wrong shape', () => {
+    expect(() => expectValid('#issue', 200, { id: 'x' })).toThrow(/does not match/)
+    expect(() => expectValid('#simple-user', 200, { login: 'a', html_url: 'not a uri' })).toThrow(/does not match/)
+  })
+
   it('repositories and members', async () => {
     await ok('/orgs/{org}/repos', `/orgs/${O}/repos?per_page=100`)
     await ok('/repos/{owner}/{repo}', `/repos/${O}/api`)
