@@ -33,7 +33,7 @@ const org = sim.world.org
 const repo = sim.world.repos[0]?.name ?? 'api'
 const n = sim.world.repos[0]?.list.find((i) => !i.deleted && !i.movedTo)?.number ?? 1
 console.log(`Simulated GitHub for org '${org}' (${sim.world.repos.length} repos, ${values.items} items) generated in ${ms} ms`)
-console.log(`Listening on ${sim.url}   (any token is accepted)\n`)
+console.log(`Listening on ${sim.url}  (any token gets full access; without one you are unauthenticated: 60 requests an hour)\n`)
 console.log('Try:')
 console.log(`  curl -si '${sim.url}/orgs/${org}/repos' | head -20`)
 console.log(`  curl -si -H 'Authorization: token x' '${sim.url}/repos/${org}/${repo}/issues?state=all&per_page=5' | grep -i '^link'`)

@@ -5,7 +5,9 @@ import { generateWorld, type GenerateOptions } from './generate.js'
 import { RateLimits } from './limits.js'
 import { RequestLog } from './log.js'
 import { createSimServer, type TokenSpec } from './server.js'
-import { World } from './world.js'
+import { World, type WorldConfig } from './world.js'
+
+export type { WorldConfig } from './world.js'
 
 export { World } from './world.js'
 export { generateWorld, type GenerateOptions } from './generate.js'
@@ -13,7 +15,6 @@ export { RequestLog, type LogEntry, type LogFilter } from './log.js'
 export { Faults, type Fault, type FaultMatch } from './faults.js'
 export { RateLimits } from './limits.js'
 export type { TokenSpec } from './server.js'
-export type { WorldConfig } from './world.js'
 
 export interface SimOptions {
   /** An existing world; otherwise one is generated (or an empty one created). */
@@ -25,6 +26,8 @@ export interface SimOptions {
   tokens?: Record<string, TokenSpec>
   /** Primary limits: core per hour (default 5000), search per minute (default 30). */
   budget?: { core?: number; search?: number }
+  /** Overrides of world behaviour (deep-page limit, redirect form, events feed cap...). */
+  config?: Partial<WorldConfig>
 }
 
 export interface Sim {
@@ -39,6 +42,7 @@ export interface Sim {
 
 export async function startSim(opts: SimOptions = {}): Promise<Sim> {
   const world = opts.world ?? (opts.generate ? generateWorld(opts.generate) : new World())
+  if (opts.config) Object.assign(world.config, opts.config)
   const log = new RequestLog()
   const faults = new Faults()
   const limits = new RateLimits(opts.budget)
