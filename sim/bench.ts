@@ -44,7 +44,9 @@ for (const p of paths) {
   const t = performance.now()
   const res = await fetch(sim.url + p, { headers: { authorization: 'token bench' } })
   const body = await res.text()
-  console.log(`  ${res.status} ${(performance.now() - t).toFixed(0).padStart(5)} ms ${(body.length / 1024).toFixed(0).padStart(5)} KiB  ${p.slice(0, 100)}`)
+  console.log(
+    `  ${res.status} ${(performance.now() - t).toFixed(0).padStart(5)} ms ${(body.length / 1024).toFixed(0).padStart(5)} KiB  ${p.slice(0, 100)}`
+  )
 }
 // Throughput: walk every page of the busiest repo's issue list by its Link headers.
 let url: string | undefined = `${sim.url}/repos/${world.org}/${busy.name}/issues?state=all&per_page=100`
@@ -57,5 +59,7 @@ while (url) {
   url = /<([^>]+)>; rel="next"/.exec(res.headers.get('link') ?? '')?.[1]
 }
 const walk = performance.now() - tw
-console.log(`  walked ${pages} issue pages of ${busy.name} (${busy.list.length} items) in ${(walk / 1000).toFixed(1)} s, ${(pages / (walk / 1000)).toFixed(0)} pages/s`)
+console.log(
+  `  walked ${pages} issue pages of ${busy.name} (${busy.list.length} items) in ${(walk / 1000).toFixed(1)} s, ${(pages / (walk / 1000)).toFixed(0)} pages/s`
+)
 await sim.close()

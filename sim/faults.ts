@@ -14,7 +14,11 @@ export interface FaultMatch {
   path?: RegExp
 }
 
-interface NthRule { match: FaultMatch; remaining: number; fault: Fault }
+interface NthRule {
+  match: FaultMatch
+  remaining: number
+  fault: Fault
+}
 
 export function faultName(f: Fault): string {
   if ('status' in f) return `status:${f.status}`

@@ -30,14 +30,76 @@ export interface GenerateOptions {
 }
 
 const DAY = 86_400_000
-const LABELS = ['bug', 'enhancement', 'documentation', 'question', 'good first issue', 'help wanted', 'wontfix', 'duplicate', 'priority: high', 'area: api']
-const REPO_WORDS = ['api', 'web', 'cli', 'docs', 'infra', 'sdk', 'mobile', 'design', 'data', 'auth', 'billing', 'search', 'worker', 'gateway', 'ui-kit', 'metrics', 'deploy', 'config', 'scheduler', 'tools']
+const LABELS = [
+  'bug',
+  'enhancement',
+  'documentation',
+  'question',
+  'good first issue',
+  'help wanted',
+  'wontfix',
+  'duplicate',
+  'priority: high',
+  'area: api'
+]
+const REPO_WORDS = [
+  'api',
+  'web',
+  'cli',
+  'docs',
+  'infra',
+  'sdk',
+  'mobile',
+  'design',
+  'data',
+  'auth',
+  'billing',
+  'search',
+  'worker',
+  'gateway',
+  'ui-kit',
+  'metrics',
+  'deploy',
+  'config',
+  'scheduler',
+  'tools'
+]
 const VERBS = ['Fix', 'Add', 'Improve', 'Remove', 'Refactor', 'Document', 'Investigate', 'Support', 'Update', 'Handle']
-const NOUNS = ['login flow', 'cache layer', 'pagination', 'rate limiter', 'error messages', 'dark mode', 'CSV export', 'webhooks', 'retry logic', 'timezone bug', 'search index', 'build script']
+const NOUNS = [
+  'login flow',
+  'cache layer',
+  'pagination',
+  'rate limiter',
+  'error messages',
+  'dark mode',
+  'CSV export',
+  'webhooks',
+  'retry logic',
+  'timezone bug',
+  'search index',
+  'build script'
+]
 const BOTS = ['dependabot[bot]', 'github-actions[bot]', 'renovate[bot]']
 
-type Kind = 'commented' | 'labeled' | 'unlabeled' | 'assigned' | 'unassigned' | 'cross-referenced' | 'renamed' | 'reviewed' | 'committed'
-const ISSUE_WEIGHTS: [Kind, number][] = [['commented', 60], ['labeled', 10], ['unlabeled', 3], ['assigned', 6], ['unassigned', 2], ['cross-referenced', 5], ['renamed', 2]]
+type Kind =
+  | 'commented'
+  | 'labeled'
+  | 'unlabeled'
+  | 'assigned'
+  | 'unassigned'
+  | 'cross-referenced'
+  | 'renamed'
+  | 'reviewed'
+  | 'committed'
+const ISSUE_WEIGHTS: [Kind, number][] = [
+  ['commented', 60],
+  ['labeled', 10],
+  ['unlabeled', 3],
+  ['assigned', 6],
+  ['unassigned', 2],
+  ['cross-referenced', 5],
+  ['renamed', 2]
+]
 const PR_WEIGHTS: [Kind, number][] = [...ISSUE_WEIGHTS, ['reviewed', 12], ['committed', 15]]
 
 function weighted<T>(rand: Rand, ws: [T, number][]): T {
@@ -61,13 +123,20 @@ export function generateWorld(opts: GenerateOptions): World {
   for (const b of BOTS) w.addUser(b, { type: 'Bot' })
   const person = (): string => {
     const x = rand()
-    return x < 0.65 ? pick(rand, members.length ? members : outsiders) : x < 0.95 ? pick(rand, outsiders) : pick(rand, BOTS)
+    return x < 0.65
+      ? pick(rand, members.length ? members : outsiders)
+      : x < 0.95
+        ? pick(rand, outsiders)
+        : pick(rand, BOTS)
   }
 
   // Repositories, weighted so a few are busy (as in a real org).
   const repoNames: string[] = []
   for (let k = 0; k < opts.repos; k++) {
-    const name = k < REPO_WORDS.length ? REPO_WORDS[k] : `${REPO_WORDS[k % REPO_WORDS.length]}-${Math.floor(k / REPO_WORDS.length) + 1}`
+    const name =
+      k < REPO_WORDS.length
+        ? REPO_WORDS[k]
+        : `${REPO_WORDS[k % REPO_WORDS.length]}-${Math.floor(k / REPO_WORDS.length) + 1}`
     w.createRepo(name, { private: k % 7 === 6, archived: k === opts.repos - 1 && opts.repos > 3 })
     repoNames.push(name)
   }
@@ -80,7 +149,11 @@ export function generateWorld(opts: GenerateOptions): World {
     let x = rand() * wsum
     let r = 0
     while ((x -= weights[r]) >= 0 && r < weights.length - 1) r++
-    return { repo: r, created: sec(start + rand() * (end - start - DAY)), len: Math.min(100, Math.floor(expo(rand, mean))) }
+    return {
+      repo: r,
+      created: sec(start + rand() * (end - start - DAY)),
+      len: Math.min(100, Math.floor(expo(rand, mean)))
+    }
   })
   plans.sort((a, b) => a.created - b.created)
   const long = (count: number, min: number, max: number): void => {
@@ -99,15 +172,20 @@ export function generateWorld(opts: GenerateOptions): World {
     const isPull = rand() < 0.4
     const author = isPull && rand() < 0.1 ? 'dependabot[bot]' : person()
     const i = w.openIssue(repo, {
-      title: `${pick(rand, VERBS)} ${pick(rand, NOUNS)}`, user: author, isPull,
-      draft: isPull && rand() < 0.08, labels: rand() < 0.4 ? [pick(rand, LABELS)] : [],
+      title: `${pick(rand, VERBS)} ${pick(rand, NOUNS)}`,
+      user: author,
+      isPull,
+      draft: isPull && rand() < 0.08,
+      labels: rand() < 0.4 ? [pick(rand, LABELS)] : [],
       assignees: rand() < 0.3 ? [pick(rand, members.length ? members : outsiders)] : [],
       milestone: rand() < 0.15 ? pick(rand, ['v1.0', 'v1.1', 'v2.0']) : undefined
     })
     const x = rand()
     const fate = isPull ? (x < 0.6 ? 'merged' : x < 0.75 ? 'closed' : 'open') : x < 0.65 ? 'closed' : 'open'
     const spanEnd = Math.min(end - 60_000, p.created + 60_000 + expo(rand, 20 * DAY) * (1 + p.len / 20))
-    const times = Array.from({ length: p.len }, () => sec(p.created + 60_000 + rand() * (spanEnd - p.created - 60_000))).sort((a, b) => a - b)
+    const times = Array.from({ length: p.len }, () =>
+      sec(p.created + 60_000 + rand() * (spanEnd - p.created - 60_000))
+    ).sort((a, b) => a - b)
     const final = fate === 'open' ? p.len : p.len - 1
     for (let k = 0; k < final; k++) {
       at(times[k])
@@ -121,9 +199,16 @@ export function generateWorld(opts: GenerateOptions): World {
     }
     if (p.len > 0 && fate !== 'open') {
       at(times[p.len - 1])
-      if (fate === 'merged') { if (i.draft) w.readyForReview(repo, i.number, person()); w.merge(repo, i.number, pick(rand, members.length ? members : outsiders)) }
-      else w.close(repo, i.number, { actor: person(), reason: isPull ? undefined : rand() < 0.8 ? 'completed' : 'not_planned' })
-      if (rand() < 0.03) w.lock(repo, i.number, { actor: pick(rand, members.length ? members : outsiders), reason: 'resolved' })
+      if (fate === 'merged') {
+        if (i.draft) w.readyForReview(repo, i.number, person())
+        w.merge(repo, i.number, pick(rand, members.length ? members : outsiders))
+      } else
+        w.close(repo, i.number, {
+          actor: person(),
+          reason: isPull ? undefined : rand() < 0.8 ? 'completed' : 'not_planned'
+        })
+      if (rand() < 0.03)
+        w.lock(repo, i.number, { actor: pick(rand, members.length ? members : outsiders), reason: 'resolved' })
     }
     if (rand() < 0.2) {
       const n = randInt(rand, 1, 5)
@@ -135,15 +220,23 @@ export function generateWorld(opts: GenerateOptions): World {
   // Org life: a few members leave, some of those come back; a few outsiders delete their accounts.
   const recent = end - 60 * DAY
   const leavers = members.filter(() => rand() < 0.1)
-  for (const l of leavers) { at(recent + rand() * 20 * DAY); w.removeMember(l) }
-  for (const l of leavers.filter(() => rand() < 0.3)) { at(recent + 30 * DAY + rand() * 20 * DAY); w.addMember(l) }
+  for (const l of leavers) {
+    at(recent + rand() * 20 * DAY)
+    w.removeMember(l)
+  }
+  for (const l of leavers.filter(() => rand() < 0.3)) {
+    at(recent + 30 * DAY + rand() * 20 * DAY)
+    w.addMember(l)
+  }
   for (const o of outsiders.filter(() => rand() < 0.05)) w.deleteUser(o)
   if (!outsiders.some((o) => w.user(o).deleted)) w.deleteUser(outsiders[0])
 
   // Transfers, a deleted issue and a renamed repository.
   at(end - 2 * DAY)
   if (repoNames.length >= 2) {
-    const movable = created.filter((i) => !i.isPull && i.state === 'open' && !i.movedTo && i.repo.name !== repoNames[1]).slice(-3)
+    const movable = created
+      .filter((i) => !i.isPull && i.state === 'open' && !i.movedTo && i.repo.name !== repoNames[1])
+      .slice(-3)
     for (const i of movable) w.transfer(i.repo.name, i.number, repoNames[1], members[0])
   }
   const doomed = created.find((i) => !i.isPull && !i.movedTo && i.repo.name === repoNames[0] && i.state === 'closed')
@@ -153,7 +246,15 @@ export function generateWorld(opts: GenerateOptions): World {
   return w
 }
 
-function event(w: World, rand: Rand, repo: string, i: IssueRec, kind: Kind, person: () => string, created: IssueRec[]): void {
+function event(
+  w: World,
+  rand: Rand,
+  repo: string,
+  i: IssueRec,
+  kind: Kind,
+  person: () => string,
+  created: IssueRec[]
+): void {
   const n = i.number
   switch (kind) {
     case 'commented': {
@@ -165,11 +266,13 @@ function event(w: World, rand: Rand, repo: string, i: IssueRec, kind: Kind, pers
       }
       return
     }
-    case 'labeled': return void w.label(repo, n, pick(rand, LABELS), person())
+    case 'labeled':
+      return void w.label(repo, n, pick(rand, LABELS), person())
     case 'unlabeled':
       if (i.labels.length) return void w.unlabel(repo, n, i.labels[0], person())
       return void w.label(repo, n, pick(rand, LABELS), person())
-    case 'assigned': return void w.assign(repo, n, person(), person())
+    case 'assigned':
+      return void w.assign(repo, n, person(), person())
     case 'unassigned': {
       const a = i.assignees[0] !== undefined ? w.users.get(i.assignees[0])?.login : undefined
       if (a) return void w.unassign(repo, n, a, person())
@@ -181,8 +284,15 @@ function event(w: World, rand: Rand, repo: string, i: IssueRec, kind: Kind, pers
       if (s.deleted) return void w.comment(repo, n, { user: person(), body: null })
       return void w.crossReference(repo, n, { actor: person(), source: { repo: s.repo.name, number: s.number } })
     }
-    case 'renamed': return void w.editIssue(repo, n, { title: `${i.title} (v${i.timeline.length})`, actor: person() })
-    case 'reviewed': return void w.review(repo, n, { user: person(), state: pick(rand, ['APPROVED', 'CHANGES_REQUESTED', 'COMMENTED'] as const), body: rand() < 0.5 ? '' : 'Looks good overall.' })
-    case 'committed': return void w.commit(repo, n, { message: `Update for #${n}`, actor: person() })
+    case 'renamed':
+      return void w.editIssue(repo, n, { title: `${i.title} (v${i.timeline.length})`, actor: person() })
+    case 'reviewed':
+      return void w.review(repo, n, {
+        user: person(),
+        state: pick(rand, ['APPROVED', 'CHANGES_REQUESTED', 'COMMENTED'] as const),
+        body: rand() < 0.5 ? '' : 'Looks good overall.'
+      })
+    case 'committed':
+      return void w.commit(repo, n, { message: `Update for #${n}`, actor: person() })
   }
 }

@@ -23,8 +23,16 @@ export interface Result {
 }
 
 export class HttpError extends Error {
-  constructor(public status: number, public body: unknown, public headers: Record<string, string> = {}) {
-    super(typeof body === 'object' && body && 'message' in body ? String((body as { message: unknown }).message) : `HTTP ${status}`)
+  constructor(
+    public status: number,
+    public body: unknown,
+    public headers: Record<string, string> = {}
+  ) {
+    super(
+      typeof body === 'object' && body && 'message' in body
+        ? String((body as { message: unknown }).message)
+        : `HTTP ${status}`
+    )
   }
 }
 
@@ -48,12 +56,14 @@ export function issueAt(req: Req, repo: RepoRec, n: string, opts: { pullOnly?: b
   if (opts.pullOnly && !i.isPull) throw notFound()
   if (i.movedTo) {
     const to = req.ctx.world.resolve(i)
-    if (to.deleted) throw new HttpError(410, { message: 'This issue was deleted', documentation_url: DOCS, status: '410' })
+    if (to.deleted)
+      throw new HttpError(410, { message: 'This issue was deleted', documentation_url: DOCS, status: '410' })
     if (!req.ctx.canRead(to.repo)) throw notFound()
     const rest = req.suffix.replace(/^\/issues\/\d+/, '')
-    const base = req.ctx.world.config.transferRedirect === 'repositories'
-      ? `${req.ctx.api}/repositories/${to.repo.id}`
-      : `${req.ctx.api}/repos/${req.ctx.world.org}/${to.repo.name}`
+    const base =
+      req.ctx.world.config.transferRedirect === 'repositories'
+        ? `${req.ctx.api}/repositories/${to.repo.id}`
+        : `${req.ctx.api}/repos/${req.ctx.world.org}/${to.repo.name}`
     throw moved(`${base}/issues/${to.number}${rest}${req.url.search}`, `${DOCS}/issues/issues#get-an-issue`)
   }
   return i

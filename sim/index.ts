@@ -53,10 +53,15 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
   })
   const { port } = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}`, world, log, faults, limits,
-    close: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections()
-      server.close((err) => (err ? reject(err) : resolve()))
-    })
+    url: `http://127.0.0.1:${port}`,
+    world,
+    log,
+    faults,
+    limits,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections()
+        server.close((err) => (err ? reject(err) : resolve()))
+      })
   }
 }

@@ -16,7 +16,10 @@ export interface BucketState {
 
 const WINDOW_MS: Record<Bucket, number> = { core: 3_600_000, search: 60_000 }
 
-interface Window { used: number; resetAt: number }
+interface Window {
+  used: number
+  resetAt: number
+}
 
 export class RateLimits {
   private budget: { core: number; search: number }

@@ -21,7 +21,9 @@ export interface LogEntry {
   fault?: string
 }
 
-export type LogFilter = Partial<Pick<LogEntry, 'method' | 'route' | 'status' | 'bucket' | 'token'>> & { path?: RegExp | string }
+export type LogFilter = Partial<Pick<LogEntry, 'method' | 'route' | 'status' | 'bucket' | 'token'>> & {
+  path?: RegExp | string
+}
 
 function matches(e: LogEntry, f: LogFilter = {}): boolean {
   if (f.method !== undefined && f.method !== e.method) return false

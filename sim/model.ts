@@ -91,8 +91,19 @@ export type ItemKind =
 export const NO_ID_KINDS: ReadonlySet<ItemKind> = new Set(['cross-referenced', 'committed'])
 /** Kinds listed by the issue-events endpoints (comments, reviews, commits are not events). */
 export const EVENT_KINDS: ReadonlySet<ItemKind> = new Set([
-  'labeled', 'unlabeled', 'assigned', 'unassigned', 'closed', 'reopened', 'merged', 'renamed',
-  'locked', 'unlocked', 'transferred', 'ready_for_review', 'convert_to_draft'
+  'labeled',
+  'unlabeled',
+  'assigned',
+  'unassigned',
+  'closed',
+  'reopened',
+  'merged',
+  'renamed',
+  'locked',
+  'unlocked',
+  'transferred',
+  'ready_for_review',
+  'convert_to_draft'
 ])
 
 /**

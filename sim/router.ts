@@ -34,7 +34,12 @@ const TOP_ROUTES: [string, TopHandler, Bucket | null][] = [
   ['/rate_limit', () => ({ status: 200 }), null]
 ]
 
-interface Compiled<H> { template: string; re: RegExp; keys: string[]; handler: H }
+interface Compiled<H> {
+  template: string
+  re: RegExp
+  keys: string[]
+  handler: H
+}
 
 function compile<H>(template: string, handler: H): Compiled<H> {
   const keys: string[] = []
@@ -75,7 +80,10 @@ export function match(world: World, path: string): Match | null {
       if (!m) continue
       const prefix = byId ? '/repositories/{id}' : '/repos/{owner}/{repo}'
       return {
-        route: prefix + c.template, bucket: 'core', params: bind(c, m), suffix,
+        route: prefix + c.template,
+        bucket: 'core',
+        params: bind(c, m),
+        suffix,
         run: (req) => c.handler(req, repoFor(req, byId, byName, suffix))
       }
     }
@@ -101,7 +109,10 @@ function repoFor(req: Req, byId: RegExpExecArray | null, byName: RegExpExecArray
     if (!repo) {
       const old = world.repoByOldName(name)
       if (old && req.ctx.canRead(old)) {
-        throw moved(`${req.ctx.api}/repositories/${old.id}${suffix}${req.url.search}`, `${DOCS}/repos/repos#get-a-repository`)
+        throw moved(
+          `${req.ctx.api}/repositories/${old.id}${suffix}${req.url.search}`,
+          `${DOCS}/repos/repos#get-a-repository`
+        )
       }
     }
   }

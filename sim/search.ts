@@ -31,10 +31,14 @@ export function parseRange(v: string): ((ms: number) => boolean) | null {
     if (!b) return null
     const end = b.dateOnly ? b.t + DAY : b.t + 1000
     switch (m[1]) {
-      case '>': return (x) => x >= end
-      case '>=': return (x) => x >= b.t
-      case '<': return (x) => x < b.t
-      default: return (x) => x < end
+      case '>':
+        return (x) => x >= end
+      case '>=':
+        return (x) => x >= b.t
+      case '<':
+        return (x) => x < b.t
+      default:
+        return (x) => x < end
     }
   }
   if (v.includes('..')) {
@@ -63,20 +67,29 @@ export function compile(req: Req, q: string): Pred {
   const text: string[] = []
   for (const tok of tokens(q)) {
     const at = tok.indexOf(':')
-    if (at < 0) { text.push(tok.toLowerCase()); continue }
+    if (at < 0) {
+      text.push(tok.toLowerCase())
+      continue
+    }
     const key = tok.slice(0, at).toLowerCase()
     const val = tok.slice(at + 1)
     const lval = val.toLowerCase()
     switch (key) {
-      case 'org': case 'user': case 'owner':
+      case 'org':
+      case 'user':
+      case 'owner':
         preds.push(() => lval === world.org.toLowerCase())
         break
       case 'repo': {
         const [o, r] = val.split('/')
-        preds.push((i) => o?.toLowerCase() === world.org.toLowerCase() && i.repo.name.toLowerCase() === r?.toLowerCase())
+        preds.push(
+          (i) => o?.toLowerCase() === world.org.toLowerCase() && i.repo.name.toLowerCase() === r?.toLowerCase()
+        )
         break
       }
-      case 'is': case 'type': case 'state':
+      case 'is':
+      case 'type':
+      case 'state':
         if (lval === 'issue') preds.push((i) => !i.isPull)
         else if (lval === 'pr' || lval === 'pull-request') preds.push((i) => i.isPull)
         else if (lval === 'open' || lval === 'closed') preds.push((i) => i.state === lval)
@@ -87,11 +100,20 @@ export function compile(req: Req, q: string): Pred {
         else if (lval === 'public' || lval === 'private') preds.push((i) => i.repo.private === (lval === 'private'))
         else throw invalid(q, `The '${key}:${val}' qualifier is not supported by the simulator`)
         break
-      case 'created': case 'updated': case 'closed': case 'merged': {
+      case 'created':
+      case 'updated':
+      case 'closed':
+      case 'merged': {
         const r = parseRange(val)
         if (!r) throw invalid(q, `Invalid date range '${val}' for '${key}'`)
-        const get = key === 'created' ? (i: IssueRec) => i.createdAt : key === 'updated' ? (i: IssueRec) => i.updatedAt
-          : key === 'closed' ? (i: IssueRec) => i.closedAt : (i: IssueRec) => i.mergedAt
+        const get =
+          key === 'created'
+            ? (i: IssueRec) => i.createdAt
+            : key === 'updated'
+              ? (i: IssueRec) => i.updatedAt
+              : key === 'closed'
+                ? (i: IssueRec) => i.closedAt
+                : (i: IssueRec) => i.mergedAt
         preds.push((i) => get(i) > 0 && r(sec(get(i))))
         break
       }
@@ -116,11 +138,18 @@ export function compile(req: Req, q: string): Pred {
 
 export function searchIssues(req: Req): Result {
   const q = req.q.get('q')
-  if (!q) throw validation('Validation Failed', `${DOCS}/search/search#search-issues-and-pull-requests`, [{ resource: 'Search', field: 'q', code: 'missing' }])
+  if (!q)
+    throw validation('Validation Failed', `${DOCS}/search/search#search-issues-and-pull-requests`, [
+      { resource: 'Search', field: 'q', code: 'missing' }
+    ])
   const n = perPage(req.q)
   const page = pageNo(req.q)
   if ((page - 1) * n >= 1000) {
-    throw new HttpError(422, { message: 'Only the first 1000 search results are available', documentation_url: `${DOCS}/search/search`, status: '422' })
+    throw new HttpError(422, {
+      message: 'Only the first 1000 search results are available',
+      documentation_url: `${DOCS}/search/search`,
+      status: '422'
+    })
   }
   const pred = compile(req, q)
   const hits: IssueRec[] = []
@@ -130,8 +159,12 @@ export function searchIssues(req: Req): Result {
   }
   const sort = req.q.get('sort')
   const dir = (req.q.get('order') ?? 'desc') === 'asc' ? 1 : -1
-  const key = sort === 'updated' ? (i: IssueRec) => sec(i.updatedAt) : sort === 'comments' ? (i: IssueRec) => i.comments
-    : (i: IssueRec) => sec(i.createdAt)
+  const key =
+    sort === 'updated'
+      ? (i: IssueRec) => sec(i.updatedAt)
+      : sort === 'comments'
+        ? (i: IssueRec) => i.comments
+        : (i: IssueRec) => sec(i.createdAt)
   hits.sort((a, b) => dir * (key(a) - key(b) || a.id - b.id))
   const reachable = Math.min(hits.length, 1000)
   const last = Math.max(1, Math.ceil(reachable / n))

@@ -27,7 +27,12 @@ export interface ServerDeps {
   tokens?: Record<string, TokenSpec>
 }
 
-interface Caller { token: string; kind: TokenKind; canRead: (r: RepoRec) => boolean; canReadMembers: boolean }
+interface Caller {
+  token: string
+  kind: TokenKind
+  canRead: (r: RepoRec) => boolean
+  canReadMembers: boolean
+}
 
 function tokenOf(req: IncomingMessage): string {
   const h = req.headers.authorization ?? ''
@@ -43,7 +48,12 @@ function caller(deps: ServerDeps, token: string): Caller | null {
   if (!spec) return null
   if (spec.kind === 'github_token') {
     const names = new Set(spec.repos ?? [])
-    return { token, kind: spec.kind, canRead: (r) => names.has(r.name) || r.oldNames.some((n) => names.has(n)), canReadMembers: spec.canReadMembers ?? false }
+    return {
+      token,
+      kind: spec.kind,
+      canRead: (r) => names.has(r.name) || r.oldNames.some((n) => names.has(n)),
+      canReadMembers: spec.canReadMembers ?? false
+    }
   }
   return { token, kind: spec.kind, canRead: () => true, canReadMembers: spec.canReadMembers ?? true }
 }
@@ -66,7 +76,12 @@ export function createSimServer(deps: ServerDeps): Server {
     handle(deps, req, res).catch((err: unknown) => {
       if (!res.headersSent) {
         res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' })
-        res.end(json({ message: `Simulator error: ${err instanceof Error ? err.message : String(err)}`, documentation_url: DOCS }))
+        res.end(
+          json({
+            message: `Simulator error: ${err instanceof Error ? err.message : String(err)}`,
+            documentation_url: DOCS
+          })
+        )
       }
     })
   })
@@ -76,7 +91,8 @@ export function createSimServer(deps: ServerDeps): Server {
 
 async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { world, log, faults, limits } = deps
-  const host = req.headers.host ?? `127.0.0.1:${(req.socket.localAddress && (req.socket.address() as AddressInfo).port) || 0}`
+  const host =
+    req.headers.host ?? `127.0.0.1:${(req.socket.localAddress && (req.socket.address() as AddressInfo).port) || 0}`
   const api = `http://${host}`
   const url = new URL(req.url ?? '/', api)
   const method = req.method ?? 'GET'
@@ -84,8 +100,15 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   const who = caller(deps, token)
   const m = match(world, url.pathname)
   const entry: LogEntry = {
-    method, path: url.pathname, query: url.search.slice(1), route: m?.route ?? null, status: 0,
-    billable: false, bucket: m?.bucket ?? (m ? null : 'core'), notModified: false, ...(token ? { token } : {})
+    method,
+    path: url.pathname,
+    query: url.search.slice(1),
+    route: m?.route ?? null,
+    status: 0,
+    billable: false,
+    bucket: m?.bucket ?? (m ? null : 'core'),
+    notModified: false,
+    ...(token ? { token } : {})
   }
   const headers: Record<string, string> = {
     'content-type': 'application/json; charset=utf-8',
@@ -123,7 +146,10 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     rl()
     const st = (b: Bucket): Record<string, number> => ({ ...limits.state(who.token, who.kind, b) })
     const core = st('core')
-    const body = json({ resources: { core, search: st('search'), graphql: { limit: 0, used: 0, remaining: 0, reset: core.reset } }, rate: core })
+    const body = json({
+      resources: { core, search: st('search'), graphql: { limit: 0, used: 0, remaining: 0, reset: core.reset } },
+      rate: core
+    })
     return send(200, body)
   }
 
@@ -141,19 +167,32 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
       bill()
       rl()
       if (fault.body === 'html') {
-        return send(fault.status, `<html><head><title>${fault.status} Bad Gateway</title></head><body><h1>${fault.status} Server Error</h1><p>Simulated upstream failure.</p></body></html>`, { 'content-type': 'text/html; charset=utf-8' })
+        return send(
+          fault.status,
+          `<html><head><title>${fault.status} Bad Gateway</title></head><body><h1>${fault.status} Server Error</h1><p>Simulated upstream failure.</p></body></html>`,
+          { 'content-type': 'text/html; charset=utf-8' }
+        )
       }
-      return send(fault.status, json({ message: fault.status === 503 ? 'Service Unavailable' : 'Server Error', documentation_url: DOCS }))
+      return send(
+        fault.status,
+        json({ message: fault.status === 503 ? 'Service Unavailable' : 'Server Error', documentation_url: DOCS })
+      )
     }
   }
 
   function secondary(retryAfter: number, status: 403 | 429): void {
     bill()
     rl()
-    send(status, json({
-      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.',
-      documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits'
-    }), { 'retry-after': String(retryAfter) })
+    send(
+      status,
+      json({
+        message:
+          'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.',
+        documentation_url:
+          'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits'
+      }),
+      { 'retry-after': String(retryAfter) }
+    )
   }
   const sec = limits.takeSecondary()
   if (sec) return secondary(sec.retryAfter, sec.status)
@@ -162,10 +201,14 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   if (headers['x-ratelimit-remaining'] === '0') {
     // A spent primary limit rejects without counting (used cannot pass the limit).
     const whoDesc = who.kind === 'app' ? 'installation ID 1' : who.kind === 'anonymous' ? '127.0.0.1' : 'user ID 1'
-    return send(limits.primaryStatus, json({
-      message: `API rate limit exceeded for ${whoDesc}. If you reach out to GitHub Support for help, please include the request ID.`,
-      documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-primary-rate-limits'
-    }))
+    return send(
+      limits.primaryStatus,
+      json({
+        message: `API rate limit exceeded for ${whoDesc}. If you reach out to GitHub Support for help, please include the request ID.`,
+        documentation_url:
+          'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-primary-rate-limits'
+      })
+    )
   }
 
   let result: Result
@@ -173,8 +216,13 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     result = { status: 404, body: { message: 'Not Found', documentation_url: DOCS, status: '404' } }
   } else {
     const r: Req = {
-      url, q: url.searchParams, params: m.params, suffix: m.suffix, canReadMembers: who.canReadMembers,
-      ctx: { world, api, canRead: who.canRead }, incomplete: () => faults.takeIncomplete()
+      url,
+      q: url.searchParams,
+      params: m.params,
+      suffix: m.suffix,
+      canReadMembers: who.canReadMembers,
+      ctx: { world, api, canRead: who.canRead },
+      incomplete: () => faults.takeIncomplete()
     }
     try {
       result = m.run(r)

@@ -36,7 +36,8 @@ export interface OpenIssueInput {
 /** GitHub's placeholder account for deleted users. */
 export const GHOST_ID = 10137
 
-export const toMs = (d: Date | string | number): number => (d instanceof Date ? d.getTime() : typeof d === 'number' ? d : Date.parse(d))
+export const toMs = (d: Date | string | number): number =>
+  d instanceof Date ? d.getTime() : typeof d === 'number' ? d : Date.parse(d)
 
 export class WorldState {
   readonly config: WorldConfig
@@ -52,28 +53,52 @@ export class WorldState {
   /** Bumped on every mutation; lets renderers cache per version. */
   version = 0
   protected clock: number
-  protected seq = { user: 100_000, repo: 500_000_000, issue: 1_100_000_000, comment: 1_500_000_000, review: 1_700_000_000, event: 9_000_000_000, internal: 0 }
+  protected seq = {
+    user: 100_000,
+    repo: 500_000_000,
+    issue: 1_100_000_000,
+    comment: 1_500_000_000,
+    review: 1_700_000_000,
+    event: 9_000_000_000,
+    internal: 0
+  }
 
   constructor(opts: { org?: string; now?: Date | string | number; config?: Partial<WorldConfig> } = {}) {
     this.clock = toMs(opts.now ?? '2025-06-01T00:00:00Z')
     this.config = {
-      org: opts.org ?? 'acme', issuesMaxPage: 100, eventsFeedCap: 300, eventsFeedDays: 90,
-      transferRedirect: 'repos', commentEditTouchesIssue: false, ...opts.config
+      org: opts.org ?? 'acme',
+      issuesMaxPage: 100,
+      eventsFeedCap: 300,
+      eventsFeedDays: 90,
+      transferRedirect: 'repos',
+      commentEditTouchesIssue: false,
+      ...opts.config
     }
     const ghost: UserRec = { id: GHOST_ID, login: 'ghost', type: 'User', deleted: true }
     this.users.set(GHOST_ID, ghost)
     this.usersByLogin.set('ghost', ghost)
   }
 
-  get org(): string { return this.config.org }
+  get org(): string {
+    return this.config.org
+  }
 
   // ---- clock -------------------------------------------------------------
-  now(): Date { return new Date(this.clock) }
-  nowMs(): number { return this.clock }
-  setNow(d: Date | string | number): Date { this.clock = toMs(d); return this.now() }
+  now(): Date {
+    return new Date(this.clock)
+  }
+  nowMs(): number {
+    return this.clock
+  }
+  setNow(d: Date | string | number): Date {
+    this.clock = toMs(d)
+    return this.now()
+  }
   advance(d: Duration): Date {
-    const ms = typeof d === 'number' ? d
-      : ((d.days ?? 0) * 24 * 60 + (d.hours ?? 0) * 60 + (d.minutes ?? 0)) * 60_000 + (d.seconds ?? 0) * 1000
+    const ms =
+      typeof d === 'number'
+        ? d
+        : ((d.days ?? 0) * 24 * 60 + (d.hours ?? 0) * 60 + (d.minutes ?? 0)) * 60_000 + (d.seconds ?? 0) * 1000
     this.clock += ms
     return this.now()
   }
@@ -129,9 +154,18 @@ export class WorldState {
   createRepo(name: string, opts: { archived?: boolean; private?: boolean } = {}): RepoRec {
     if (this.reposByName.has(name)) throw new Error(`repo '${name}' exists`)
     const r: RepoRec = {
-      id: ++this.seq.repo, name, oldNames: [], private: opts.private ?? false, archived: opts.archived ?? false,
-      createdAt: this.clock, updatedAt: this.clock, pushedAt: this.clock, nextNumber: 1,
-      issues: new Map(), list: [], milestones: []
+      id: ++this.seq.repo,
+      name,
+      oldNames: [],
+      private: opts.private ?? false,
+      archived: opts.archived ?? false,
+      createdAt: this.clock,
+      updatedAt: this.clock,
+      pushedAt: this.clock,
+      nextNumber: 1,
+      issues: new Map(),
+      list: [],
+      milestones: []
     }
     this.repos.push(r)
     this.reposById.set(r.id, r)
@@ -186,9 +220,14 @@ export class WorldState {
     for (const r of this.repos) {
       h.update(`R${r.id}|${r.name}|${r.oldNames}|${r.private}|${r.archived}|${r.createdAt}|${r.milestones}\n`)
       for (const i of r.list) {
-        h.update(`I${i.id}|${i.number}|${i.title}|${i.body}|${i.user}|${i.labels}|${i.assignees}|${i.milestone}|${i.state}|${i.stateReason}|${i.locked}|${i.isPull}|${i.draft}|${i.mergedAt}|${i.createdAt}|${i.updatedAt}|${i.closedAt}|${i.comments}|${i.rx}|${i.movedTo?.id}|${i.deleted}\n`)
+        h.update(
+          `I${i.id}|${i.number}|${i.title}|${i.body}|${i.user}|${i.labels}|${i.assignees}|${i.milestone}|${i.state}|${i.stateReason}|${i.locked}|${i.isPull}|${i.draft}|${i.mergedAt}|${i.createdAt}|${i.updatedAt}|${i.closedAt}|${i.comments}|${i.rx}|${i.movedTo?.id}|${i.deleted}\n`
+        )
         for (const t of i.timeline) {
-          const arg = t.arg !== null && typeof t.arg === 'object' && 'id' in (t.arg as object) ? (t.arg as IssueRec).id : String(t.arg)
+          const arg =
+            t.arg !== null && typeof t.arg === 'object' && 'id' in (t.arg as object)
+              ? (t.arg as IssueRec).id
+              : String(t.arg)
           h.update(`${t.kind}|${t.id}|${t.at}|${t.actor}|${arg}|${t.body}|${t.updatedAt}|${t.rx}\n`)
         }
       }
@@ -209,10 +248,14 @@ export class WorldState {
     return i
   }
   protected push(i: IssueRec, kind: ItemKind, actor: number, arg: unknown = null, body: string | null = null): Item {
-    const id = kind === 'commented' ? ++this.seq.comment
-      : kind === 'reviewed' ? ++this.seq.review
-      : kind === 'cross-referenced' || kind === 'committed' ? ++this.seq.internal
-      : ++this.seq.event
+    const id =
+      kind === 'commented'
+        ? ++this.seq.comment
+        : kind === 'reviewed'
+          ? ++this.seq.review
+          : kind === 'cross-referenced' || kind === 'committed'
+            ? ++this.seq.internal
+            : ++this.seq.event
     const item = new Item(kind, id, this.clock, actor, i, arg, body)
     i.timeline.push(item)
     return item

@@ -17,13 +17,32 @@ export class World extends WorldState {
       if (milestone === 0) milestone = r.milestones.push(input.milestone)
     }
     const i: IssueRec = {
-      id: ++this.seq.issue, number: r.nextNumber++, repo: r, title: input.title, body: input.body ?? null,
-      user: this.uid(input.user), labels: [...(input.labels ?? [])],
-      assignees: (input.assignees ?? []).map((a) => this.uid(a)), milestone,
-      state: 'open', stateReason: null, locked: false, lockReason: null,
-      isPull: input.isPull ?? false, draft: input.draft ?? false, mergedAt: 0, mergedBy: 0,
-      createdAt: at, updatedAt: at, closedAt: 0, closedBy: 0, comments: 0, rx: null, timeline: [],
-      movedTo: null, deleted: false
+      id: ++this.seq.issue,
+      number: r.nextNumber++,
+      repo: r,
+      title: input.title,
+      body: input.body ?? null,
+      user: this.uid(input.user),
+      labels: [...(input.labels ?? [])],
+      assignees: (input.assignees ?? []).map((a) => this.uid(a)),
+      milestone,
+      state: 'open',
+      stateReason: null,
+      locked: false,
+      lockReason: null,
+      isPull: input.isPull ?? false,
+      draft: input.draft ?? false,
+      mergedAt: 0,
+      mergedBy: 0,
+      createdAt: at,
+      updatedAt: at,
+      closedAt: 0,
+      closedBy: 0,
+      comments: 0,
+      rx: null,
+      timeline: [],
+      movedTo: null,
+      deleted: false
     }
     r.issues.set(i.number, i)
     r.list.push(i)
@@ -154,7 +173,11 @@ export class World extends WorldState {
     i.repo.pushedAt = this.clock
     return this.touch(i)
   }
-  review(repo: string, number: number, r: { user?: string | null; state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED'; body?: string }): Item {
+  review(
+    repo: string,
+    number: number,
+    r: { user?: string | null; state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED'; body?: string }
+  ): Item {
     const i = this.live(repo, number)
     if (!i.isPull) throw new Error(`${repo}#${number} is not a pull request`)
     const item = this.push(i, 'reviewed', this.uid(r.user), r.state, r.body ?? '')
@@ -169,7 +192,11 @@ export class World extends WorldState {
     return this.touch(i)
   }
   /** `source` mentioned this issue; the item (no id) lands on this issue's timeline. */
-  crossReference(repo: string, number: number, ref: { actor?: string; source: { repo: string; number: number } }): Item {
+  crossReference(
+    repo: string,
+    number: number,
+    ref: { actor?: string; source: { repo: string; number: number } }
+  ): Item {
     const i = this.live(repo, number)
     const src = this.issue(ref.source.repo, ref.source.number)
     const item = this.push(i, 'cross-referenced', this.uid(ref.actor), src)
@@ -184,7 +211,11 @@ export class World extends WorldState {
     this.touch(i)
     return item
   }
-  lock(repo: string, number: number, opts: { actor?: string; reason?: 'off-topic' | 'too heated' | 'resolved' | 'spam' | null } = {}): IssueRec {
+  lock(
+    repo: string,
+    number: number,
+    opts: { actor?: string; reason?: 'off-topic' | 'too heated' | 'resolved' | 'spam' | null } = {}
+  ): IssueRec {
     const i = this.live(repo, number)
     i.locked = true
     i.lockReason = opts.reason ?? null
@@ -207,7 +238,17 @@ export class World extends WorldState {
     const old = this.live(repo, number)
     if (old.isPull) throw new Error('pull requests cannot be transferred')
     const to = this.repo(toRepo)
-    const moved: IssueRec = { ...old, id: ++this.seq.issue, number: to.nextNumber++, repo: to, labels: [...old.labels], assignees: [...old.assignees], milestone: 0, timeline: old.timeline, rx: old.rx }
+    const moved: IssueRec = {
+      ...old,
+      id: ++this.seq.issue,
+      number: to.nextNumber++,
+      repo: to,
+      labels: [...old.labels],
+      assignees: [...old.assignees],
+      milestone: 0,
+      timeline: old.timeline,
+      rx: old.rx
+    }
     to.issues.set(moved.number, moved)
     to.list.push(moved)
     for (const it of moved.timeline) it.issue = moved
@@ -224,5 +265,4 @@ export class World extends WorldState {
     this.version++
     return i
   }
-
 }

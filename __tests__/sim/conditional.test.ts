@@ -60,7 +60,9 @@ describe('conditional requests', () => {
     const snap = async (): Promise<Record<string, string>> =>
       Object.fromEntries(await Promise.all(Object.entries(paths).map(async ([k, p]) => [k, await etag(p)])))
     const changed = (a: Record<string, string>, b: Record<string, string>): string[] =>
-      Object.keys(a).filter((k) => a[k] !== b[k]).sort()
+      Object.keys(a)
+        .filter((k) => a[k] !== b[k])
+        .sort()
 
     let s0 = await snap()
     // A reaction on a comment: only bodies that render that comment.

@@ -49,10 +49,14 @@ describe('generateWorld', () => {
     const sim = await startSim({ world: generateWorld(opts) })
     try {
       const w = sim.world
-      const ghostIssue = w.repos.flatMap((r) => r.list).find((i) => !i.deleted && !i.movedTo && w.users.get(i.user)!.deleted)!
+      const ghostIssue = w.repos
+        .flatMap((r) => r.list)
+        .find((i) => !i.deleted && !i.movedTo && w.users.get(i.user)!.deleted)!
       const r = await get(sim, `/repos/acme/${ghostIssue.repo.name}/issues/${ghostIssue.number}`)
       expect(r.json.user).toBeNull()
-      const ghostComment = w.repos.flatMap((x) => x.list).flatMap((i) => i.timeline)
+      const ghostComment = w.repos
+        .flatMap((x) => x.list)
+        .flatMap((i) => i.timeline)
         .find((t) => t.kind === 'commented' && w.users.get(t.actor)!.deleted && !t.issue.deleted)!
       const it = ghostComment.issue
       const page = Math.floor(it.timeline.indexOf(ghostComment) / 100) + 1
@@ -61,7 +65,10 @@ describe('generateWorld', () => {
       expect(shown.actor.login).toBe('ghost')
       expect(shown.user.login).toBe('ghost')
       const nth = it.timeline.filter((t) => t.kind === 'commented').indexOf(ghostComment)
-      const comments = await get(sim, `/repos/acme/${it.repo.name}/issues/${it.number}/comments?per_page=100&page=${Math.floor(nth / 100) + 1}`)
+      const comments = await get(
+        sim,
+        `/repos/acme/${it.repo.name}/issues/${it.number}/comments?per_page=100&page=${Math.floor(nth / 100) + 1}`
+      )
       expect(comments.json.find((x: { id: number }) => x.id === ghostComment.id).user).toBeNull()
     } finally {
       await sim.close()

@@ -34,7 +34,9 @@ export function translate(node: unknown): unknown {
 
 const ajv = new Ajv({ strict: false, allErrors: true })
 // ajv-formats is CommonJS: under NodeNext its default export is the module object.
-const addFormats = ((formats as unknown as { default?: typeof formats }).default ?? formats) as unknown as (a: Ajv) => void
+const addFormats = ((formats as unknown as { default?: typeof formats }).default ?? formats) as unknown as (
+  a: Ajv
+) => void
 addFormats(ajv)
 ajv.addSchema({ $id: 'gh', components: { schemas: translate(spec.components.schemas) } })
 
@@ -43,7 +45,7 @@ const cache = new Map<string, ValidateFunction>()
 /** Validator for `path` (OpenAPI template) and `status`, or for a named component schema. */
 export function validator(path: string, status: number | string): ValidateFunction {
   const key = `${path} ${status}`
-  let v = cache.get(key)
+  const v = cache.get(key)
   if (v) return v
   let schema: unknown
   if (path.startsWith('#')) {
@@ -71,20 +73,62 @@ export function expectValid(path: string, status: number, body: unknown): void {
 
 /** Timeline event names GitHub documents (the schemas accept any string). */
 export const TIMELINE_EVENTS = new Set([
-  'added_to_project', 'assigned', 'automatic_base_change_failed', 'automatic_base_change_succeeded', 'base_ref_changed',
-  'closed', 'commented', 'committed', 'connected', 'convert_to_draft', 'converted_note_to_issue', 'converted_to_discussion',
-  'cross-referenced', 'demilestoned', 'deployed', 'deployment_environment_changed', 'disconnected', 'head_ref_deleted',
-  'head_ref_restored', 'head_ref_force_pushed', 'labeled', 'locked', 'mentioned', 'marked_as_duplicate', 'merged',
-  'milestoned', 'moved_columns_in_project', 'pinned', 'ready_for_review', 'referenced', 'removed_from_project', 'renamed',
-  'reopened', 'review_dismissed', 'review_requested', 'review_request_removed', 'reviewed', 'subscribed', 'transferred',
-  'unassigned', 'unlabeled', 'unlocked', 'unmarked_as_duplicate', 'unpinned', 'unsubscribed', 'user_blocked'
+  'added_to_project',
+  'assigned',
+  'automatic_base_change_failed',
+  'automatic_base_change_succeeded',
+  'base_ref_changed',
+  'closed',
+  'commented',
+  'committed',
+  'connected',
+  'convert_to_draft',
+  'converted_note_to_issue',
+  'converted_to_discussion',
+  'cross-referenced',
+  'demilestoned',
+  'deployed',
+  'deployment_environment_changed',
+  'disconnected',
+  'head_ref_deleted',
+  'head_ref_restored',
+  'head_ref_force_pushed',
+  'labeled',
+  'locked',
+  'mentioned',
+  'marked_as_duplicate',
+  'merged',
+  'milestoned',
+  'moved_columns_in_project',
+  'pinned',
+  'ready_for_review',
+  'referenced',
+  'removed_from_project',
+  'renamed',
+  'reopened',
+  'review_dismissed',
+  'review_requested',
+  'review_request_removed',
+  'reviewed',
+  'subscribed',
+  'transferred',
+  'unassigned',
+  'unlabeled',
+  'unlocked',
+  'unmarked_as_duplicate',
+  'unpinned',
+  'unsubscribed',
+  'user_blocked'
 ])
+
+/** Parsed JSON of a simulated response; tests assert on its shape. */
+export type AnyJson = any // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface Got {
   status: number
   headers: Record<string, string>
   text: string
-  json: any // eslint-disable-line @typescript-eslint/no-explicit-any
+  json: AnyJson
 }
 
 /** GET against the simulator without following redirects. */
@@ -95,7 +139,11 @@ export async function get(sim: Sim, path: string, headers: Record<string, string
   })
   const text = await res.text()
   let json: unknown = undefined
-  try { json = text ? JSON.parse(text) : undefined } catch { json = undefined }
+  try {
+    json = text ? JSON.parse(text) : undefined
+  } catch {
+    json = undefined
+  }
   return { status: res.status, headers: Object.fromEntries(res.headers), text, json }
 }
 

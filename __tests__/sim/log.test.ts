@@ -28,9 +28,15 @@ describe('request log', () => {
     expect(sim.log.notModified()).toBe(1)
     expect(sim.log.count({ status: 404 })).toBe(1)
     expect(sim.log.entries[2]).toMatchObject({
-      method: 'GET', path: '/repos/acme/app/issues/1/timeline', query: 'per_page=5',
-      route: '/repos/{owner}/{repo}/issues/{issue_number}/timeline', status: 200, billable: true, bucket: 'core',
-      notModified: false, token: 'test-token'
+      method: 'GET',
+      path: '/repos/acme/app/issues/1/timeline',
+      query: 'per_page=5',
+      route: '/repos/{owner}/{repo}/issues/{issue_number}/timeline',
+      status: 200,
+      billable: true,
+      bucket: 'core',
+      notModified: false,
+      token: 'test-token'
     })
     expect(sim.log.byRoute()).toEqual({
       '/repos/{owner}/{repo}/issues/{issue_number}': { total: 3, billable: 2, notModified: 1 },

@@ -23,7 +23,12 @@ const client = () => getOctokit('t0k3n', { baseUrl: sim.url })
 describe('with Octokit', () => {
   it('paginates the issues list past the page-number limit by following Link', async () => {
     sim.log.reset()
-    const all = await client().paginate(client().rest.issues.listForRepo, { owner: 'acme', repo: 'app', state: 'all', per_page: 100 })
+    const all = await client().paginate(client().rest.issues.listForRepo, {
+      owner: 'acme',
+      repo: 'app',
+      state: 'all',
+      per_page: 100
+    })
     expect(all).toHaveLength(449)
     expect(new Set(all.map((i) => i.number)).size).toBe(449)
     expect(sim.log.billable()).toBe(5)
@@ -33,8 +38,14 @@ describe('with Octokit', () => {
   it('surfaces 304 as a RequestError', async () => {
     const o = client()
     const first = await o.rest.issues.get({ owner: 'acme', repo: 'app', issue_number: 2 })
-    await expect(o.rest.issues.get({ owner: 'acme', repo: 'app', issue_number: 2, headers: { 'if-none-match': first.headers.etag! } }))
-      .rejects.toMatchObject({ status: 304 })
+    await expect(
+      o.rest.issues.get({
+        owner: 'acme',
+        repo: 'app',
+        issue_number: 2,
+        headers: { 'if-none-match': first.headers.etag! }
+      })
+    ).rejects.toMatchObject({ status: 304 })
   })
 
   it('follows a transfer 301 silently', async () => {
@@ -45,16 +56,20 @@ describe('with Octokit', () => {
 
   it('lets the throttling plugin see secondary limits with their retry-after', async () => {
     const seen: number[] = []
-    const o = getOctokit('t0k3n', {
-      baseUrl: sim.url,
-      throttle: {
-        onRateLimit: () => false,
-        onSecondaryRateLimit: (retryAfter: number) => {
-          seen.push(retryAfter)
-          return seen.length < 2
+    const o = getOctokit(
+      't0k3n',
+      {
+        baseUrl: sim.url,
+        throttle: {
+          onRateLimit: () => false,
+          onSecondaryRateLimit: (retryAfter: number) => {
+            seen.push(retryAfter)
+            return seen.length < 2
+          }
         }
-      }
-    }, throttling)
+      },
+      throttling
+    )
     sim.limits.secondary(1, 1)
     const r = await o.rest.repos.get({ owner: 'acme', repo: 'app' })
     expect(r.status).toBe(200)
@@ -63,10 +78,20 @@ describe('with Octokit', () => {
 
   it('lets the throttling plugin see a spent primary limit', async () => {
     let hit = 0
-    const o = getOctokit('t0k3n', {
-      baseUrl: sim.url,
-      throttle: { onRateLimit: () => { hit++; return false }, onSecondaryRateLimit: () => false }
-    }, throttling)
+    const o = getOctokit(
+      't0k3n',
+      {
+        baseUrl: sim.url,
+        throttle: {
+          onRateLimit: () => {
+            hit++
+            return false
+          },
+          onSecondaryRateLimit: () => false
+        }
+      },
+      throttling
+    )
     sim.limits.exhaust('core')
     await expect(o.rest.repos.get({ owner: 'acme', repo: 'app' })).rejects.toMatchObject({ status: 403 })
     expect(hit).toBe(1)

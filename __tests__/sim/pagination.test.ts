@@ -87,7 +87,9 @@ describe('deep pages on the issues list', () => {
     const prev = links(r.headers.link).prev
     expect(new URL(prev).searchParams.has('before')).toBe(true)
     const back = await get(sim, prev)
-    expect(back.json.map((i: { number: number }) => i.number)).toEqual(first.json.map((i: { number: number }) => i.number))
+    expect(back.json.map((i: { number: number }) => i.number)).toEqual(
+      first.json.map((i: { number: number }) => i.number)
+    )
   })
 })
 

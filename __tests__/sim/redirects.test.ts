@@ -80,7 +80,14 @@ describe('gone and missing', () => {
     }
   })
   it('404 for unknown repos, issues, orgs and routes', async () => {
-    for (const p of ['/repos/acme/none', '/repos/acme/from/issues/99', '/repos/other/from', '/orgs/other/repos', '/nothing/here', '/repos/acme/from/pulls/4']) {
+    for (const p of [
+      '/repos/acme/none',
+      '/repos/acme/from/issues/99',
+      '/repos/other/from',
+      '/orgs/other/repos',
+      '/nothing/here',
+      '/repos/acme/from/pulls/4'
+    ]) {
       const r = await get(sim, p, pat)
       expect(r.status, p).toBe(404)
       expect(r.json).toMatchObject({ message: 'Not Found' })

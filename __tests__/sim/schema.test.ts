@@ -2,19 +2,27 @@
 // and timeline items carry real event names and GitHub's id rules.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSim, type Sim } from '../../sim/index.js'
-import { TIMELINE_EVENTS, expectValid, get } from './helpers.js'
+import { TIMELINE_EVENTS, expectValid, get, type AnyJson } from './helpers.js'
 
 let sim: Sim
 const O = 'acme'
 
 beforeAll(async () => {
-  sim = await startSim({ generate: { seed: 7, repos: 4, items: 400, members: 10, timeline: { over100: 1, over1000: 0 } } })
+  sim = await startSim({
+    generate: { seed: 7, repos: 4, items: 400, members: 10, timeline: { over100: 1, over1000: 0 } }
+  })
   const w = sim.world
   w.advance({ hours: 1 })
   // One item of every kind on a fresh issue and PR, so each shape is seen.
   w.createRepo('shapes')
   w.openIssue('shapes', { title: 'Source', user: 'dev-1' })
-  const pr = w.openIssue('shapes', { title: 'A PR', user: 'dev-2', isPull: true, labels: ['bug'], assignees: ['dev-3'] })
+  const pr = w.openIssue('shapes', {
+    title: 'A PR',
+    user: 'dev-2',
+    isPull: true,
+    labels: ['bug'],
+    assignees: ['dev-3']
+  })
   const c = w.comment('shapes', pr.number, { user: 'dev-1', body: 'hi' })
   w.react('shapes', { commentId: c.id }, 'heart', 'dev-4')
   w.react('shapes', pr.number, '+1', 'dev-4')
@@ -37,7 +45,7 @@ beforeAll(async () => {
 })
 afterAll(() => sim?.close())
 
-async function ok(template: string, path: string): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+async function ok(template: string, path: string): Promise<AnyJson> {
   const r = await get(sim, path)
   expect(r.status, path).toBe(200)
   expectValid(template, 200, r.json)
@@ -64,7 +72,8 @@ describe('responses validate against the official schemas', () => {
   it('issues, pulls and reviews across all repos', async () => {
     for (const r of sim.world.repos) {
       const issues = await ok('/repos/{owner}/{repo}/issues', `/repos/${O}/${r.name}/issues?state=all&per_page=100`)
-      for (const i of issues.slice(0, 30)) await ok('/repos/{owner}/{repo}/issues/{issue_number}', `/repos/${O}/${r.name}/issues/${i.number}`)
+      for (const i of issues.slice(0, 30))
+        await ok('/repos/{owner}/{repo}/issues/{issue_number}', `/repos/${O}/${r.name}/issues/${i.number}`)
       const pulls = await ok('/repos/{owner}/{repo}/pulls', `/repos/${O}/${r.name}/pulls?state=all&per_page=100`)
       for (const p of pulls.slice(0, 10)) {
         const full = await ok('/repos/{owner}/{repo}/pulls/{pull_number}', `/repos/${O}/${r.name}/pulls/${p.number}`)
@@ -96,7 +105,22 @@ describe('responses validate against the official schemas', () => {
         await ok('/repos/{owner}/{repo}/issues/{issue_number}/comments', `${base}/comments?per_page=100`)
       }
     }
-    for (const e of ['commented', 'reviewed', 'labeled', 'unlabeled', 'assigned', 'unassigned', 'closed', 'reopened', 'merged', 'renamed', 'locked', 'transferred', 'cross-referenced', 'committed']) {
+    for (const e of [
+      'commented',
+      'reviewed',
+      'labeled',
+      'unlabeled',
+      'assigned',
+      'unassigned',
+      'closed',
+      'reopened',
+      'merged',
+      'renamed',
+      'locked',
+      'transferred',
+      'cross-referenced',
+      'committed'
+    ]) {
       expect(seen, e).toContain(e)
     }
   })

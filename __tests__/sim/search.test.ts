@@ -2,7 +2,7 @@
 // incomplete_results and the search bucket.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSim, World, type Sim } from '../../sim/index.js'
-import { get, links } from './helpers.js'
+import { get, links, type AnyJson } from './helpers.js'
 
 let sim: Sim
 const HOUR = 3_600_000
@@ -32,10 +32,15 @@ beforeAll(async () => {
 })
 afterAll(() => sim?.close())
 
-async function search(q: string, extra = ''): Promise<{ total: number; numbers: string[]; json: any; headers: Record<string, string> }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+async function search(
+  q: string,
+  extra = ''
+): Promise<{ total: number; numbers: string[]; json: AnyJson; headers: Record<string, string> }> {
   const r = await get(sim, `/search/issues?q=${encodeURIComponent(q)}&per_page=100${extra}`)
   expect(r.status, `${q}: ${r.text}`).toBe(200)
-  const numbers = r.json.items.map((i: { repository_url: string; number: number }) => `${i.repository_url.split('/').pop()}#${i.number}`)
+  const numbers = r.json.items.map(
+    (i: { repository_url: string; number: number }) => `${i.repository_url.split('/').pop()}#${i.number}`
+  )
   return { total: r.json.total_count, numbers, json: r.json, headers: r.headers }
 }
 
@@ -83,8 +88,18 @@ describe('qualifiers', () => {
 describe('sort and order', () => {
   it('sorts by created asc/desc and by updated', async () => {
     expect((await search('repo:acme/a', '&sort=created&order=asc')).numbers.slice(0, 3)).toEqual(['a#1', 'a#2', 'a#3'])
-    expect((await search('repo:acme/a', '&sort=created&order=desc')).numbers.slice(0, 3)).toEqual(['a#10', 'a#9', 'a#8'])
-    expect((await search('org:acme', '&sort=updated&order=desc')).numbers.slice(0, 5).sort()).toEqual(['a#1', 'a#2', 'b#1', 'b#2', 'b#3'])
+    expect((await search('repo:acme/a', '&sort=created&order=desc')).numbers.slice(0, 3)).toEqual([
+      'a#10',
+      'a#9',
+      'a#8'
+    ])
+    expect((await search('org:acme', '&sort=updated&order=desc')).numbers.slice(0, 5).sort()).toEqual([
+      'a#1',
+      'a#2',
+      'b#1',
+      'b#2',
+      'b#3'
+    ])
   })
   it('renders issue-search-result items with a score and pull_request for PRs', async () => {
     const r = await search('repo:acme/b is:merged')

@@ -91,7 +91,11 @@ describe('state', () => {
     w.react('app', i.number, 'heart', 'dev-2')
     w.react('app', i.number, 'heart', 'dev-2') // the same user twice counts once
     w.react('app', i.number, '-1', 'dev-2')
-    expect((await get(sim, `${R}/issues/${i.number}`)).json.reactions).toMatchObject({ total_count: 3, heart: 2, '-1': 1 })
+    expect((await get(sim, `${R}/issues/${i.number}`)).json.reactions).toMatchObject({
+      total_count: 3,
+      heart: 2,
+      '-1': 1
+    })
     w.unreact('app', i.number, 'heart', 'dev-1')
     expect((await get(sim, `${R}/issues/${i.number}`)).json.reactions).toMatchObject({ total_count: 2, heart: 1 })
   })

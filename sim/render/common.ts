@@ -34,13 +34,25 @@ export function simpleUser(ctx: Ctx, u: UserRec): Record<string, unknown> {
   const login = u.login
   const base = `${ctx.api}/users/${encodeURIComponent(login)}`
   return {
-    login, id: u.id, node_id: nodeId(u.type === 'Bot' ? 'BOT' : 'U', u.id),
-    avatar_url: `https://avatars.githubusercontent.com/u/${u.id}?v=4`, gravatar_id: '',
-    url: base, html_url: u.type === 'Bot' ? `${HTML}/apps/${login.replace(/\[bot\]$/, '')}` : `${HTML}/${login}`, followers_url: `${base}/followers`,
-    following_url: `${base}/following{/other_user}`, gists_url: `${base}/gists{/gist_id}`,
-    starred_url: `${base}/starred{/owner}{/repo}`, subscriptions_url: `${base}/subscriptions`,
-    organizations_url: `${base}/orgs`, repos_url: `${base}/repos`, events_url: `${base}/events{/privacy}`,
-    received_events_url: `${base}/received_events`, type: u.type, user_view_type: 'public', site_admin: false
+    login,
+    id: u.id,
+    node_id: nodeId(u.type === 'Bot' ? 'BOT' : 'U', u.id),
+    avatar_url: `https://avatars.githubusercontent.com/u/${u.id}?v=4`,
+    gravatar_id: '',
+    url: base,
+    html_url: u.type === 'Bot' ? `${HTML}/apps/${login.replace(/\[bot\]$/, '')}` : `${HTML}/${login}`,
+    followers_url: `${base}/followers`,
+    following_url: `${base}/following{/other_user}`,
+    gists_url: `${base}/gists{/gist_id}`,
+    starred_url: `${base}/starred{/owner}{/repo}`,
+    subscriptions_url: `${base}/subscriptions`,
+    organizations_url: `${base}/orgs`,
+    repos_url: `${base}/repos`,
+    events_url: `${base}/events{/privacy}`,
+    received_events_url: `${base}/received_events`,
+    type: u.type,
+    user_view_type: 'public',
+    site_admin: false
   }
 }
 
@@ -75,8 +87,13 @@ export function labelColor(name: string): string {
 export function label(ctx: Ctx, repo: RepoRec, name: string): Record<string, unknown> {
   const id = labelId(repo, name)
   return {
-    id, node_id: nodeId('LA', id), url: `${repoApi(ctx, repo)}/labels/${encodeURIComponent(name)}`,
-    name, color: labelColor(name), default: name === 'bug' || name === 'enhancement', description: `Label '${name}'`
+    id,
+    node_id: nodeId('LA', id),
+    url: `${repoApi(ctx, repo)}/labels/${encodeURIComponent(name)}`,
+    name,
+    color: labelColor(name),
+    default: name === 'bug' || name === 'enhancement',
+    description: `Label '${name}'`
   }
 }
 
@@ -105,9 +122,21 @@ export function milestone(ctx: Ctx, repo: RepoRec, n: number): Record<string, un
   const id = repo.id * 100 + n
   const url = `${repoApi(ctx, repo)}/milestones/${n}`
   return {
-    url, html_url: `${HTML}/${ctx.world.org}/${repo.name}/milestone/${n}`, labels_url: `${url}/labels`,
-    id, node_id: nodeId('MI', id), number: n, state: 'open', title: repo.milestones[n - 1], description: null,
-    creator: null, open_issues: 0, closed_issues: 0, created_at: iso(repo.createdAt), updated_at: iso(repo.createdAt),
-    closed_at: null, due_on: null
+    url,
+    html_url: `${HTML}/${ctx.world.org}/${repo.name}/milestone/${n}`,
+    labels_url: `${url}/labels`,
+    id,
+    node_id: nodeId('MI', id),
+    number: n,
+    state: 'open',
+    title: repo.milestones[n - 1],
+    description: null,
+    creator: null,
+    open_issues: 0,
+    closed_issues: 0,
+    created_at: iso(repo.createdAt),
+    updated_at: iso(repo.createdAt),
+    closed_at: null,
+    due_on: null
   }
 }

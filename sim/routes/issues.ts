@@ -19,16 +19,29 @@ export function listIssues(req: Req, repo: RepoRec): Result {
   const q = req.q
   const state = stateFilter(q)
   const since = sinceParam(q)
-  const labels = q.get('labels')?.split(',').map((l) => l.trim()).filter(Boolean) ?? []
+  const labels =
+    q
+      .get('labels')
+      ?.split(',')
+      .map((l) => l.trim())
+      .filter(Boolean) ?? []
   const creator = q.get('creator')
   const sort = q.get('sort') ?? 'created'
   const dir = direction(q, 'desc')
-  const key = sort === 'updated' ? (i: IssueRec) => sec(i.updatedAt)
-    : sort === 'comments' ? (i: IssueRec) => i.comments : (i: IssueRec) => sec(i.createdAt)
-  const items = repo.list.filter((i) =>
-    live(i) && state(i) && (since === null || sec(i.updatedAt) >= since) &&
-    labels.every((l) => i.labels.includes(l)) &&
-    (!creator || req.ctx.world.users.get(i.user)?.login === creator))
+  const key =
+    sort === 'updated'
+      ? (i: IssueRec) => sec(i.updatedAt)
+      : sort === 'comments'
+        ? (i: IssueRec) => i.comments
+        : (i: IssueRec) => sec(i.createdAt)
+  const items = repo.list.filter(
+    (i) =>
+      live(i) &&
+      state(i) &&
+      (since === null || sec(i.updatedAt) >= since) &&
+      labels.every((l) => i.labels.includes(l)) &&
+      (!creator || req.ctx.world.users.get(i.user)?.login === creator)
+  )
   const cmp = (a: { key: number; number: number }, b: { key: number; number: number }): number =>
     dir * (a.key - b.key || a.number - b.number)
   const keyed = items.map((i) => ({ key: key(i), number: i.number, i }))
@@ -59,8 +72,10 @@ export function listIssues(req: Req, repo: RepoRec): Result {
       hasPrev = start > 0
     }
     const links: [string, string][] = []
-    if (hasPrev && slice.length) links.push(['prev', withParams(req.url, { page: null, after: null, before: cursorOf(slice[0]) })])
-    if (hasMore && slice.length) links.push(['next', withParams(req.url, { page: null, before: null, after: cursorOf(slice[slice.length - 1]) })])
+    if (hasPrev && slice.length)
+      links.push(['prev', withParams(req.url, { page: null, after: null, before: cursorOf(slice[0]) })])
+    if (hasMore && slice.length)
+      links.push(['next', withParams(req.url, { page: null, before: null, after: cursorOf(slice[slice.length - 1]) })])
     const body = slice.map((k) => issue(req.ctx, k.i))
     const link = linkHeader(links)
     return { status: 200, body, headers: link ? { link } : {} }
@@ -70,7 +85,8 @@ export function listIssues(req: Req, repo: RepoRec): Result {
   if (page > maxPage) {
     throw validation(
       'Pagination with the page parameter is not supported for large datasets, please use cursor based pagination (after/before)',
-      `${DOCS}/issues/issues#list-repository-issues`)
+      `${DOCS}/issues/issues#list-repository-issues`
+    )
   }
   const start = (page - 1) * n
   const slice = keyed.slice(start, start + n)
@@ -80,7 +96,10 @@ export function listIssues(req: Req, repo: RepoRec): Result {
   if (page > 1) links.push(['prev', at(Math.min(page - 1, last))])
   if (page < last) {
     // Past the page-number limit the next link switches to a cursor, as GitHub's does.
-    links.push(['next', page + 1 <= maxPage ? at(page + 1) : withParams(req.url, { page: null, after: cursorOf(slice[slice.length - 1]) })])
+    links.push([
+      'next',
+      page + 1 <= maxPage ? at(page + 1) : withParams(req.url, { page: null, after: cursorOf(slice[slice.length - 1]) })
+    ])
     if (last <= maxPage) links.push(['last', at(last)])
   }
   if (page > 1) links.push(['first', at(1)])
@@ -97,9 +116,14 @@ export function listPulls(req: Req, repo: RepoRec): Result {
   const state = stateFilter(q)
   const sort = q.get('sort') ?? 'created'
   const dir = direction(q, 'desc')
-  const key = sort === 'updated' ? (i: IssueRec) => i.updatedAt
-    : sort === 'popularity' ? (i: IssueRec) => i.comments
-    : sort === 'long-running' ? (i: IssueRec) => -i.createdAt : (i: IssueRec) => i.createdAt
+  const key =
+    sort === 'updated'
+      ? (i: IssueRec) => i.updatedAt
+      : sort === 'popularity'
+        ? (i: IssueRec) => i.comments
+        : sort === 'long-running'
+          ? (i: IssueRec) => -i.createdAt
+          : (i: IssueRec) => i.createdAt
   const items = repo.list.filter((i) => i.isPull && live(i) && state(i))
   items.sort((a, b) => dir * (key(a) - key(b) || a.number - b.number))
   const { page, link } = paginate(items, { url: req.url, perPage: perPage(q), page: pageNo(q) })

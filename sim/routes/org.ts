@@ -14,10 +14,17 @@ export function orgRepos(req: Req): Result {
   const type = req.q.get('type') ?? 'all'
   const sort = req.q.get('sort') ?? 'created'
   const dir = (req.q.get('direction') ?? (sort === 'full_name' ? 'asc' : 'desc')) === 'asc' ? 1 : -1
-  const repos = req.ctx.world.repos.filter((r) => req.ctx.canRead(r) &&
-    (type === 'public' ? !r.private : type === 'private' ? r.private : type !== 'forks'))
+  const repos = req.ctx.world.repos.filter(
+    (r) => req.ctx.canRead(r) && (type === 'public' ? !r.private : type === 'private' ? r.private : type !== 'forks')
+  )
   const key = (r: RepoRec): number | string =>
-    sort === 'full_name' ? r.name.toLowerCase() : sort === 'updated' ? r.updatedAt : sort === 'pushed' ? r.pushedAt : r.createdAt
+    sort === 'full_name'
+      ? r.name.toLowerCase()
+      : sort === 'updated'
+        ? r.updatedAt
+        : sort === 'pushed'
+          ? r.pushedAt
+          : r.createdAt
   repos.sort((a, b) => {
     const ka = key(a)
     const kb = key(b)
@@ -36,7 +43,8 @@ function checkMembersAccess(req: Req): void {
   if (!req.canReadMembers) {
     throw new HttpError(403, {
       message: 'Resource not accessible by integration',
-      documentation_url: `${DOCS}/orgs/members#list-organization-members`, status: '403'
+      documentation_url: `${DOCS}/orgs/members#list-organization-members`,
+      status: '403'
     })
   }
 }

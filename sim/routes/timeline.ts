@@ -17,7 +17,11 @@ export function timeline(req: Req, repo: RepoRec): Result {
 
 export function issueEvents(req: Req, repo: RepoRec): Result {
   const i = issueAt(req, repo, req.params.issue_number)
-  return pageOf(req, i.timeline.filter((t) => EVENT_KINDS.has(t.kind)), (t) => issueEvent(req.ctx, t))
+  return pageOf(
+    req,
+    i.timeline.filter((t) => EVENT_KINDS.has(t.kind)),
+    (t) => issueEvent(req.ctx, t)
+  )
 }
 
 export function issueComments(req: Req, repo: RepoRec): Result {
