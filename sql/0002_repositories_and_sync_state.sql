@@ -71,3 +71,6 @@ create index if not exists issues_repo_updated on issues (repo_id, updated_at);
 create index if not exists pull_requests_repo_updated on pull_requests (repo_id, updated_at);
 create index if not exists pull_requests_state on pull_requests (state, closed_at);
 create index if not exists events_issue on events (issue_id);
+
+alter table repositories add column listed boolean not null default true;
+comment on column repositories.listed is 'Whether the latest listing of the organisation included it (false: deleted, moved or no longer readable).';

@@ -7,6 +7,10 @@ import { redactUrl } from '../redact.js'
 import { startEmbedded } from './embedded.js'
 
 export type Sql = postgres.Sql
+/** A transaction (inside `sql.begin`). */
+export type Tx = postgres.TransactionSql
+/** Anything that runs queries: the pool or a transaction. */
+export type Queryable = Sql | Tx
 
 /** An open database: the one postgres.js instance tasks share, and how to close it. */
 export interface Database {
