@@ -1,0 +1,200 @@
+import { createHash } from 'node:crypto'
+import type { Repo } from './repos.js'
+import { loginOf, userOrGhost, type GitHubUser } from './users.js'
+
+/**
+ * One item of GET /repos/{o}/{r}/issues/{n}/timeline. The timeline is a
+ * union of a dozen shapes (issue events, comments, reviews, commits,
+ * cross-references…); only the fields stored are named here.
+ */
+export interface TimelineItem {
+  event?: string
+  id?: number | null
+  node_id?: string | null
+  actor?: GitHubUser | null
+  /** Comments and reviews: the author (null for a deleted account on some endpoints). */
+  user?: GitHubUser | null
+  body?: string | null
+  label?: { name: string; color?: string } | null
+  reactions?: Record<string, unknown> | null
+  /** Reviews: approved, changes_requested, commented, dismissed… */
+  state?: string | null
+  created_at?: string | null
+  updated_at?: string | null
+  /** Reviews have submitted_at instead of created_at. */
+  submitted_at?: string | null
+  author_association?: string | null
+  /** committed */
+  sha?: string
+  message?: string
+  author?: { name?: string; email?: string; date?: string } | null
+  committer?: { name?: string; email?: string; date?: string } | null
+  /** cross-referenced */
+  source?: { type?: string; issue?: { id?: number; url?: string; html_url?: string } | null } | null
+  [field: string]: unknown
+}
+
+/** A row of `events`: the seed's columns plus repo_id. `id` is a bigint as a string. */
+export interface EventRow {
+  id: string
+  issue_id: number
+  repo_id: number
+  org: string
+  repo: string
+  event: string
+  body: string | null
+  label: Record<string, unknown> | null
+  reactions: Record<string, unknown> | null
+  state: string | null
+  created_at: string | null
+  updated_at: string | null
+  node_id: string | null
+  user: GitHubUser | null
+  author_association: string | null
+  username: string | null
+}
+
+/** The columns written by upserts, in order. */
+export const EVENT_COLUMNS = [
+  'id',
+  'issue_id',
+  'repo_id',
+  'org',
+  'repo',
+  'event',
+  'body',
+  'label',
+  'reactions',
+  'state',
+  'created_at',
+  'updated_at',
+  'node_id',
+  'user',
+  'author_association',
+  'username'
+] as const
+
+/**
+ * Timeline items that are containers of other records rather than events:
+ * `line-commented` holds pull-request review comments and `commit-commented`
+ * commit comments, with no id or time of their own. Everything else is kept.
+ */
+export const SKIPPED_EVENTS: ReadonlySet<string> = new Set(['line-commented', 'commit-commented'])
+
+/**
+ * Maps one timeline item to an `events` row, or undefined for the kinds
+ * that are not stored (SKIPPED_EVENTS, or an item with no event name).
+ */
+export function mapTimelineItem(item: TimelineItem, issueId: number, repo: Repo): EventRow | undefined {
+  const event = item.event
+  if (typeof event !== 'string' || event === '' || SKIPPED_EVENTS.has(event)) return undefined
+
+  const base = {
+    id: item.id != null ? String(item.id) : derivedEventId(event, discriminator(item)),
+    issue_id: issueId,
+    repo_id: repo.id,
+    org: repo.org,
+    repo: repo.name,
+    event,
+    body: null as string | null,
+    label: null as Record<string, unknown> | null,
+    reactions: null as Record<string, unknown> | null,
+    state: null as string | null,
+    node_id: item.node_id ?? null,
+    author_association: item.author_association ?? null
+  }
+
+  switch (event) {
+    case 'commented': {
+      // The timeline gives a comment both `actor` and `user`; either may be
+      // GitHub's ghost. The seed stored the actor.
+      const user = userOrGhost(item.actor ?? item.user)
+      return {
+        ...base,
+        body: item.body ?? null,
+        reactions: item.reactions ?? null,
+        created_at: item.created_at ?? null,
+        updated_at: item.updated_at ?? item.created_at ?? null,
+        user,
+        username: loginOf(user)
+      }
+    }
+    case 'reviewed': {
+      // Reviews name their author `user` and their time `submitted_at`
+      // (absent while pending); the seed stored them as actor and created_at.
+      const user = userOrGhost(item.user ?? item.actor)
+      const at = item.submitted_at ?? item.created_at ?? null
+      return {
+        ...base,
+        body: item.body ?? null,
+        state: item.state ?? null,
+        created_at: at,
+        updated_at: item.updated_at ?? at,
+        user,
+        username: loginOf(user)
+      }
+    }
+    case 'committed': {
+      // A git commit names its author by name and email, not by a GitHub
+      // account, so there is no user to compare with members.login.
+      const at = item.author?.date ?? item.committer?.date ?? null
+      return {
+        ...base,
+        body: item.message ?? null,
+        created_at: at,
+        updated_at: at,
+        user: null,
+        username: null
+      }
+    }
+    default: {
+      const user = userOrGhost(item.actor)
+      const at = item.created_at ?? null
+      return {
+        ...base,
+        label: event === 'labeled' || event === 'unlabeled' ? (item.label ?? null) : null,
+        reactions: item.reactions ?? null,
+        created_at: at,
+        updated_at: item.updated_at ?? at,
+        user,
+        username: loginOf(user)
+      }
+    }
+  }
+}
+
+/** What tells apart two id-less items of the same kind on one timeline. */
+function discriminator(item: TimelineItem): string {
+  if (item.event === 'committed' && item.sha) return `sha:${item.sha}`
+  if (item.event === 'cross-referenced') {
+    const source = item.source?.issue
+    const from = source?.id != null ? `issue:${source.id}` : `url:${source?.url ?? source?.html_url ?? ''}`
+    return `${from}@${item.created_at ?? ''}`
+  }
+  if (item.node_id) return `node:${item.node_id}`
+  return `${item.created_at ?? ''}:${item.actor?.login ?? ''}`
+}
+
+/**
+ * A stable id for a timeline item GitHub gives none (`committed`,
+ * `cross-referenced`): SHA-1 of the kind and what identifies the item, cut
+ * to 62 bits and negated, so it lies in [-2^62, -1] where no GitHub id
+ * (always positive) can collide. The issue id is not hashed: the primary key
+ * is (id, issue_id) already, and a transferred issue keeps the same key for
+ * the same commit.
+ */
+export function derivedEventId(event: string, key: string): string {
+  const digest = createHash('sha1').update(`${event}\u0000${key}`).digest()
+  const bits = digest.readBigUInt64BE(0) & ((1n << 62n) - 1n)
+  return String(-(bits + 1n))
+}
+
+/** Maps a page of timeline items, dropping the kinds not stored and repeated keys (the last wins). */
+export function mapTimelinePage(items: readonly TimelineItem[], issueId: number, repo: Repo): EventRow[] {
+  const byId = new Map<string, EventRow>()
+  for (const item of items) {
+    const row = mapTimelineItem(item, issueId, repo)
+    if (row) byId.set(row.id, row)
+  }
+  return [...byId.values()]
+}
