@@ -1,0 +1,83 @@
+import type { Sql } from '../db/connect.js'
+import { getCursor } from '../db/cursors.js'
+import { selectRepositories, type Repo } from '../github/repos.js'
+import { syncIssueTimelines, type TimelineIssue } from '../github/timeline.js'
+import type { Settings } from '../inputs.js'
+import type { Deps, TaskResult } from './types.js'
+
+/** sync_cursors.task of this task: the newest issue updated_at whose timeline is stored, per repository. */
+export const EVENTS_CURSOR = 'events'
+/** Without a cursor or `since`, look back as far as the seed did. */
+const FIRST_RUN_LOOKBACK_MS = 24 * 3600 * 1000
+
+/**
+ * `events`: timelines of the issues and pull requests updated since the
+ * events cursor (minus overlap), as stored by the `issues` task — this task
+ * never lists issues itself. Each issue's rows, page ETags and the cursor
+ * are written in one transaction, so a run killed anywhere resumes cleanly.
+ */
+export async function runEvents(deps: Deps, settings: Settings): Promise<TaskResult> {
+  const repos = await selectRepositories(deps, settings)
+  const counts = { repositories: 0, issues: 0, events: 0, deleted: 0, pages: 0, notModified: 0, skipped: 0 }
+  const shouldStop = (): boolean => deps.meter.remaining('core') < settings.budgetReserve
+
+  for (const [index, repo] of repos.entries()) {
+    if (!(await hasStoredIssues(deps.sql, repo))) {
+      deps.log.info(
+        `${repo.fullName}: no issues or pull requests stored yet; run the 'issues' task first. Nothing to do here.`
+      )
+      continue
+    }
+    const since = await windowStart(deps, settings, repo)
+    const issues = await updatedIssues(deps.sql, repo, since)
+    const stats = await syncIssueTimelines(deps, repo, issues, { cursorTask: EVENTS_CURSOR, shouldStop })
+    counts.repositories++
+    counts.issues += stats.issues
+    counts.events += stats.events
+    counts.deleted += stats.deleted
+    counts.pages += stats.pages
+    counts.notModified += stats.notModified
+    counts.skipped += stats.skipped
+    deps.log.info(
+      `${repo.fullName}: ${issues.length} issue(s) updated since ${since.toISOString()}; ` +
+        `${stats.pages} timeline page(s) changed, ${stats.notModified} unchanged (304); ` +
+        `${stats.events} row(s) written, ${stats.deleted} deleted` +
+        (stats.skipped ? `, ${stats.skipped} issue(s) skipped (moved or gone)` : '')
+    )
+    if (stats.stopped) {
+      const left = repos.slice(index).map((r) => r.name)
+      return {
+        counts,
+        incomplete: true,
+        remaining:
+          `Stopped at the budget reserve (${settings.budgetReserve} core requests); ` +
+          `timelines of ${left.join(', ')} continue from their cursor on the next run.`
+      }
+    }
+  }
+  return { counts }
+}
+
+async function hasStoredIssues(sql: Sql, repo: Repo): Promise<boolean> {
+  const [row] = await sql<{ any: boolean }[]>`
+    select exists (select 1 from issues where repo_id = ${repo.id})
+        or exists (select 1 from pull_requests where repo_id = ${repo.id}) as any`
+  return row.any
+}
+
+/** Cursor minus overlap; on a first run `since`, else the last day. */
+async function windowStart(deps: Deps, settings: Settings, repo: Repo): Promise<Date> {
+  const cursor = await getCursor(deps.sql, EVENTS_CURSOR, repo.id)
+  if (cursor.highWater) return new Date(cursor.highWater.getTime() - settings.overlapMinutes * 60_000)
+  return settings.since ?? new Date(deps.clock().getTime() - FIRST_RUN_LOOKBACK_MS)
+}
+
+/** Issues and pull requests (by issue id) updated at or after `since`, oldest first. */
+async function updatedIssues(sql: Sql, repo: Repo, since: Date): Promise<TimelineIssue[]> {
+  const rows = await sql<{ id: string; number: number; updated_at: Date }[]>`
+    select id, number, updated_at from issues where repo_id = ${repo.id} and updated_at >= ${since}
+    union
+    select id, number, updated_at from pull_requests where repo_id = ${repo.id} and updated_at >= ${since}
+    order by updated_at, id`
+  return rows.map((r) => ({ id: Number(r.id), number: r.number, updatedAt: r.updated_at }))
+}
