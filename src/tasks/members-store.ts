@@ -1,0 +1,99 @@
+import type { Tx } from '../db/connect.js'
+import { putEtag } from '../db/etags.js'
+import { MEMBER_COLUMNS, type MemberRow } from '../github/map-member.js'
+
+/** One page of GET /orgs/{org}/members: its ids, and its rows and ETag when it answered 200. */
+export interface ListedPage {
+  key: string
+  ids: number[]
+  rows?: MemberRow[]
+  etag?: string
+}
+
+export interface MembershipCounts {
+  /** Spans opened: new members and returning ones. */
+  joined: number
+  /** Of those, members who had left before. */
+  returned: number
+  /** Spans closed: members no longer listed. */
+  left: number
+  /** members rows inserted or changed. */
+  written: number
+}
+
+/**
+ * Applies one complete listing inside the caller's transaction: upserts the
+ * rows of pages that answered 200 (inserted_dt = now for new ones), marks
+ * everyone listed active, everyone else inactive from `now`, and opens or
+ * closes membership spans to match. Stores each page's ETag with its rows.
+ * `previousCheck` is when the last successful listing ran: a join or leave
+ * seen now happened after it.
+ */
+export async function storeMembership(
+  tx: Tx,
+  pages: ListedPage[],
+  now: Date,
+  previousCheck: Date | undefined
+): Promise<MembershipCounts> {
+  const rows = pages.flatMap((p) => p.rows ?? [])
+  const ids = [...new Set(pages.flatMap((p) => p.ids))]
+  let written = 0
+  if (rows.length > 0) {
+    // A login now held by another account: the row that had it (someone who
+    // renamed and left, so we never saw the new name) gives it up.
+    await tx`
+      update members set login = null
+      where login = any(${rows.map((r) => r.login)}::varchar[]) and not (id = any(${ids}::bigint[]))`
+    const values = rows.map((r) => ({ ...r, inserted_dt: now, inactive: false, inactive_dt: null }))
+    const changed = await tx`
+      insert into members ${tx(values, ...MEMBER_COLUMNS, 'inserted_dt', 'inactive', 'inactive_dt')}
+      on conflict (id) do update set
+        login = excluded.login, node_id = excluded.node_id, avatar_url = excluded.avatar_url,
+        gravatar_id = excluded.gravatar_id, url = excluded.url, html_url = excluded.html_url,
+        followers_url = excluded.followers_url, following_url = excluded.following_url,
+        gists_url = excluded.gists_url, starred_url = excluded.starred_url,
+        subscriptions_url = excluded.subscriptions_url, organizations_url = excluded.organizations_url,
+        repos_url = excluded.repos_url, events_url = excluded.events_url,
+        received_events_url = excluded.received_events_url, type = excluded.type,
+        site_admin = excluded.site_admin, inactive = false, inactive_dt = null
+      where (members.login, members.node_id, members.avatar_url, members.gravatar_id, members.url,
+             members.html_url, members.followers_url, members.following_url, members.gists_url,
+             members.starred_url, members.subscriptions_url, members.organizations_url, members.repos_url,
+             members.events_url, members.received_events_url, members.type, members.site_admin,
+             coalesce(members.inactive, false))
+        is distinct from
+            (excluded.login, excluded.node_id, excluded.avatar_url, excluded.gravatar_id, excluded.url,
+             excluded.html_url, excluded.followers_url, excluded.following_url, excluded.gists_url,
+             excluded.starred_url, excluded.subscriptions_url, excluded.organizations_url, excluded.repos_url,
+             excluded.events_url, excluded.received_events_url, excluded.type, excluded.site_admin, false)`
+    written = changed.count
+  }
+  // Members listed only on pages that answered 304 are stored already; make
+  // sure they read as active all the same.
+  await tx`update members set inactive = false, inactive_dt = null where id = any(${ids}::bigint[]) and inactive`
+  const left = await tx`
+    update members set inactive = true, inactive_dt = ${now}
+    where coalesce(inactive, false) = false and not (id = any(${ids}::bigint[]))`
+  const closed = await tx`
+    update member_spans set left_seen_at = ${now}, left_after = ${previousCheck ?? null}
+    where left_seen_at is null and not (user_id = any(${ids}::bigint[]))`
+  await tx`
+    update member_spans s set login = m.login from members m
+    where s.user_id = m.id and s.left_seen_at is null and m.login is not null and s.login is distinct from m.login`
+  const opened = await tx<{ came_back: boolean }[]>`
+    insert into member_spans (user_id, login, joined_seen_at, joined_after)
+    select m.id, m.login, ${now}, ${previousCheck ?? null}
+    from members m
+    where m.id = any(${ids}::bigint[])
+      and not exists (select 1 from member_spans s where s.user_id = m.id and s.left_seen_at is null)
+    returning exists (
+      select 1 from member_spans p where p.user_id = member_spans.user_id and p.left_seen_at is not null
+    ) as came_back`
+  for (const page of pages) if (page.rows) await putEtag(tx, page.key, page.etag)
+  return {
+    joined: opened.length,
+    returned: opened.filter((r) => r.came_back).length,
+    left: Math.max(left.count, closed.count),
+    written
+  }
+}

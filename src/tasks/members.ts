@@ -1,0 +1,123 @@
+import { RequestError } from '@octokit/request-error'
+import { getCursor, setCursor } from '../db/cursors.js'
+import { getEtag } from '../db/etags.js'
+import { etagKey, getPage } from '../github/conditional.js'
+import { mapMember, type GitHubMember, type MemberRow } from '../github/map-member.js'
+import type { Settings } from '../inputs.js'
+import { storeMembership, type ListedPage } from './members-store.js'
+import type { Deps, TaskResult } from './types.js'
+
+const ROUTE = 'GET /orgs/{org}/members'
+const PER_PAGE = 100
+/** Guard against a server that never returns a short page. */
+const MAX_PAGES = 2000
+export const MEMBERS_CURSOR = 'members'
+
+/** What the cursor remembers between runs (sync_cursors task 'members', repo 0). */
+export interface MembersState {
+  /** Organisation the pages belong to (lower case). */
+  org?: string
+  /** Member ids of each page as last answered 200, so a 304 page needs no body. */
+  pages?: number[][]
+  /** When a listing last succeeded (ISO): the lower bound of a join or leave seen next. */
+  checkedAt?: string
+}
+
+/** The token cannot read org membership: say which token can, and that nothing changed. */
+export class MembersAccessError extends Error {
+  constructor(org: string, status: number, detail: string) {
+    super(
+      `Cannot list the members of '${org}': GitHub answered ${status} (${detail}). The 'members' task needs a ` +
+        'token that can read organisation membership: a GitHub App installation token with the ' +
+        "Organization 'Members: read' permission (e.g. from actions/create-github-app-token), or a PAT " +
+        "(classic with 'read:org', fine-grained with 'Members: read'). The workflow's GITHUB_TOKEN cannot " +
+        'read org membership. No member was marked inactive.'
+    )
+    this.name = 'MembersAccessError'
+  }
+}
+
+/**
+ * Org members with join/leave history. Every page of GET /orgs/{org}/members
+ * is requested conditionally with its stored ETag, and the member ids of each
+ * page are kept in the cursor, so an unchanged list costs 0 billable requests
+ * and a changed page costs exactly one. Rows, ETags and the cursor are written
+ * in one transaction; a failed or empty listing writes nothing, so it can
+ * never mark anyone inactive.
+ */
+export async function runMembers(deps: Deps, settings: Settings): Promise<TaskResult> {
+  const { sql, octokit, log, clock } = deps
+  const org = settings.org
+  const cursor = await getCursor(sql, MEMBERS_CURSOR, 0)
+  const state = cursor.state as MembersState
+  const storedPages = state.org === org.toLowerCase() ? (state.pages ?? []) : []
+
+  const pages: ListedPage[] = []
+  for (let n = 1; n <= MAX_PAGES; n++) {
+    const params = { org, per_page: PER_PAGE, page: n }
+    const key = etagKey(ROUTE, params)
+    const known = storedPages[n - 1]
+    // Only a page whose ids we kept can be answered by a 304.
+    const etag = known ? await getEtag(sql, key) : undefined
+    const page = await getPage<GitHubMember[]>(octokit, ROUTE, params, etag).catch((e: unknown) => {
+      throw explain(e, org)
+    })
+    if (page.notModified) {
+      pages.push({ key, ids: known as number[] })
+    } else {
+      if (!Array.isArray(page.data)) throw new Error(`GET /orgs/${org}/members page ${n} did not answer a list.`)
+      const rows: MemberRow[] = page.data.map(mapMember)
+      pages.push({ key, ids: rows.map((r) => r.id), rows, etag: page.etag })
+    }
+    log.debug(`members page ${n}: ${page.notModified ? '304 (unchanged)' : `${pages[n - 1].ids.length} members`}`)
+    // A full page may be followed by more, even when it answered 304.
+    if (pages[n - 1].ids.length < PER_PAGE) break
+  }
+
+  const listed = new Set(pages.flatMap((p) => p.ids))
+  const changed = pages.some((p) => p.rows) || pages.length !== storedPages.length
+  const now = clock()
+  if (listed.size === 0) {
+    const [{ active }] = await sql<{ active: number }[]>`
+      select count(*)::int as active from members where coalesce(inactive, false) = false`
+    if (active > 0) {
+      log.warning(
+        `GET /orgs/${org}/members listed nobody, but ${active} members are active in the database. ` +
+          'Treating this as a failed listing: nobody was marked inactive. Check the token can read membership.'
+      )
+      return { counts: { members: 0, joined: 0, left: 0, suspicious_empty: 1 } }
+    }
+  }
+
+  const previousCheck = state.checkedAt ? new Date(state.checkedAt) : undefined
+  const result = await sql.begin(async (tx) => {
+    const counts = changed
+      ? await storeMembership(tx, pages, now, previousCheck)
+      : { joined: 0, returned: 0, left: 0, written: 0 }
+    const next: MembersState = { org: org.toLowerCase(), pages: pages.map((p) => p.ids), checkedAt: now.toISOString() }
+    await setCursor(tx, MEMBERS_CURSOR, 0, { state: next as Record<string, unknown> })
+    return counts
+  })
+  const unchanged = pages.filter((p) => !p.rows).length
+  log.info(
+    `members of ${org}: ${listed.size} listed over ${pages.length} pages (${unchanged} unchanged); ` +
+      `${result.joined} joined (${result.returned} returning), ${result.left} left`
+  )
+  return {
+    counts: { members: listed.size, joined: result.joined, returned: result.returned, left: result.left }
+  }
+}
+
+function explain(error: unknown, org: string): unknown {
+  if (!(error instanceof RequestError)) return error
+  const message = error.message
+  if (error.status === 403 && !/rate limit/i.test(message)) return new MembersAccessError(org, 403, message)
+  if (error.status === 401) return new MembersAccessError(org, 401, message)
+  if (error.status === 404) {
+    return new Error(
+      `GET /orgs/${org}/members answered 404: '${org}' is not an organisation, or the token cannot see it. ` +
+        'No member was marked inactive.'
+    )
+  }
+  return error
+}

@@ -1,0 +1,198 @@
+import { getCursor, setCursor } from '../db/cursors.js'
+import { upsertIssueRows } from '../db/upsert-issues.js'
+import type { Queryable } from '../db/connect.js'
+import { mapIssue, type GitHubIssue } from '../github/map-issue.js'
+import { selectRepositories, type Repo } from '../github/repos.js'
+import { parseIssueLocation, parseRepositoryUrl } from '../github/transfer-location.js'
+import { probeIssue, type Probe } from '../github/transfer-probe.js'
+import type { Settings } from '../inputs.js'
+import { findTransferCandidates, markGroupsChecked, type Candidate } from './transfers-candidates.js'
+import {
+  findStoredTarget,
+  markChecked,
+  markDeleted,
+  markMoved,
+  pendingMoves,
+  recordTransfer,
+  recordUnreadable,
+  type HeldRow,
+  type NewIssue
+} from './transfers-store.js'
+import type { Deps, TaskResult } from './types.js'
+
+export const TRANSFERS_CURSOR = 'transfers'
+/** How often a bounded set of open issues is re-checked for moves no other signal shows. */
+const VERIFY_EVERY_MS = 24 * 3600 * 1000
+/** Open issues re-checked per verification round. */
+export const VERIFY_BATCH = 20
+/** Requests one run may spend at most. */
+const MAX_REQUESTS = 200
+
+interface TransfersState {
+  /** When the last verification round ran (ISO). */
+  verifiedAt?: string
+}
+
+type Counts = Record<'candidates' | 'transferred' | 'pending' | 'unreadable' | 'deleted' | 'unchanged', number>
+
+/**
+ * Finds issues transferred out of the tracked repositories (or deleted) and
+ * records old → new in `transfers`, keeping the old row and its events.
+ * Candidates come from our own rows (free): pending moves, `transferred`
+ * timeline items, the seed's duplicate `username + created_at` pairs, and
+ * once a day a bounded batch of open issues. Each candidate costs at most one
+ * billable request per run.
+ */
+export async function runTransfers(deps: Deps, settings: Settings): Promise<TaskResult> {
+  const { sql, log, clock, meter } = deps
+  const repos = await selectRepositories(deps, settings)
+  const byId = new Map(repos.map((r) => [r.id, r]))
+  const repoIds = repos.map((r) => r.id)
+  const now = clock()
+  const counts: Counts = { candidates: 0, transferred: 0, pending: 0, unreadable: 0, deleted: 0, unchanged: 0 }
+  let spent = 0
+  const canSpend = (): boolean => spent < MAX_REQUESTS && meter.remaining() > settings.budgetReserve
+  let stopped = false
+
+  // 1. Moves seen by an earlier run whose new issue was unknown: our rows
+  //    first (the issues task may have synced it since), else one fetch of
+  //    the Location.
+  for (const row of await pendingMoves(sql, repoIds)) {
+    const target = parseIssueLocation(row.location)
+    const stored = target && (await findStoredTarget(sql, target))
+    if (stored) {
+      await sql.begin((tx) => recordTransfer(tx, row.id, stored, row.location, now))
+      counts.transferred++
+      continue
+    }
+    if (!canSpend()) {
+      stopped = true
+      break
+    }
+    spent++
+    const probe = await probeIssue(deps.octokit, row.location, { id: -1, repoId: null, number: -1 })
+    await apply(deps, row, probe, byId, now, counts)
+  }
+
+  // 2. Signals from our rows, then a bounded daily verification.
+  const cursor = await getCursor(sql, TRANSFERS_CURSOR, 0)
+  const state = cursor.state as TransfersState
+  const verifiedAt = state.verifiedAt ? Date.parse(state.verifiedAt) : undefined
+  // The first run only starts the clock: verification spends requests a day later.
+  const verify = verifiedAt !== undefined && now.getTime() - verifiedAt >= VERIFY_EVERY_MS
+  const candidates = await findTransferCandidates(sql, repoIds, verify ? VERIFY_BATCH : 0)
+  counts.candidates = candidates.length
+  const done: Candidate[] = []
+  for (const candidate of candidates) {
+    if (stopped || !canSpend()) {
+      stopped = true
+      break
+    }
+    spent++
+    const probe = await probeIssue(deps.octokit, candidate.url, candidate)
+    await apply(deps, candidate, probe, byId, now, counts)
+    done.push(candidate)
+  }
+  await sql.begin(async (tx) => {
+    await markGroupsChecked(tx, candidates, done, now)
+    const next: TransfersState = {
+      verifiedAt: verify && !stopped ? now.toISOString() : (state.verifiedAt ?? now.toISOString())
+    }
+    await setCursor(tx, TRANSFERS_CURSOR, 0, { state: next as Record<string, unknown> })
+  })
+
+  log.info(
+    `transfers: ${counts.candidates} candidates, ${spent} requests; ${counts.transferred} transferred, ` +
+      `${counts.pending} waiting for the new issue, ${counts.unreadable} into unreadable repositories, ` +
+      `${counts.deleted} deleted`
+  )
+  return {
+    counts,
+    ...(stopped
+      ? {
+          incomplete: true,
+          remaining: `${candidates.length - done.length} transfer candidates left (budget reserve or per-run cap)`
+        }
+      : {})
+  }
+}
+
+/** Writes what one probe found, in one transaction. */
+async function apply(
+  deps: Deps,
+  row: HeldRow,
+  probe: Probe,
+  byId: Map<number, Repo>,
+  now: Date,
+  counts: Counts
+): Promise<void> {
+  const { sql, log } = deps
+  await sql.begin(async (tx) => {
+    switch (probe.kind) {
+      case 'here': {
+        counts.unchanged++
+        const repo = row.repoId === null ? undefined : byId.get(row.repoId)
+        const mapped = repo && mapIssue(probe.issue, repo)
+        if (mapped?.kind === 'issue') await upsertIssueRows(tx, [mapped.row])
+        await markChecked(tx, [row.id], now)
+        return
+      }
+      case 'renamed':
+        log.debug(`${row.repo}#${row.number}: its repository was renamed (${probe.location}); not a transfer.`)
+        await markChecked(tx, [row.id], now)
+        return
+      case 'deleted':
+        counts.deleted++
+        await markDeleted(tx, row.id, now)
+        return
+      case 'unreadable':
+        counts.unreadable++
+        await recordUnreadable(tx, row.id, now)
+        return
+      case 'moved': {
+        await markMoved(tx, row.id, probe.location, now)
+        const target = probe.issue
+          ? await targetFromIssue(tx, probe.issue, byId)
+          : await findStoredTarget(tx, probe.target)
+        if (!target) {
+          counts.pending++
+          log.info(`${row.repo}#${row.number} moved to ${probe.location}; recorded when that issue is known.`)
+          return
+        }
+        if (await recordTransfer(tx, row.id, target, probe.location, now)) counts.transferred++
+        log.info(`${row.repo}#${row.number} (id ${row.id}) was transferred to ${target.repo}#${target.number}.`)
+      }
+    }
+  })
+}
+
+/**
+ * The new issue from its own JSON (a followed redirect, or the fetch of a
+ * pending Location). Stored in `issues` too when it lives in a tracked
+ * repository, so the issues task's row and ours agree.
+ */
+async function targetFromIssue(tx: Queryable, issue: GitHubIssue, byId: Map<number, Repo>): Promise<NewIssue> {
+  const where = parseRepositoryUrl(issue.repository_url) ?? parseRepositoryUrl(issue.url.replace(/\/issues\/\d+$/, ''))
+  let repo: Repo | undefined
+  if (where && 'repoId' in where) repo = byId.get(where.repoId)
+  else if (where) {
+    repo = [...byId.values()].find(
+      (r) => r.org.toLowerCase() === where.owner.toLowerCase() && r.name.toLowerCase() === where.repo.toLowerCase()
+    )
+  }
+  if (repo) {
+    const mapped = mapIssue(issue, repo)
+    if (mapped.kind === 'issue') await upsertIssueRows(tx, [mapped.row])
+  }
+  const owner = repo?.org ?? (where && 'owner' in where ? where.owner : '')
+  const name = repo?.name ?? (where && 'repo' in where ? where.repo : '')
+  return {
+    id: issue.id,
+    repoId: repo?.id ?? (where && 'repoId' in where ? where.repoId : null),
+    owner,
+    repo: name,
+    number: issue.number,
+    url: issue.url,
+    htmlUrl: issue.html_url
+  }
+}
