@@ -1,5 +1,8 @@
 import type { Task } from '../constants.js'
+import { runIssues } from './issues.js'
 import { runMigrate } from './migrate.js'
+import { runPulls } from './pulls.js'
+import { runUnmerged } from './unmerged.js'
 import type { TaskRunner } from './types.js'
 
 /** Thrown by tasks that have not been built yet: never a silent success. */
@@ -10,21 +13,30 @@ export class NotAvailableError extends Error {
   }
 }
 
-const notAvailable =
-  (task: Task): TaskRunner =>
-  async () => {
+const placeholders = new WeakSet<TaskRunner>()
+
+const notAvailable = (task: Task): TaskRunner => {
+  const runner: TaskRunner = async () => {
     throw new NotAvailableError(task)
   }
+  placeholders.add(runner)
+  return runner
+}
 
 /** Every task's runner; a task missing here is a compile error. */
 export const TASK_RUNNERS: Record<Task, TaskRunner> = {
   migrate: runMigrate,
-  issues: notAvailable('issues'),
-  pulls: notAvailable('pulls'),
-  unmerged: notAvailable('unmerged'),
+  issues: runIssues,
+  pulls: runPulls,
+  unmerged: runUnmerged,
   members: notAvailable('members'),
   transfers: notAvailable('transfers'),
   events: notAvailable('events'),
   daily: notAvailable('daily'),
   backfill: notAvailable('backfill')
+}
+
+/** Whether a task is built in this version (false for the not-available placeholders). */
+export function isAvailable(task: Task): boolean {
+  return !placeholders.has(TASK_RUNNERS[task])
 }

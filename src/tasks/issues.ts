@@ -1,0 +1,172 @@
+import type { Sql } from '../db/connect.js'
+import { getCursor, setCursor } from '../db/cursors.js'
+import { getEtag, putEtag } from '../db/etags.js'
+import { upsertMapped } from '../db/upsert-issues.js'
+import { etagKey, getPage, type Page } from '../github/conditional.js'
+import { mapIssue, type GitHubIssue } from '../github/map-issue.js'
+import { selectRepositories, type Repo } from '../github/repos.js'
+import type { Settings } from '../inputs.js'
+import type { Deps, TaskResult } from './types.js'
+
+const ROUTE = 'GET /repos/{owner}/{repo}/issues'
+const PER_PAGE = 100
+/** Cursor name in sync_cursors. */
+export const ISSUES_CURSOR = 'issues'
+
+/** What one repository's sync did. */
+export interface RepoIssuesResult {
+  listed: number
+  issues: number
+  pulls: number
+  /** Stopped before the end (budget reserve reached). */
+  incomplete: boolean
+}
+
+/**
+ * The `issues` task: every issue and pull request created or updated since
+ * each repository's high-water mark (less `overlap-minutes`), upserted
+ * forward-only, with the cursor moved in the transaction of each page.
+ * Without a cursor it starts at `since`, or at the beginning of history.
+ */
+export async function runIssues(deps: Deps, settings: Settings): Promise<TaskResult> {
+  const repos = await selectRepositories(deps, settings)
+  const totals = { repositories: 0, listed: 0, issues: 0, pulls: 0 }
+  const left: string[] = []
+  for (const repo of repos) {
+    if (outOfBudget(deps, settings)) {
+      left.push(repo.name)
+      continue
+    }
+    const r = await syncRepoIssues(deps, settings, repo)
+    totals.repositories++
+    totals.listed += r.listed
+    totals.issues += r.issues
+    totals.pulls += r.pulls
+    if (r.incomplete) left.push(repo.name)
+  }
+  if (left.length === 0) return { counts: totals }
+  return {
+    counts: totals,
+    incomplete: true,
+    remaining: `issues of ${left.join(', ')} (budget reserve reached; the next run resumes from the stored cursors)`
+  }
+}
+
+/**
+ * Brings one repository up to date. The listing is sorted by updated_at,
+ * oldest first, so each committed page is a safe resume point. Its URL
+ * depends only on the cursor, so while nothing changes the stored ETag of
+ * that exact URL answers 304 (free). When the cursor moves, the new URL is
+ * asked once more to learn its ETag: that request re-lists the overlap
+ * (unchanged rows write nothing) and leaves the next quiet run at 0.
+ */
+export async function syncRepoIssues(deps: Deps, settings: Settings, repo: Repo): Promise<RepoIssuesResult> {
+  const result: RepoIssuesResult = { listed: 0, issues: 0, pulls: 0, incomplete: false }
+  // Two passes at most (the listing, then the new URL's ETag); more only if
+  // items keep changing while we list.
+  for (let pass = 0; pass < 4; pass++) {
+    const moved = await listOnce(deps, settings, repo, result)
+    if (!moved || result.incomplete) break
+  }
+  deps.log.info(
+    `${repo.name}: ${result.listed} listed, ${result.issues} issues and ${result.pulls} pull requests written` +
+      (result.incomplete ? ' (stopped at the budget reserve)' : '')
+  )
+  return result
+}
+
+/** One listing from the cursor; returns whether the cursor moved (so the URL changed). */
+async function listOnce(deps: Deps, settings: Settings, repo: Repo, result: RepoIssuesResult): Promise<boolean> {
+  const { sql, octokit, log } = deps
+  const cursor = await getCursor(sql, ISSUES_CURSOR, repo.id)
+  const params = listingParams(repo, sinceOf(cursor.highWater, settings))
+  const key = etagKey(ROUTE, params)
+  const firstPage = await getPage<GitHubIssue[]>(octokit, ROUTE, params, await getEtag(sql, key))
+  if (firstPage.notModified) {
+    log.debug(`${repo.name}: no change since ${params.since ?? 'the beginning'} (304)`)
+    return false
+  }
+  const start = cursor.highWater?.getTime()
+  let highWater = start
+  let first = true
+  let page: Fetched<GitHubIssue[]> = firstPage
+  for (;;) {
+    const items = page.data
+    result.listed += items.length
+    const pageMax = maxUpdatedAt(items)
+    if (pageMax !== undefined && (highWater === undefined || pageMax > highWater)) highWater = pageMax
+    const next: string | undefined = page.links.next
+    const moved = highWater !== start
+    // The first page's URL is asked again only while the cursor stays put,
+    // and only a short, last page proves that a later 304 on it means
+    // "nothing changed" (a full page could hide a change on page two).
+    const keepEtag = first && !moved && !next && items.length < PER_PAGE
+    const etag = page.etag
+    const hw = highWater
+    await sql.begin(async (tx) => {
+      const written = await upsertMapped(
+        tx,
+        items.map((i) => mapIssue(i, repo))
+      )
+      result.issues += written.issues
+      result.pulls += written.pulls
+      if (hw !== undefined && moved) {
+        await setCursor(tx, ISSUES_CURSOR, repo.id, { highWater: new Date(hw), state: cursor.state })
+      }
+      if (first) await putEtag(tx, key, keepEtag ? etag : undefined)
+    })
+    first = false
+    if (!next) break
+    if (outOfBudget(deps, settings)) {
+      result.incomplete = true
+      break
+    }
+    const got = await getPage<GitHubIssue[]>(octokit, next)
+    if (got.notModified) break
+    page = got
+  }
+  return highWater !== start
+}
+
+type Fetched<T> = Extract<Page<T>, { notModified: false }>
+
+function listingParams(repo: Repo, since: Date | undefined): Record<string, string | number> {
+  const params: Record<string, string | number> = {
+    owner: repo.org,
+    repo: repo.name,
+    state: 'all',
+    sort: 'updated',
+    direction: 'asc',
+    per_page: PER_PAGE
+  }
+  if (since) params.since = since.toISOString().replace(/\.\d{3}Z$/, 'Z')
+  return params
+}
+
+/** Where a listing starts: the cursor less the overlap, else `since`, else the beginning. */
+export function sinceOf(
+  highWater: Date | undefined,
+  settings: Pick<Settings, 'since' | 'overlapMinutes'>
+): Date | undefined {
+  if (highWater) return new Date(highWater.getTime() - settings.overlapMinutes * 60_000)
+  return settings.since
+}
+
+function maxUpdatedAt(items: GitHubIssue[]): number | undefined {
+  let max: number | undefined
+  for (const i of items) {
+    const t = Date.parse(i.updated_at)
+    if (!Number.isNaN(t) && (max === undefined || t > max)) max = t
+  }
+  return max
+}
+
+/** True when the core budget is down to the reserve: stop cleanly, resume next run. */
+export function outOfBudget(deps: Pick<Deps, 'meter'>, settings: Pick<Settings, 'budgetReserve'>): boolean {
+  return deps.meter.remaining('core') <= settings.budgetReserve
+}
+
+/** For tests and the demo: the stored cursor of one repository. */
+export async function issuesHighWater(sql: Sql, repoId: number): Promise<Date | undefined> {
+  return (await getCursor(sql, ISSUES_CURSOR, repoId)).highWater
+}

@@ -1,0 +1,238 @@
+import type { Queryable } from '../db/connect.js'
+import { getCursor, setCursor } from '../db/cursors.js'
+import { getEtag, putEtag } from '../db/etags.js'
+import { upsertPullRows } from '../db/upsert-issues.js'
+import { etagKey, getPage } from '../github/conditional.js'
+import { mapIssue, type GitHubIssue } from '../github/map-issue.js'
+import { selectRepositories, type Repo } from '../github/repos.js'
+import type { Settings } from '../inputs.js'
+import { outOfBudget } from './issues.js'
+import type { Deps, TaskResult } from './types.js'
+
+const LIST = 'GET /repos/{owner}/{repo}/pulls'
+const ISSUE = 'GET /repos/{owner}/{repo}/issues/{issue_number}'
+const DAY = 86_400_000
+/** Rows re-read one by one per repository and run, at most; the rest wait for the next run. */
+const MAX_REFETCH = 100
+export const PULLS_CURSOR = 'pulls'
+
+/** A pull request as GET /pulls lists it (its `id` is the pulls id, not the issue id). */
+interface GitHubPull {
+  number: number
+  state: string
+  draft?: boolean
+  merged_at: string | null
+  closed_at: string | null
+  updated_at: string
+}
+
+/** What the database holds for one pull request. */
+interface StoredPull {
+  id: string
+  number: number
+  state: string | null
+  merged: boolean | null
+  merged_at: Date | null
+  draft: boolean | null
+  closed_at: Date | null
+  updated_at: Date | null
+}
+
+interface RepoPullsResult {
+  checked: number
+  corrected: number
+  refetched: number
+  incomplete: boolean
+}
+
+/**
+ * The `pulls` task: re-checks pull requests the database holds as open and
+ * those updated (so also closed) in the last `closed-days`, correcting
+ * state, merged, merged_at, draft and closed_at. One conditional request per
+ * repository finds out whether anything changed: page one of the pulls list
+ * sorted by update, newest first, changes whenever any pull request does.
+ */
+export async function runPulls(deps: Deps, settings: Settings): Promise<TaskResult> {
+  const repos = await selectRepositories(deps, settings)
+  const totals = { repositories: 0, checked: 0, corrected: 0, refetched: 0 }
+  const left: string[] = []
+  for (const repo of repos) {
+    if (outOfBudget(deps, settings)) {
+      left.push(repo.name)
+      continue
+    }
+    const r = await checkRepoPulls(deps, settings, repo)
+    totals.repositories++
+    totals.checked += r.checked
+    totals.corrected += r.corrected
+    totals.refetched += r.refetched
+    if (r.incomplete) left.push(repo.name)
+  }
+  if (left.length === 0) return { counts: totals }
+  return { counts: totals, incomplete: true, remaining: `pull requests of ${left.join(', ')}` }
+}
+
+export async function checkRepoPulls(deps: Deps, settings: Settings, repo: Repo): Promise<RepoPullsResult> {
+  const { sql, octokit, log, clock } = deps
+  const result: RepoPullsResult = { checked: 0, corrected: 0, refetched: 0, incomplete: false }
+  const cursor = await getCursor(sql, PULLS_CURSOR, repo.id)
+  // Back to the closed-days window, and further if runs were missed since the last check.
+  let stopAt = clock().getTime() - settings.closedDays * DAY
+  if (cursor.highWater) stopAt = Math.min(stopAt, cursor.highWater.getTime() - settings.overlapMinutes * 60_000)
+  const params = { owner: repo.org, repo: repo.name, state: 'all', sort: 'updated', direction: 'desc', per_page: 100 }
+  const key = etagKey(LIST, params)
+  const first = await getPage<GitHubPull[]>(octokit, LIST, params, await getEtag(sql, key))
+  if (first.notModified) {
+    log.debug(`${repo.name}: no pull request changed (304)`)
+    return result
+  }
+  const seen = new Set<number>()
+  const stale: number[] = []
+  let page = first
+  for (;;) {
+    const inWindow = page.data.filter((p) => Date.parse(p.updated_at) >= stopAt)
+    await compare(sql, repo, inWindow, seen, stale, result)
+    const next = page.links.next
+    if (!next || inWindow.length < page.data.length) break
+    const got = await getPage<GitHubPull[]>(octokit, next)
+    if (got.notModified) break
+    page = got
+  }
+  if (!cursor.highWater) {
+    // First check of this repository: open rows older than the window too.
+    await checkOldOpen(deps, repo, stopAt, seen, stale, result)
+  }
+  let done = 0
+  for (const number of stale) {
+    if (done >= MAX_REFETCH || outOfBudget(deps, settings)) break
+    if (await refetch(deps, repo, number)) result.refetched++
+    done++
+  }
+  // Until every queued row is re-read, the next run must look again.
+  result.incomplete = done < stale.length
+  if (!result.incomplete) {
+    const newest = first.data.reduce((m, p) => Math.max(m, Date.parse(p.updated_at)), cursor.highWater?.getTime() ?? 0)
+    await sql.begin(async (tx) => {
+      if (newest > 0) await setCursor(tx, PULLS_CURSOR, repo.id, { highWater: new Date(newest), state: cursor.state })
+      await putEtag(tx, key, first.etag)
+    })
+  }
+  log.info(
+    `${repo.name}: ${result.checked} pull requests checked, ${result.corrected} corrected, ${result.refetched} re-read`
+  )
+  return result
+}
+
+/**
+ * Compares listed pull requests with their rows (by repository id and
+ * number: the pulls id is not the issue id the table is keyed by). A row
+ * with the same updated_at but another state is corrected in place; a
+ * missing or older row is queued to be re-read whole.
+ */
+async function compare(
+  sql: Queryable,
+  repo: Repo,
+  pulls: GitHubPull[],
+  seen: Set<number>,
+  stale: number[],
+  result: RepoPullsResult
+): Promise<void> {
+  if (pulls.length === 0) return
+  const numbers = pulls.map((p) => p.number)
+  for (const n of numbers) seen.add(n)
+  result.checked += pulls.length
+  const rows = await sql<StoredPull[]>`
+    select id, number, state, merged, merged_at, draft, closed_at, updated_at from pull_requests
+    where repo_id = ${repo.id} and number = any(${numbers}::int[])`
+  const stored = new Map(rows.map((r) => [r.number, r]))
+  for (const p of pulls) {
+    const row = stored.get(p.number)
+    const updated = Date.parse(p.updated_at)
+    if (!row || !row.updated_at || row.updated_at.getTime() < updated) {
+      stale.push(p.number)
+      continue
+    }
+    if (row.updated_at.getTime() > updated) continue // a newer listing already stored it
+    const want = {
+      state: p.state,
+      merged: p.merged_at !== null,
+      merged_at: p.merged_at === null ? null : new Date(p.merged_at),
+      draft: p.draft ?? row.draft,
+      closed_at: p.closed_at === null ? null : new Date(p.closed_at)
+    }
+    if (
+      row.state === want.state &&
+      row.merged === want.merged &&
+      time(row.merged_at) === time(want.merged_at) &&
+      row.draft === want.draft &&
+      time(row.closed_at) === time(want.closed_at)
+    ) {
+      continue
+    }
+    await sql`
+      update pull_requests set state = ${want.state}, merged = ${want.merged}, merged_at = ${want.merged_at},
+        draft = ${want.draft}, closed_at = ${want.closed_at}
+      where id = ${row.id} and updated_at = ${row.updated_at}`
+    result.corrected++
+  }
+}
+
+/** Open rows the window did not reach: still open on GitHub, or changed long ago and missed? */
+async function checkOldOpen(
+  deps: Deps,
+  repo: Repo,
+  stopAt: number,
+  seen: Set<number>,
+  stale: number[],
+  result: RepoPullsResult
+): Promise<void> {
+  const open = await deps.sql<{ number: number }[]>`
+    select number from pull_requests
+    where repo_id = ${repo.id} and state = 'open' and not (number = any(${[...seen]}::int[]))`
+  if (open.length === 0) return
+  const listed: GitHubPull[] = []
+  let url: string | undefined
+  const params = { owner: repo.org, repo: repo.name, state: 'open', per_page: 100 }
+  do {
+    const page = url
+      ? await getPage<GitHubPull[]>(deps.octokit, url)
+      : await getPage<GitHubPull[]>(deps.octokit, LIST, params)
+    if (page.notModified) break
+    listed.push(...page.data)
+    url = page.links.next
+  } while (url)
+  const stillOpen = new Set(listed.map((p) => p.number))
+  await compare(
+    deps.sql,
+    repo,
+    listed.filter((p) => !seen.has(p.number) && Date.parse(p.updated_at) < stopAt),
+    seen,
+    stale,
+    result
+  )
+  for (const { number } of open) if (!stillOpen.has(number) && !stale.includes(number)) stale.push(number)
+}
+
+/** Re-reads one pull request whole through the issues API (the row's own shape) and upserts it. */
+async function refetch(deps: Deps, repo: Repo, number: number): Promise<boolean> {
+  const params = { owner: repo.org, repo: repo.name, issue_number: number }
+  try {
+    const page = await getPage<GitHubIssue>(deps.octokit, ISSUE, params)
+    if (page.notModified) return false
+    const mapped = mapIssue(page.data, repo)
+    if (mapped.kind !== 'pull') return false
+    await upsertPullRows(deps.sql, [mapped.row])
+    return true
+  } catch (error) {
+    const status = (error as { status?: number }).status
+    if (status === 404 || status === 410) {
+      deps.log.warning(`${repo.name}#${number}: answered ${status}; left as stored.`)
+      return false
+    }
+    throw error
+  }
+}
+
+function time(d: Date | null): number | null {
+  return d === null ? null : d.getTime()
+}
