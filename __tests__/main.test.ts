@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { TASKS } from '../src/constants.js'
 import { run } from '../src/main.js'
+import { isAvailable } from '../src/tasks/index.js'
 import { createTestDatabase, tableNames, type TestDatabase } from './helpers/db.js'
 import { testIO } from './helpers/io.js'
 
@@ -37,11 +39,13 @@ describe('run()', () => {
     expect(await tableNames(db.sql)).toEqual([])
   })
 
-  it('a task that is not built yet fails loudly instead of succeeding', async () => {
-    const io = testIO({ mode: 'migrate,daily', 'database-url': db.url, 'github-token': 't', org: 'acme' })
+  // Any task still unbuilt in this version; the check retires itself once all are built.
+  const unbuilt = TASKS.find((t) => !isAvailable(t))
+  it.skipIf(!unbuilt)('a task that is not built yet fails loudly instead of succeeding', async () => {
+    const io = testIO({ mode: `migrate,${unbuilt}`, 'database-url': db.url, 'github-token': 't', org: 'acme' })
     const report = await run(io)
     expect(report.ok).toBe(false)
-    expect(io.failure).toMatch(/Task 'daily' is not available yet/)
+    expect(io.failure).toMatch(new RegExp(`Task '${unbuilt}' is not available yet`))
   })
 
   it('an unreachable database fails with the redacted URL', async () => {

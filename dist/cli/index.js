@@ -30816,7 +30816,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony export */ });
 /* harmony import */ var _cli_args_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7391);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(576);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6236);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7790);
 /* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6670);
 
 
@@ -34153,7 +34153,7 @@ function keepFailureExitCode() {
 
 /***/ }),
 
-/***/ 6236:
+/***/ 7790:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42641,48 +42641,6 @@ function escapeCell(text) {
     return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-;// CONCATENATED MODULE: ./src/db/cursors.ts
-async function cursors_getCursor(sql, task, repoId) {
-    const [row] = await sql `
-    select high_water, state from sync_cursors where task = ${task} and repo_id = ${repoId}`;
-    return { highWater: row?.high_water ?? undefined, state: row?.state ?? {} };
-}
-/**
- * Moves a cursor. Call it in the transaction that wrote the rows it covers,
- * so a run that dies between pages resumes from the last committed page.
- */
-async function setCursor(tx, task, repoId, cursor) {
-    await tx `
-    insert into sync_cursors (task, repo_id, high_water, state)
-    values (${task}, ${repoId}, ${cursor.highWater ?? null}, ${tx.json(cursor.state)})
-    on conflict (task, repo_id) do update
-      set high_water = excluded.high_water, state = excluded.state, updated_at = now()
-      where sync_cursors.high_water is distinct from excluded.high_water
-         or sync_cursors.state is distinct from excluded.state`;
-}
-
-;// CONCATENATED MODULE: ./src/db/etags.ts
-/** The stored ETag of the last 200 answer for a request key, if any. */
-async function getEtag(sql, key) {
-    const [row] = await sql `select etag from http_etags where key = ${key}`;
-    return row?.etag;
-}
-/**
- * Stores (or, with no ETag, forgets) the ETag for a request key. Call it in
- * the transaction that stores the page's rows: a 304 later means "you have
- * this", which is only true once those rows are committed.
- */
-async function putEtag(tx, key, etag) {
-    if (!etag) {
-        await tx `delete from http_etags where key = ${key}`;
-        return;
-    }
-    await tx `
-    insert into http_etags (key, etag) values (${key}, ${etag})
-    on conflict (key) do update set etag = excluded.etag, updated_at = now()
-    where http_etags.etag is distinct from excluded.etag`;
-}
-
 ;// CONCATENATED MODULE: ./src/db/upsert-issues.ts
 /** Columns this project writes on both tables (the seed's, plus repo_id). */
 const COMMON = [
@@ -42775,80 +42733,6 @@ async function upsertMapped(tx, mapped) {
     const issues = mapped.flatMap((m) => (m.kind === 'issue' ? [m.row] : []));
     const pulls = mapped.flatMap((m) => (m.kind === 'pull' ? [m.row] : []));
     return { issues: await upsertIssueRows(tx, issues), pulls: await upsertPullRows(tx, pulls) };
-}
-
-;// CONCATENATED MODULE: ./src/github/conditional.ts
-
-/**
- * GETs one page, conditionally when an ETag is given. `route` is an Octokit
- * route ('GET /repos/{owner}/{repo}/issues') expanded with `params`, or an
- * absolute URL from a Link header, followed exactly as given (cursor links
- * keep working where deep page numbers answer 422). A 304 — which costs no
- * rate limit — comes back as `{ notModified: true }` rather than a throw.
- */
-async function getPage(octokit, route, params = {}, etag) {
-    const headers = { ...(params.headers ?? {}), ...(etag ? { 'if-none-match': etag } : {}) };
-    try {
-        const response = isAbsolute(route)
-            ? await octokit.request({ method: 'GET', url: route, headers, request: params.request })
-            : await octokit.request(route, { ...params, headers });
-        const h = response.headers;
-        return { notModified: false, data: response.data, etag: h.etag, links: parseLinks(h.link), headers: h };
-    }
-    catch (error) {
-        if (error instanceof RequestError && error.status === 304)
-            return { notModified: true };
-        throw error;
-    }
-}
-/** Parses `<url>; rel="next", <url>; rel="last"`. */
-function parseLinks(header) {
-    const links = {};
-    if (!header)
-        return links;
-    for (const part of header.split(',')) {
-        const m = /<([^>]+)>\s*;\s*rel="([^"]+)"/.exec(part);
-        if (m && (m[2] === 'next' || m[2] === 'last' || m[2] === 'prev' || m[2] === 'first'))
-            links[m[2]] = m[1];
-    }
-    return links;
-}
-/** The `page=` number of a Link URL, if it has one. */
-function pageOf(url) {
-    if (!url)
-        return undefined;
-    const page = new URL(url).searchParams.get('page');
-    return page === null ? undefined : Number(page);
-}
-/**
- * A stable key for a request, for stored ETags: the expanded path and the
- * sorted query, without host or credentials (so a GHES host change or a new
- * token does not matter).
- */
-function etagKey(route, params = {}) {
-    if (isAbsolute(route)) {
-        const url = new URL(route);
-        return `${url.pathname}${sortedQuery([...url.searchParams.entries()])}`;
-    }
-    const path = route.replace(/^[A-Z]+\s+/, '');
-    const used = new Set();
-    const expanded = path.replace(/\{([^}]+)\}/g, (_, name) => {
-        used.add(name);
-        return encodeURIComponent(String(params[name]));
-    });
-    const query = Object.entries(params)
-        .filter(([k, v]) => !used.has(k) && k !== 'headers' && k !== 'request' && v !== undefined)
-        .map(([k, v]) => [k, String(v)]);
-    return `${expanded}${sortedQuery(query)}`;
-}
-function sortedQuery(pairs) {
-    if (pairs.length === 0)
-        return '';
-    const sorted = [...pairs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `?${sorted.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`;
-}
-function isAbsolute(route) {
-    return /^https?:\/\//i.test(route);
 }
 
 ;// CONCATENATED MODULE: ./src/github/users.ts
@@ -46464,6 +46348,122 @@ minimatch.Minimatch = Minimatch;
 minimatch.escape = escape_escape;
 minimatch.unescape = unescape_unescape;
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./src/db/cursors.ts
+async function cursors_getCursor(sql, task, repoId) {
+    const [row] = await sql `
+    select high_water, state from sync_cursors where task = ${task} and repo_id = ${repoId}`;
+    return { highWater: row?.high_water ?? undefined, state: row?.state ?? {} };
+}
+/**
+ * Moves a cursor. Call it in the transaction that wrote the rows it covers,
+ * so a run that dies between pages resumes from the last committed page.
+ */
+async function setCursor(tx, task, repoId, cursor) {
+    await tx `
+    insert into sync_cursors (task, repo_id, high_water, state)
+    values (${task}, ${repoId}, ${cursor.highWater ?? null}, ${tx.json(cursor.state)})
+    on conflict (task, repo_id) do update
+      set high_water = excluded.high_water, state = excluded.state, updated_at = now()
+      where sync_cursors.high_water is distinct from excluded.high_water
+         or sync_cursors.state is distinct from excluded.state`;
+}
+
+;// CONCATENATED MODULE: ./src/db/etags.ts
+/** The stored ETag of the last 200 answer for a request key, if any. */
+async function getEtag(sql, key) {
+    const [row] = await sql `select etag from http_etags where key = ${key}`;
+    return row?.etag;
+}
+/**
+ * Stores (or, with no ETag, forgets) the ETag for a request key. Call it in
+ * the transaction that stores the page's rows: a 304 later means "you have
+ * this", which is only true once those rows are committed.
+ */
+async function putEtag(tx, key, etag) {
+    if (!etag) {
+        await tx `delete from http_etags where key = ${key}`;
+        return;
+    }
+    await tx `
+    insert into http_etags (key, etag) values (${key}, ${etag})
+    on conflict (key) do update set etag = excluded.etag, updated_at = now()
+    where http_etags.etag is distinct from excluded.etag`;
+}
+
+;// CONCATENATED MODULE: ./src/github/conditional.ts
+
+/**
+ * GETs one page, conditionally when an ETag is given. `route` is an Octokit
+ * route ('GET /repos/{owner}/{repo}/issues') expanded with `params`, or an
+ * absolute URL from a Link header, followed exactly as given (cursor links
+ * keep working where deep page numbers answer 422). A 304 — which costs no
+ * rate limit — comes back as `{ notModified: true }` rather than a throw.
+ */
+async function getPage(octokit, route, params = {}, etag) {
+    const headers = { ...(params.headers ?? {}), ...(etag ? { 'if-none-match': etag } : {}) };
+    try {
+        const response = isAbsolute(route)
+            ? await octokit.request({ method: 'GET', url: route, headers, request: params.request })
+            : await octokit.request(route, { ...params, headers });
+        const h = response.headers;
+        return { notModified: false, data: response.data, etag: h.etag, links: parseLinks(h.link), headers: h };
+    }
+    catch (error) {
+        if (error instanceof RequestError && error.status === 304)
+            return { notModified: true };
+        throw error;
+    }
+}
+/** Parses `<url>; rel="next", <url>; rel="last"`. */
+function parseLinks(header) {
+    const links = {};
+    if (!header)
+        return links;
+    for (const part of header.split(',')) {
+        const m = /<([^>]+)>\s*;\s*rel="([^"]+)"/.exec(part);
+        if (m && (m[2] === 'next' || m[2] === 'last' || m[2] === 'prev' || m[2] === 'first'))
+            links[m[2]] = m[1];
+    }
+    return links;
+}
+/** The `page=` number of a Link URL, if it has one. */
+function pageOf(url) {
+    if (!url)
+        return undefined;
+    const page = new URL(url).searchParams.get('page');
+    return page === null ? undefined : Number(page);
+}
+/**
+ * A stable key for a request, for stored ETags: the expanded path and the
+ * sorted query, without host or credentials (so a GHES host change or a new
+ * token does not matter).
+ */
+function etagKey(route, params = {}) {
+    if (isAbsolute(route)) {
+        const url = new URL(route);
+        return `${url.pathname}${sortedQuery([...url.searchParams.entries()])}`;
+    }
+    const path = route.replace(/^[A-Z]+\s+/, '');
+    const used = new Set();
+    const expanded = path.replace(/\{([^}]+)\}/g, (_, name) => {
+        used.add(name);
+        return encodeURIComponent(String(params[name]));
+    });
+    const query = Object.entries(params)
+        .filter(([k, v]) => !used.has(k) && k !== 'headers' && k !== 'request' && v !== undefined)
+        .map(([k, v]) => [k, String(v)]);
+    return `${expanded}${sortedQuery(query)}`;
+}
+function sortedQuery(pairs) {
+    if (pairs.length === 0)
+        return '';
+    const sorted = [...pairs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `?${sorted.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`;
+}
+function isAbsolute(route) {
+    return /^https?:\/\//i.test(route);
+}
+
 ;// CONCATENATED MODULE: ./src/github/repos.ts
 
 
@@ -46599,6 +46599,649 @@ async function upsertRepositories(tx, org, listed) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/github/search.ts
+
+/** GitHub serves at most this many results per query. */
+const SEARCH_CAP = 1000;
+const PER_PAGE = 100;
+const SECOND = 1000;
+/**
+ * Every result of `query` whose `field` lies in [from, to), one window at a
+ * time, oldest window first. A window whose total_count passes 1,000 is
+ * halved (on whole seconds) until each part fits, so no query ever crosses
+ * the cap; a page answered `incomplete_results` (a search time-out) is asked
+ * again. Pages follow the `Link: rel="next"` URL as given. Requests go
+ * through the client's throttling, which keeps to the 30-a-minute search
+ * bucket and waits out secondary limits.
+ */
+async function* searchWindows(deps, q) {
+    const from = Math.floor(q.from.getTime() / SECOND) * SECOND;
+    const to = Math.ceil(q.to.getTime() / SECOND) * SECOND;
+    if (!(to > from))
+        return;
+    // Depth-first over a stack, so windows come out oldest first.
+    const stack = [[from, to]];
+    while (stack.length > 0) {
+        const [a, b] = stack.pop();
+        const window = await fetchWindow(deps, q, a, b);
+        if (window === 'split') {
+            const mid = a + Math.floor((b - a) / 2 / SECOND) * SECOND;
+            stack.push([mid, b], [a, mid]);
+            continue;
+        }
+        yield window;
+    }
+}
+/** The search qualifier for [from, to) on whole seconds: `closed:A..B` with B the last second inside. */
+function rangeQualifier(field, fromMs, toMs) {
+    return `${field}:${isoSeconds(fromMs)}..${isoSeconds(toMs - SECOND)}`;
+}
+function isoSeconds(ms) {
+    return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+async function fetchWindow(deps, q, from, to) {
+    const query = `${q.query} ${rangeQualifier(q.field, from, to)}`;
+    const retries = q.incompleteRetries ?? 2;
+    let complete = true;
+    const first = await fetchPage(deps, query, undefined, retries);
+    const totalCount = first.data.total_count;
+    if (totalCount > SEARCH_CAP) {
+        if (to - from > SECOND) {
+            deps.log.debug(`search: ${totalCount} results for '${query}', splitting the window`);
+            return 'split';
+        }
+        deps.log.warning(`search: ${totalCount} results within one second for '${query}'; only the first ${SEARCH_CAP} are served.`);
+        complete = false;
+    }
+    const items = [...first.data.items];
+    complete &&= !first.incomplete;
+    let next = first.next;
+    while (next) {
+        const page = await fetchPage(deps, query, next, retries);
+        items.push(...page.data.items);
+        complete &&= !page.incomplete;
+        next = page.next;
+    }
+    if (!complete)
+        deps.log.warning(`search: results for '${query}' may be incomplete.`);
+    return { from: new Date(from), to: new Date(to), items, totalCount, complete };
+}
+async function fetchPage(deps, query, url, retries) {
+    for (let attempt = 0;; attempt++) {
+        // Sorted by creation, oldest first: an order items do not leave while the window is paged.
+        const page = url
+            ? await getPage(deps.octokit, url)
+            : await getPage(deps.octokit, 'GET /search/issues', {
+                q: query,
+                sort: 'created',
+                order: 'asc',
+                per_page: PER_PAGE
+            });
+        if (page.notModified)
+            throw new Error(`search: unexpected 304 for '${query}'`);
+        if (!page.data.incomplete_results || attempt >= retries) {
+            return { data: page.data, next: page.links.next, incomplete: page.data.incomplete_results };
+        }
+        deps.log.debug(`search: incomplete results for '${query}', asking again`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/tasks/daily.ts
+
+
+
+
+/**
+ * `daily`: reconciles merged / not merged for pull requests closed since
+ * `since` (default: the oldest pull request in the database), correcting
+ * every stored row that disagrees with GitHub.
+ *
+ * Cost: one search over `is:pr is:closed closed:A..B` returns every closed
+ * PR with `pull_request.merged_at`, so both directions (wrongly merged,
+ * wrongly unmerged) are settled in ceil(N/100) requests for N closed PRs —
+ * from the search bucket, leaving the core budget to the other tasks.
+ * When every repository of the org is selected, one org-wide query replaces
+ * one query per repository (a partial last page per repository saved);
+ * repositories with no pull request stored are not searched at all. Only
+ * rows that differ are written.
+ */
+async function runDaily(deps, settings) {
+    const { sql, log, clock } = deps;
+    const repos = await selectRepositories(deps, settings);
+    const ranges = await storedRanges(sql, repos);
+    const counts = { repositories: 0, windows: 0, checked: 0, corrected: 0, written: 0 };
+    if (ranges.size === 0) {
+        log.info('daily: no pull requests stored for the selected repositories; nothing to reconcile.');
+        return { counts };
+    }
+    const to = clock();
+    const since = (oldest) => settings.since ?? oldest;
+    const byName = new Map(repos.map((r) => [r.name.toLowerCase(), r]));
+    const scopes = [];
+    if (settings.repos.length === 0 && settings.shard.count === 1) {
+        const oldest = new Date(Math.min(...[...ranges.values()].map((d) => d.getTime())));
+        scopes.push({ query: `org:${settings.org} is:pr is:closed`, from: since(oldest) });
+    }
+    else {
+        for (const repo of repos) {
+            const oldest = ranges.get(repo.id);
+            if (oldest)
+                scopes.push({ query: `repo:${repo.fullName} is:pr is:closed`, from: since(oldest) });
+        }
+    }
+    counts.repositories = ranges.size;
+    for (const scope of scopes) {
+        const span = Math.max(1, to.getTime() - scope.from.getTime());
+        for await (const window of searchWindows(deps, { query: scope.query, field: 'closed', from: scope.from, to })) {
+            counts.windows++;
+            const rows = [];
+            for (const item of window.items) {
+                const repo = repoOf(item, byName);
+                if (!repo || !item.pull_request)
+                    continue;
+                const mapped = mapIssue(item, repo);
+                if (mapped.kind === 'pull')
+                    rows.push(mapped.row);
+            }
+            const result = await sql.begin(async (tx) => reconcile(tx, rows));
+            counts.checked += rows.length;
+            counts.corrected += result.corrected;
+            counts.written += result.written;
+            const done = Math.min(100, Math.round(((window.to.getTime() - scope.from.getTime()) / span) * 100));
+            log.info(`daily: ${scope.query} closed ${window.from.toISOString()}..${window.to.toISOString()}: ` +
+                `${rows.length} checked, ${result.corrected} corrected; ${done}% of the range`);
+        }
+    }
+    return { counts };
+}
+/** Oldest stored pull request (created_at) per selected repository that has any. */
+async function storedRanges(sql, repos) {
+    if (repos.length === 0)
+        return new Map();
+    const rows = await sql `
+    select repo_id, to_char(min(created_at), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as oldest
+    from pull_requests where repo_id = any(${repos.map((r) => r.id)}::bigint[])
+    group by repo_id`;
+    return new Map(rows.map((r) => [Number(r.repo_id), new Date(r.oldest)]));
+}
+/** The selected repository a search item belongs to (by its repository_url's name). */
+function repoOf(item, byName) {
+    const name = /\/repos\/[^/]+\/([^/]+)$/.exec(item.repository_url ?? '')?.[1];
+    return name ? byName.get(decodeURIComponent(name).toLowerCase()) : undefined;
+}
+/**
+ * Writes what differs: rows whose merged flag disagrees with GitHub are
+ * corrected, newer rows move forward, unchanged rows are not touched.
+ */
+async function reconcile(tx, rows) {
+    if (rows.length === 0)
+        return { corrected: 0, written: 0 };
+    const github = tx.json(rows.map((r) => ({ id: r.id, merged: r.merged })));
+    const wrong = async () => {
+        const [{ n }] = await tx `
+      select count(*)::int as n from pull_requests p
+      join json_to_recordset(${github}::json) as g(id bigint, merged boolean) on g.id = p.id
+      where p.merged is distinct from g.merged`;
+        return n;
+    };
+    const before = await wrong();
+    const written = await upsertPullRows(tx, rows);
+    const after = before === 0 ? 0 : await wrong();
+    return { corrected: before - after, written };
+}
+
+;// CONCATENATED MODULE: ./src/github/map-event.ts
+
+
+/** The columns written by upserts, in order. */
+const EVENT_COLUMNS = [
+    'id',
+    'issue_id',
+    'repo_id',
+    'org',
+    'repo',
+    'event',
+    'body',
+    'label',
+    'reactions',
+    'state',
+    'created_at',
+    'updated_at',
+    'node_id',
+    'user',
+    'author_association',
+    'username'
+];
+/**
+ * Timeline items that are containers of other records rather than events:
+ * `line-commented` holds pull-request review comments and `commit-commented`
+ * commit comments, with no id or time of their own. Everything else is kept.
+ */
+const SKIPPED_EVENTS = new Set(['line-commented', 'commit-commented']);
+/**
+ * Maps one timeline item to an `events` row, or undefined for the kinds
+ * that are not stored (SKIPPED_EVENTS, or an item with no event name).
+ */
+function mapTimelineItem(item, issueId, repo) {
+    const event = item.event;
+    if (typeof event !== 'string' || event === '' || SKIPPED_EVENTS.has(event))
+        return undefined;
+    const base = {
+        id: item.id != null ? String(item.id) : derivedEventId(event, discriminator(item)),
+        issue_id: issueId,
+        repo_id: repo.id,
+        org: repo.org,
+        repo: repo.name,
+        event,
+        body: null,
+        label: null,
+        reactions: null,
+        state: null,
+        node_id: item.node_id ?? null,
+        author_association: item.author_association ?? null
+    };
+    switch (event) {
+        case 'commented': {
+            // The timeline gives a comment both `actor` and `user`; either may be
+            // GitHub's ghost. The seed stored the actor.
+            const user = userOrGhost(item.actor ?? item.user);
+            return {
+                ...base,
+                body: item.body ?? null,
+                reactions: item.reactions ?? null,
+                created_at: item.created_at ?? null,
+                updated_at: item.updated_at ?? item.created_at ?? null,
+                user,
+                username: loginOf(user)
+            };
+        }
+        case 'reviewed': {
+            // Reviews name their author `user` and their time `submitted_at`
+            // (absent while pending); the seed stored them as actor and created_at.
+            const user = userOrGhost(item.user ?? item.actor);
+            const at = item.submitted_at ?? item.created_at ?? null;
+            return {
+                ...base,
+                body: item.body ?? null,
+                state: item.state ?? null,
+                created_at: at,
+                updated_at: item.updated_at ?? at,
+                user,
+                username: loginOf(user)
+            };
+        }
+        case 'committed': {
+            // A git commit names its author by name and email, not by a GitHub
+            // account, so there is no user to compare with members.login.
+            const at = item.author?.date ?? item.committer?.date ?? null;
+            return {
+                ...base,
+                body: item.message ?? null,
+                created_at: at,
+                updated_at: at,
+                user: null,
+                username: null
+            };
+        }
+        default: {
+            const user = userOrGhost(item.actor);
+            const at = item.created_at ?? null;
+            return {
+                ...base,
+                label: event === 'labeled' || event === 'unlabeled' ? (item.label ?? null) : null,
+                reactions: item.reactions ?? null,
+                created_at: at,
+                updated_at: item.updated_at ?? at,
+                user,
+                username: loginOf(user)
+            };
+        }
+    }
+}
+/** What tells apart two id-less items of the same kind on one timeline. */
+function discriminator(item) {
+    if (item.event === 'committed' && item.sha)
+        return `sha:${item.sha}`;
+    if (item.event === 'cross-referenced') {
+        const source = item.source?.issue;
+        const from = source?.id != null ? `issue:${source.id}` : `url:${source?.url ?? source?.html_url ?? ''}`;
+        return `${from}@${item.created_at ?? ''}`;
+    }
+    if (item.node_id)
+        return `node:${item.node_id}`;
+    return `${item.created_at ?? ''}:${item.actor?.login ?? ''}`;
+}
+/**
+ * A stable id for a timeline item GitHub gives none (`committed`,
+ * `cross-referenced`): SHA-1 of the kind and what identifies the item, cut
+ * to 62 bits and negated, so it lies in [-2^62, -1] where no GitHub id
+ * (always positive) can collide. The issue id is not hashed: the primary key
+ * is (id, issue_id) already, and a transferred issue keeps the same key for
+ * the same commit.
+ */
+function derivedEventId(event, key) {
+    const digest = (0,external_node_crypto_.createHash)('sha1').update(`${event}\u0000${key}`).digest();
+    const bits = digest.readBigUInt64BE(0) & ((1n << 62n) - 1n);
+    return String(-(bits + 1n));
+}
+/** Maps a page of timeline items, dropping the kinds not stored and repeated keys (the last wins). */
+function mapTimelinePage(items, issueId, repo) {
+    const byId = new Map();
+    for (const item of items) {
+        const row = mapTimelineItem(item, issueId, repo);
+        if (row)
+            byId.set(row.id, row);
+    }
+    return [...byId.values()];
+}
+
+;// CONCATENATED MODULE: ./src/db/upsert-events.ts
+
+const COLUMNS = [...EVENT_COLUMNS, 'timeline_page'];
+/** 17 parameters a row; postgres.js allows 65,534 a statement. */
+const BATCH = 1000;
+/**
+ * Inserts or updates timeline rows. A row is rewritten only when something
+ * stored differs — a comment edit (body, updated_at), a reaction change
+ * (reactions, which moves no updated_at on GitHub), a renamed repository,
+ * a page shift — so re-reading an unchanged page writes nothing. Returns
+ * the rows written.
+ */
+async function upsertEventRows(tx, rows) {
+    let written = 0;
+    for (let k = 0; k < rows.length; k += BATCH) {
+        const batch = rows.slice(k, k + BATCH);
+        const result = await tx `
+      insert into events ${tx(batch, COLUMNS)}
+      on conflict (id, issue_id) do update set
+        repo_id = excluded.repo_id, org = excluded.org, repo = excluded.repo, event = excluded.event,
+        body = excluded.body, label = excluded.label, reactions = excluded.reactions, state = excluded.state,
+        created_at = excluded.created_at, updated_at = excluded.updated_at, node_id = excluded.node_id,
+        "user" = excluded."user", author_association = excluded.author_association,
+        username = excluded.username, timeline_page = excluded.timeline_page
+      where (events.repo_id, events.org, events.repo, events.event, events.body, events.label, events.reactions,
+             events.state, events.created_at, events.updated_at, events.node_id, events."user",
+             events.author_association, events.username, events.timeline_page)
+        is distinct from
+            (excluded.repo_id, excluded.org, excluded.repo, excluded.event, excluded.body, excluded.label,
+             excluded.reactions, excluded.state, excluded.created_at, excluded.updated_at, excluded.node_id,
+             excluded."user", excluded.author_association, excluded.username, excluded.timeline_page)`;
+        written += result.count;
+    }
+    return written;
+}
+/**
+ * Deletes an issue's rows that are no longer on its timeline: those last
+ * seen on a page that was just re-read (`pages`) or past the new last page
+ * (`afterPage`), whose ids were not among the items just read (`keep`).
+ * With `everything`, the whole timeline was just read and any other row of
+ * the issue goes, including rows not written by this sync. Returns rows deleted.
+ */
+async function deleteVanishedEvents(tx, issueId, scope) {
+    const keep = scope.keep;
+    const result = scope.everything
+        ? await tx `
+        delete from events where issue_id = ${issueId} and id <> all(${keep}::bigint[])`
+        : await tx `
+        delete from events
+        where issue_id = ${issueId}
+          and (timeline_page = any(${scope.pages}::int[]) or timeline_page > ${scope.afterPage})
+          and id <> all(${keep}::bigint[])`;
+    return result.count;
+}
+/** The stored polls of an issue's timeline pages, by page number. */
+async function getEventPolls(tx, issueId) {
+    const rows = await tx `
+    select page_no, etag, issue_updated_at, item_count from event_polls where id = ${issueId} order by page_no`;
+    const polls = new Map();
+    for (const r of rows) {
+        polls.set(r.page_no, {
+            id: issueId,
+            page_no: r.page_no,
+            etag: r.etag,
+            issue_updated_at: r.issue_updated_at,
+            // A seed poll has no count: assume a full page, so the next one is checked.
+            item_count: r.item_count ?? 100
+        });
+    }
+    return polls;
+}
+/** Stores the polls of the pages just checked and forgets pages past the last one. */
+async function putEventPolls(tx, issueId, polls, lastPage, now) {
+    if (polls.length > 0) {
+        const rows = polls.map((p) => ({ ...p, polled_at: now }));
+        await tx `
+      insert into event_polls ${tx(rows, 'id', 'page_no', 'etag', 'issue_updated_at', 'item_count', 'polled_at')}
+      on conflict (id, page_no) do update set
+        etag = excluded.etag, issue_updated_at = excluded.issue_updated_at,
+        item_count = excluded.item_count, polled_at = excluded.polled_at`;
+    }
+    await tx `delete from event_polls where id = ${issueId} and page_no > ${lastPage}`;
+}
+
+;// CONCATENATED MODULE: ./src/github/timeline.ts
+
+
+
+
+
+const timeline_ROUTE = 'GET /repos/{owner}/{repo}/issues/{issue_number}/timeline';
+/** GitHub's largest page; event_polls page numbers assume it. */
+const TIMELINE_PER_PAGE = 100;
+/**
+ * Fetches or refreshes the timelines of `issues` (ascending updated_at gives
+ * a resumable cursor) into `events`, one transaction per issue holding its
+ * rows, its page ETags and, with `cursorTask`, the cursor. Every known page
+ * is requested with its stored ETag, so an unchanged timeline costs nothing
+ * and a changed one costs one billable request per page that changed or
+ * was added; the walk goes past the last known page when it is full, so
+ * growth is never missed. Reused by the `backfill` task.
+ */
+async function syncIssueTimelines(deps, repo, issues, options = {}) {
+    const stats = {
+        events: 0,
+        pages: 0,
+        notModified: 0,
+        deleted: 0,
+        issues: 0,
+        skipped: 0,
+        stopped: false
+    };
+    const cursor = options.cursorTask ? await cursors_getCursor(deps.sql, options.cursorTask, repo.id) : undefined;
+    let highWater = cursor?.highWater;
+    for (const issue of issues) {
+        if (options.shouldStop?.()) {
+            stats.stopped = true;
+            break;
+        }
+        const polls = await getEventPolls(deps.sql, issue.id);
+        const read = await readTimeline(deps, repo, issue, polls);
+        if (highWater === undefined || issue.updatedAt > highWater)
+            highWater = issue.updatedAt;
+        const cursorAt = highWater;
+        await deps.sql.begin(async (tx) => {
+            if (read) {
+                const written = await storeTimeline(tx, repo, issue, read, deps.clock());
+                stats.events += written.events;
+                stats.deleted += written.deleted;
+                stats.pages += read.fetched.size;
+                stats.notModified += read.notModified;
+            }
+            if (options.cursorTask && cursor) {
+                await setCursor(tx, options.cursorTask, repo.id, { highWater: cursorAt, state: cursor.state });
+            }
+        });
+        if (read)
+            stats.issues++;
+        else
+            stats.skipped++;
+        if (read && read.fetched.size > 0) {
+            deps.log.debug(`${repo.name}#${issue.number}: ${read.fetched.size} page(s) changed, ${read.notModified} unchanged, ` +
+                `${read.lastPage} page(s) in all`);
+        }
+    }
+    return stats;
+}
+/**
+ * Requests the timeline page by page, conditionally where an ETag is
+ * stored. Goes on while a page links a next one, while pages known from
+ * the last walk remain, or while the page is full (items may have been
+ * added after it: GitHub's ETag covers a page's body only, so a full page
+ * stays 304 while the next page fills). A full last page is followed by
+ * one request for the empty page after it, whose ETag makes later checks
+ * free. Returns undefined when the issue moved, was deleted or cannot be read.
+ */
+async function readTimeline(deps, repo, issue, known) {
+    const knownLast = Math.max(0, ...known.keys());
+    const read = { fetched: new Map(), polls: [], lastPage: 1, notModified: 0 };
+    for (let page = 1;; page++) {
+        const poll = known.get(page);
+        const params = {
+            owner: repo.org,
+            repo: repo.name,
+            issue_number: issue.number,
+            per_page: TIMELINE_PER_PAGE,
+            page,
+            // A transferred issue answers 301; following it would file the new
+            // issue's timeline under the old id. The transfers task handles moves.
+            request: { redirect: 'manual' }
+        };
+        let result;
+        try {
+            result = await getPage(deps.octokit, timeline_ROUTE, params, poll?.etag ?? undefined);
+        }
+        catch (error) {
+            if (error instanceof RequestError && (error.status === 404 || error.status === 410)) {
+                deps.log.warning(`${repo.name}#${issue.number}: timeline answered ${error.status}; skipped.`);
+                return undefined;
+            }
+            throw error;
+        }
+        let more;
+        if (result.notModified) {
+            const count = poll?.item_count ?? TIMELINE_PER_PAGE;
+            read.notModified++;
+            read.polls.push({ page_no: page, etag: poll?.etag ?? null, item_count: count });
+            more = page < knownLast || count >= TIMELINE_PER_PAGE;
+        }
+        else {
+            if (!Array.isArray(result.data)) {
+                // 301 with redirect: 'manual' comes back as a response, not an error.
+                deps.log.warning(`${repo.name}#${issue.number}: timeline moved (${result.headers.location ?? 'no location'}); skipped.`);
+                return undefined;
+            }
+            read.fetched.set(page, result.data);
+            read.polls.push({ page_no: page, etag: result.etag ?? null, item_count: result.data.length });
+            more = result.links.next !== undefined || result.data.length >= TIMELINE_PER_PAGE;
+        }
+        read.lastPage = page;
+        if (!more)
+            return read;
+    }
+}
+/**
+ * Writes one walk: rows of the pages that changed, deletion of rows whose
+ * item left those pages (or lies past the new last page), and the page
+ * ETags. Rows are keyed across pages, so an item that shifted to another
+ * page (a comment before it was deleted) is moved, not lost.
+ */
+async function storeTimeline(tx, repo, issue, read, now) {
+    let events = 0;
+    let deleted = 0;
+    if (read.fetched.size > 0) {
+        const rows = new Map();
+        for (const [page, items] of read.fetched) {
+            for (const row of mapTimelinePage(items, issue.id, repo)) {
+                rows.delete(row.id); // keep Map order = timeline order when an item repeats
+                rows.set(row.id, { ...row, timeline_page: page });
+            }
+        }
+        deleted = await deleteVanishedEvents(tx, issue.id, {
+            pages: [...read.fetched.keys()],
+            afterPage: read.lastPage,
+            keep: [...rows.keys()],
+            // Every page re-read: the rows are the whole timeline.
+            everything: read.fetched.size === read.polls.length
+        });
+        events = await upsertEventRows(tx, [...rows.values()]);
+    }
+    const polls = read.polls.map((p) => ({ ...p, id: issue.id, issue_updated_at: issue.updatedAt }));
+    await putEventPolls(tx, issue.id, polls, read.lastPage, now);
+    return { events, deleted };
+}
+
+;// CONCATENATED MODULE: ./src/tasks/events.ts
+
+
+
+/** sync_cursors.task of this task: the newest issue updated_at whose timeline is stored, per repository. */
+const EVENTS_CURSOR = 'events';
+/** Without a cursor or `since`, look back as far as the seed did. */
+const FIRST_RUN_LOOKBACK_MS = 24 * 3600 * 1000;
+/**
+ * `events`: timelines of the issues and pull requests updated since the
+ * events cursor (minus overlap), as stored by the `issues` task — this task
+ * never lists issues itself. Each issue's rows, page ETags and the cursor
+ * are written in one transaction, so a run killed anywhere resumes cleanly.
+ */
+async function runEvents(deps, settings) {
+    const repos = await selectRepositories(deps, settings);
+    const counts = { repositories: 0, issues: 0, events: 0, deleted: 0, pages: 0, notModified: 0, skipped: 0 };
+    const shouldStop = () => deps.meter.remaining('core') < settings.budgetReserve;
+    for (const [index, repo] of repos.entries()) {
+        if (!(await hasStoredIssues(deps.sql, repo))) {
+            deps.log.info(`${repo.fullName}: no issues or pull requests stored yet; run the 'issues' task first. Nothing to do here.`);
+            continue;
+        }
+        const since = await windowStart(deps, settings, repo);
+        const issues = await updatedIssues(deps.sql, repo, since);
+        const stats = await syncIssueTimelines(deps, repo, issues, { cursorTask: EVENTS_CURSOR, shouldStop });
+        counts.repositories++;
+        counts.issues += stats.issues;
+        counts.events += stats.events;
+        counts.deleted += stats.deleted;
+        counts.pages += stats.pages;
+        counts.notModified += stats.notModified;
+        counts.skipped += stats.skipped;
+        deps.log.info(`${repo.fullName}: ${issues.length} issue(s) updated since ${since.toISOString()}; ` +
+            `${stats.pages} timeline page(s) changed, ${stats.notModified} unchanged (304); ` +
+            `${stats.events} row(s) written, ${stats.deleted} deleted` +
+            (stats.skipped ? `, ${stats.skipped} issue(s) skipped (moved or gone)` : ''));
+        if (stats.stopped) {
+            const left = repos.slice(index).map((r) => r.name);
+            return {
+                counts,
+                incomplete: true,
+                remaining: `Stopped at the budget reserve (${settings.budgetReserve} core requests); ` +
+                    `timelines of ${left.join(', ')} continue from their cursor on the next run.`
+            };
+        }
+    }
+    return { counts };
+}
+async function hasStoredIssues(sql, repo) {
+    const [row] = await sql `
+    select exists (select 1 from issues where repo_id = ${repo.id})
+        or exists (select 1 from pull_requests where repo_id = ${repo.id}) as any`;
+    return row.any;
+}
+/** Cursor minus overlap; on a first run `since`, else the last day. */
+async function windowStart(deps, settings, repo) {
+    const cursor = await cursors_getCursor(deps.sql, EVENTS_CURSOR, repo.id);
+    if (cursor.highWater)
+        return new Date(cursor.highWater.getTime() - settings.overlapMinutes * 60_000);
+    return settings.since ?? new Date(deps.clock().getTime() - FIRST_RUN_LOOKBACK_MS);
+}
+/** Issues and pull requests (by issue id) updated at or after `since`, oldest first. */
+async function updatedIssues(sql, repo, since) {
+    const rows = await sql `
+    select id, number, updated_at from issues where repo_id = ${repo.id} and updated_at >= ${since}
+    union
+    select id, number, updated_at from pull_requests where repo_id = ${repo.id} and updated_at >= ${since}
+    order by updated_at, id`;
+    return rows.map((r) => ({ id: Number(r.id), number: r.number, updatedAt: r.updated_at }));
+}
+
 ;// CONCATENATED MODULE: ./src/tasks/issues.ts
 
 
@@ -46607,7 +47250,7 @@ async function upsertRepositories(tx, org, listed) {
 
 
 const issues_ROUTE = 'GET /repos/{owner}/{repo}/issues';
-const PER_PAGE = 100;
+const issues_PER_PAGE = 100;
 /** Cursor name in sync_cursors. */
 const ISSUES_CURSOR = 'issues';
 /**
@@ -46688,7 +47331,7 @@ async function listOnce(deps, settings, repo, result) {
         // The first page's URL is asked again only while the cursor stays put,
         // and only a short, last page proves that a later 304 on it means
         // "nothing changed" (a full page could hide a change on page two).
-        const keepEtag = first && !moved && !next && items.length < PER_PAGE;
+        const keepEtag = first && !moved && !next && items.length < issues_PER_PAGE;
         const etag = page.etag;
         const hw = highWater;
         await sql.begin(async (tx) => {
@@ -46722,7 +47365,7 @@ function listingParams(repo, since) {
         state: 'all',
         sort: 'updated',
         direction: 'asc',
-        per_page: PER_PAGE
+        per_page: issues_PER_PAGE
     };
     if (since)
         params.since = since.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -46956,93 +47599,6 @@ function time(d) {
     return d === null ? null : d.getTime();
 }
 
-;// CONCATENATED MODULE: ./src/github/search.ts
-
-/** GitHub serves at most this many results per query. */
-const SEARCH_CAP = 1000;
-const search_PER_PAGE = 100;
-const SECOND = 1000;
-/**
- * Every result of `query` whose `field` lies in [from, to), one window at a
- * time, oldest window first. A window whose total_count passes 1,000 is
- * halved (on whole seconds) until each part fits, so no query ever crosses
- * the cap; a page answered `incomplete_results` (a search time-out) is asked
- * again. Pages follow the `Link: rel="next"` URL as given. Requests go
- * through the client's throttling, which keeps to the 30-a-minute search
- * bucket and waits out secondary limits.
- */
-async function* searchWindows(deps, q) {
-    const from = Math.floor(q.from.getTime() / SECOND) * SECOND;
-    const to = Math.ceil(q.to.getTime() / SECOND) * SECOND;
-    if (!(to > from))
-        return;
-    // Depth-first over a stack, so windows come out oldest first.
-    const stack = [[from, to]];
-    while (stack.length > 0) {
-        const [a, b] = stack.pop();
-        const window = await fetchWindow(deps, q, a, b);
-        if (window === 'split') {
-            const mid = a + Math.floor((b - a) / 2 / SECOND) * SECOND;
-            stack.push([mid, b], [a, mid]);
-            continue;
-        }
-        yield window;
-    }
-}
-/** The search qualifier for [from, to) on whole seconds: `closed:A..B` with B the last second inside. */
-function rangeQualifier(field, fromMs, toMs) {
-    return `${field}:${isoSeconds(fromMs)}..${isoSeconds(toMs - SECOND)}`;
-}
-function isoSeconds(ms) {
-    return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-async function fetchWindow(deps, q, from, to) {
-    const query = `${q.query} ${rangeQualifier(q.field, from, to)}`;
-    const retries = q.incompleteRetries ?? 2;
-    let complete = true;
-    const first = await fetchPage(deps, query, undefined, retries);
-    const totalCount = first.data.total_count;
-    if (totalCount > SEARCH_CAP) {
-        if (to - from > SECOND) {
-            deps.log.debug(`search: ${totalCount} results for '${query}', splitting the window`);
-            return 'split';
-        }
-        deps.log.warning(`search: ${totalCount} results within one second for '${query}'; only the first ${SEARCH_CAP} are served.`);
-        complete = false;
-    }
-    const items = [...first.data.items];
-    complete &&= !first.incomplete;
-    let next = first.next;
-    while (next) {
-        const page = await fetchPage(deps, query, next, retries);
-        items.push(...page.data.items);
-        complete &&= !page.incomplete;
-        next = page.next;
-    }
-    if (!complete)
-        deps.log.warning(`search: results for '${query}' may be incomplete.`);
-    return { from: new Date(from), to: new Date(to), items, totalCount, complete };
-}
-async function fetchPage(deps, query, url, retries) {
-    for (let attempt = 0;; attempt++) {
-        // Sorted by creation, oldest first: an order items do not leave while the window is paged.
-        const page = url
-            ? await getPage(deps.octokit, url)
-            : await getPage(deps.octokit, 'GET /search/issues', {
-                q: query,
-                sort: 'created',
-                order: 'asc',
-                per_page: search_PER_PAGE
-            });
-        if (page.notModified)
-            throw new Error(`search: unexpected 304 for '${query}'`);
-        if (!page.data.incomplete_results || attempt >= retries) {
-            return { data: page.data, next: page.links.next, incomplete: page.data.incomplete_results };
-        }
-        deps.log.debug(`search: incomplete results for '${query}', asking again`);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/tasks/unmerged.ts
 
 
@@ -47091,7 +47647,7 @@ async function runUnmerged(deps, settings) {
     for await (const window of windows) {
         const rows = [];
         for (const item of window.items) {
-            const repo = repoOf(item, byName);
+            const repo = unmerged_repoOf(item, byName);
             if (!repo)
                 continue;
             const mapped = mapIssue(item, repo);
@@ -47126,7 +47682,7 @@ async function runUnmerged(deps, settings) {
     };
 }
 /** The selected repository a search item belongs to (by its repository_url's owner/name). */
-function repoOf(item, byName) {
+function unmerged_repoOf(item, byName) {
     const m = /\/repos\/([^/]+\/[^/]+)$/.exec(item.repository_url ?? '');
     return m ? byName.get(decodeURIComponent(m[1]).toLowerCase()) : undefined;
 }
@@ -47142,6 +47698,8 @@ async function unmarkOpen(deps, repos) {
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/index.ts
+
+
 
 
 
@@ -47169,8 +47727,8 @@ const TASK_RUNNERS = {
     unmerged: runUnmerged,
     members: notAvailable('members'),
     transfers: notAvailable('transfers'),
-    events: notAvailable('events'),
-    daily: notAvailable('daily'),
+    events: runEvents,
+    daily: runDaily,
     backfill: notAvailable('backfill')
 };
 /** Whether a task is built in this version (false for the not-available placeholders). */

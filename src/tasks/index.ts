@@ -1,4 +1,5 @@
 import type { Task } from '../constants.js'
+import { runDaily } from './daily.js'
 import { runIssues } from './issues.js'
 import { runMigrate } from './migrate.js'
 import { runPulls } from './pulls.js'
@@ -32,7 +33,7 @@ export const TASK_RUNNERS: Record<Task, TaskRunner> = {
   members: notAvailable('members'),
   transfers: notAvailable('transfers'),
   events: notAvailable('events'),
-  daily: notAvailable('daily'),
+  daily: runDaily,
   backfill: notAvailable('backfill')
 }
 

@@ -1,0 +1,107 @@
+import type { Queryable } from '../db/connect.js'
+import { upsertPullRows } from '../db/upsert-issues.js'
+import { mapIssue, type GitHubIssue, type PullRow } from '../github/map-issue.js'
+import { selectRepositories, type Repo } from '../github/repos.js'
+import { searchWindows } from '../github/search.js'
+import type { Settings } from '../inputs.js'
+import type { Deps, TaskResult } from './types.js'
+
+/**
+ * `daily`: reconciles merged / not merged for pull requests closed since
+ * `since` (default: the oldest pull request in the database), correcting
+ * every stored row that disagrees with GitHub.
+ *
+ * Cost: one search over `is:pr is:closed closed:A..B` returns every closed
+ * PR with `pull_request.merged_at`, so both directions (wrongly merged,
+ * wrongly unmerged) are settled in ceil(N/100) requests for N closed PRs —
+ * from the search bucket, leaving the core budget to the other tasks.
+ * When every repository of the org is selected, one org-wide query replaces
+ * one query per repository (a partial last page per repository saved);
+ * repositories with no pull request stored are not searched at all. Only
+ * rows that differ are written.
+ */
+export async function runDaily(deps: Deps, settings: Settings): Promise<TaskResult> {
+  const { sql, log, clock } = deps
+  const repos = await selectRepositories(deps, settings)
+  const ranges = await storedRanges(sql, repos)
+  const counts = { repositories: 0, windows: 0, checked: 0, corrected: 0, written: 0 }
+  if (ranges.size === 0) {
+    log.info('daily: no pull requests stored for the selected repositories; nothing to reconcile.')
+    return { counts }
+  }
+  const to = clock()
+  const since = (oldest: Date): Date => settings.since ?? oldest
+  const byName = new Map(repos.map((r) => [r.name.toLowerCase(), r]))
+
+  const scopes: { query: string; from: Date }[] = []
+  if (settings.repos.length === 0 && settings.shard.count === 1) {
+    const oldest = new Date(Math.min(...[...ranges.values()].map((d) => d.getTime())))
+    scopes.push({ query: `org:${settings.org} is:pr is:closed`, from: since(oldest) })
+  } else {
+    for (const repo of repos) {
+      const oldest = ranges.get(repo.id)
+      if (oldest) scopes.push({ query: `repo:${repo.fullName} is:pr is:closed`, from: since(oldest) })
+    }
+  }
+  counts.repositories = ranges.size
+
+  for (const scope of scopes) {
+    const span = Math.max(1, to.getTime() - scope.from.getTime())
+    for await (const window of searchWindows(deps, { query: scope.query, field: 'closed', from: scope.from, to })) {
+      counts.windows++
+      const rows: PullRow[] = []
+      for (const item of window.items) {
+        const repo = repoOf(item, byName)
+        if (!repo || !item.pull_request) continue
+        const mapped = mapIssue(item, repo)
+        if (mapped.kind === 'pull') rows.push(mapped.row)
+      }
+      const result = await sql.begin(async (tx) => reconcile(tx, rows))
+      counts.checked += rows.length
+      counts.corrected += result.corrected
+      counts.written += result.written
+      const done = Math.min(100, Math.round(((window.to.getTime() - scope.from.getTime()) / span) * 100))
+      log.info(
+        `daily: ${scope.query} closed ${window.from.toISOString()}..${window.to.toISOString()}: ` +
+          `${rows.length} checked, ${result.corrected} corrected; ${done}% of the range`
+      )
+    }
+  }
+  return { counts }
+}
+
+/** Oldest stored pull request (created_at) per selected repository that has any. */
+async function storedRanges(sql: Queryable, repos: Repo[]): Promise<Map<number, Date>> {
+  if (repos.length === 0) return new Map()
+  const rows = await sql<{ repo_id: string; oldest: string }[]>`
+    select repo_id, to_char(min(created_at), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as oldest
+    from pull_requests where repo_id = any(${repos.map((r) => r.id)}::bigint[])
+    group by repo_id`
+  return new Map(rows.map((r) => [Number(r.repo_id), new Date(r.oldest)]))
+}
+
+/** The selected repository a search item belongs to (by its repository_url's name). */
+function repoOf(item: GitHubIssue, byName: Map<string, Repo>): Repo | undefined {
+  const name = /\/repos\/[^/]+\/([^/]+)$/.exec(item.repository_url ?? '')?.[1]
+  return name ? byName.get(decodeURIComponent(name).toLowerCase()) : undefined
+}
+
+/**
+ * Writes what differs: rows whose merged flag disagrees with GitHub are
+ * corrected, newer rows move forward, unchanged rows are not touched.
+ */
+async function reconcile(tx: Queryable, rows: PullRow[]): Promise<{ corrected: number; written: number }> {
+  if (rows.length === 0) return { corrected: 0, written: 0 }
+  const github = tx.json(rows.map((r) => ({ id: r.id, merged: r.merged })) as never)
+  const wrong = async (): Promise<number> => {
+    const [{ n }] = await tx<{ n: number }[]>`
+      select count(*)::int as n from pull_requests p
+      join json_to_recordset(${github}::json) as g(id bigint, merged boolean) on g.id = p.id
+      where p.merged is distinct from g.merged`
+    return n
+  }
+  const before = await wrong()
+  const written = await upsertPullRows(tx, rows)
+  const after = before === 0 ? 0 : await wrong()
+  return { corrected: before - after, written }
+}
