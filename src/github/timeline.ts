@@ -17,6 +17,8 @@ import type { Repo } from './repos.js'
 const ROUTE = 'GET /repos/{owner}/{repo}/issues/{issue_number}/timeline'
 /** GitHub's largest page; event_polls page numbers assume it. */
 export const TIMELINE_PER_PAGE = 100
+/** Walks of one issue when another sync keeps storing it meanwhile; the last one is stored regardless. */
+const MAX_WALKS = 3
 
 /** An issue or pull request whose timeline is synced (pull requests by their issue id and number). */
 export interface TimelineIssue {
@@ -91,23 +93,33 @@ export async function syncIssueTimelines(
       stats.stopped = true
       break
     }
-    const polls = await getEventPolls(deps.sql, issue.id)
-    const read = await readTimeline(deps, repo, issue, polls)
-    if (highWater === undefined || issue.updatedAt > highWater) highWater = issue.updatedAt
-    const cursorAt = highWater
-
-    await deps.sql.begin(async (tx) => {
-      if (read) {
-        const written = await storeTimeline(tx, repo, issue, read, deps.clock())
-        stats.events += written.events
-        stats.deleted += written.deleted
-        stats.pages += read.fetched.size
-        stats.notModified += read.notModified
-      }
-      if (options.cursorTask && cursor) {
-        await setCursor(tx, options.cursorTask, repo.id, { highWater: cursorAt, state: cursor.state })
-      }
-    })
+    const cursorAt = highWater && highWater > issue.updatedAt ? highWater : issue.updatedAt
+    let read: TimelineRead | undefined
+    for (let attempt = 1; ; attempt++) {
+      const polls = await getEventPolls(deps.sql, issue.id)
+      read = await readTimeline(deps, repo, issue, polls)
+      const walk = read
+      const stored = await deps.sql.begin(async (tx) => {
+        // Another sync (events and backfill at once) may have stored this
+        // issue while we walked it: then our ETags and rows may be older
+        // than its, so walk again from what it stored.
+        await tx`select pg_advisory_xact_lock(${issue.id}::bigint)`
+        if (!samePolls(polls, await getEventPolls(tx, issue.id)) && attempt < MAX_WALKS) return false
+        if (walk) {
+          const written = await storeTimeline(tx, repo, issue, walk, deps.clock())
+          stats.events += written.events
+          stats.deleted += written.deleted
+          stats.pages += walk.fetched.size
+          stats.notModified += walk.notModified
+        }
+        if (options.cursorTask && cursor) {
+          await setCursor(tx, options.cursorTask, repo.id, { highWater: cursorAt, state: cursor.state })
+        }
+        return true
+      })
+      if (stored) break
+    }
+    highWater = cursorAt
     if (read) stats.issues++
     else stats.skipped++
     if (read && read.fetched.size > 0) {
@@ -217,4 +229,10 @@ async function storeTimeline(
   const polls = read.polls.map((p) => ({ ...p, id: issue.id, issue_updated_at: issue.updatedAt }))
   await putEventPolls(tx, issue.id, polls, read.lastPage, now)
   return { events, deleted }
+}
+
+function samePolls(a: Map<number, EventPollRow>, b: Map<number, EventPollRow>): boolean {
+  if (a.size !== b.size) return false
+  for (const [page, poll] of a) if (b.get(page)?.etag !== poll.etag) return false
+  return true
 }
