@@ -19,6 +19,8 @@ const ROUTE = 'GET /repos/{owner}/{repo}/issues/{issue_number}/timeline'
 export const TIMELINE_PER_PAGE = 100
 /** Walks of one issue when another sync keeps storing it meanwhile; the last one is stored regardless. */
 const MAX_WALKS = 3
+/** A timeline longer than this (50,000 items) means a server that ignores `page`: fail rather than loop. */
+const MAX_PAGES = 500
 
 /** An issue or pull request whose timeline is synced (pull requests by their issue id and number). */
 export interface TimelineIssue {
@@ -191,6 +193,9 @@ async function readTimeline(
     }
     read.lastPage = page
     if (!more) return read
+    if (page >= MAX_PAGES) {
+      throw new Error(`${repo.fullName}#${issue.number}: timeline has more than ${MAX_PAGES} pages; giving up.`)
+    }
   }
 }
 
