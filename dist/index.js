@@ -30745,7 +30745,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1092);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4174);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30754,7 +30754,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1092:
+/***/ 4174:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42514,6 +42514,338 @@ function escapeCell(text) {
     return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
+;// CONCATENATED MODULE: ./src/db/cursors.ts
+async function cursors_getCursor(sql, task, repoId) {
+    const [row] = await sql `
+    select high_water, state from sync_cursors where task = ${task} and repo_id = ${repoId}`;
+    return { highWater: row?.high_water ?? undefined, state: row?.state ?? {} };
+}
+/**
+ * Moves a cursor. Call it in the transaction that wrote the rows it covers,
+ * so a run that dies between pages resumes from the last committed page.
+ */
+async function setCursor(tx, task, repoId, cursor) {
+    await tx `
+    insert into sync_cursors (task, repo_id, high_water, state)
+    values (${task}, ${repoId}, ${cursor.highWater ?? null}, ${tx.json(cursor.state)})
+    on conflict (task, repo_id) do update
+      set high_water = excluded.high_water, state = excluded.state, updated_at = now()
+      where sync_cursors.high_water is distinct from excluded.high_water
+         or sync_cursors.state is distinct from excluded.state`;
+}
+
+;// CONCATENATED MODULE: ./src/backfill/state.ts
+
+/** The cursor task under which backfill keeps its per-repository progress. */
+const BACKFILL_CURSOR = 'backfill';
+async function loadState(sql, repoId) {
+    const [row] = await sql `
+    select state from sync_cursors where task = ${BACKFILL_CURSOR} and repo_id = ${repoId}`;
+    const s = row?.state ?? {};
+    return typeof s.since === 'string' && typeof s.until === 'string' ? s : undefined;
+}
+/** Call inside the transaction that stored the rows this state covers. */
+async function state_saveState(tx, repoId, state) {
+    const highWater = state.done ? new Date(state.until) : state.position ? new Date(state.position) : undefined;
+    await setCursor(tx, BACKFILL_CURSOR, repoId, { highWater, state: stripUndefined(state) });
+}
+function newState(since, until) {
+    return { since: since.toISOString(), until: until.toISOString(), units: 0, stored: 0, done: false };
+}
+/**
+ * What this run does for a repository given the inputs and its stored state:
+ * a dispatch with `since` starts a backfill, or continues the stored one when
+ * it has the same range (`until` omitted means "the stored one"); a run
+ * without `since` (the hourly continuation) only continues unfinished ones.
+ */
+function planRepository(stored, since, until, now) {
+    if (!since)
+        return stored && !stored.done ? stored : undefined;
+    const sameRange = stored !== undefined &&
+        stored.since === since.toISOString() &&
+        (until === undefined || stored.until === until.toISOString());
+    if (sameRange)
+        return stored;
+    return newState(since, until ?? now);
+}
+function stripUndefined(state) {
+    return Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined));
+}
+
+;// CONCATENATED MODULE: ./src/backfill/progress.ts
+/**
+ * Percent done and time left for one repository's backfill. Progress is the
+ * share of the date range stored (created_at of the latest item, or the end
+ * of the latest window); the estimate extrapolates this run's own pace on
+ * the wall clock, so a resumed run does not count the pause between runs.
+ */
+class Progress {
+    since;
+    until;
+    now;
+    startedAt;
+    startFraction;
+    constructor(since, until, position, now = Date.now) {
+        this.since = since;
+        this.until = until;
+        this.now = now;
+        this.startedAt = now();
+        this.startFraction = this.fraction(position);
+    }
+    /** Share of the range at or before `position`, 0..1. */
+    fraction(position) {
+        if (!position)
+            return 0;
+        const span = this.until.getTime() - this.since.getTime();
+        if (span <= 0)
+            return 1;
+        return Math.min(1, Math.max(0, (position.getTime() - this.since.getTime()) / span));
+    }
+    /** `42%, about 3m 10s left` for a position in the range. */
+    describe(position, done = false) {
+        const f = done ? 1 : this.fraction(position);
+        const percent = `${Math.floor(f * 100)}%`;
+        if (done)
+            return `${percent}, done`;
+        const gained = f - this.startFraction;
+        const elapsed = this.now() - this.startedAt;
+        if (gained <= 0 || elapsed <= 0)
+            return `${percent}, time left unknown yet`;
+        return `${percent}, about ${formatDuration((elapsed / gained) * (1 - f))} left`;
+    }
+}
+function formatDuration(ms) {
+    const s = Math.round(ms / 1000);
+    if (s < 60)
+        return `${s}s`;
+    const m = Math.floor(s / 60);
+    if (m < 60)
+        return `${m}m ${s % 60}s`;
+    const h = Math.floor(m / 60);
+    return `${h}h ${m % 60}m`;
+}
+
+;// CONCATENATED MODULE: ./src/github/conditional.ts
+
+/**
+ * GETs one page, conditionally when an ETag is given. `route` is an Octokit
+ * route ('GET /repos/{owner}/{repo}/issues') expanded with `params`, or an
+ * absolute URL from a Link header, followed exactly as given (cursor links
+ * keep working where deep page numbers answer 422). A 304 — which costs no
+ * rate limit — comes back as `{ notModified: true }` rather than a throw.
+ */
+async function getPage(octokit, route, params = {}, etag) {
+    const headers = { ...(params.headers ?? {}), ...(etag ? { 'if-none-match': etag } : {}) };
+    try {
+        const response = isAbsolute(route)
+            ? await octokit.request({ method: 'GET', url: route, headers, request: params.request })
+            : await octokit.request(route, { ...params, headers });
+        const h = response.headers;
+        return { notModified: false, data: response.data, etag: h.etag, links: parseLinks(h.link), headers: h };
+    }
+    catch (error) {
+        if (error instanceof RequestError && error.status === 304)
+            return { notModified: true };
+        throw error;
+    }
+}
+/** Parses `<url>; rel="next", <url>; rel="last"`. */
+function parseLinks(header) {
+    const links = {};
+    if (!header)
+        return links;
+    for (const part of header.split(',')) {
+        const m = /<([^>]+)>\s*;\s*rel="([^"]+)"/.exec(part);
+        if (m && (m[2] === 'next' || m[2] === 'last' || m[2] === 'prev' || m[2] === 'first'))
+            links[m[2]] = m[1];
+    }
+    return links;
+}
+/** The `page=` number of a Link URL, if it has one. */
+function pageOf(url) {
+    if (!url)
+        return undefined;
+    const page = new URL(url).searchParams.get('page');
+    return page === null ? undefined : Number(page);
+}
+/**
+ * A stable key for a request, for stored ETags: the expanded path and the
+ * sorted query, without host or credentials (so a GHES host change or a new
+ * token does not matter).
+ */
+function etagKey(route, params = {}) {
+    if (isAbsolute(route)) {
+        const url = new URL(route);
+        return `${url.pathname}${sortedQuery([...url.searchParams.entries()])}`;
+    }
+    const path = route.replace(/^[A-Z]+\s+/, '');
+    const used = new Set();
+    const expanded = path.replace(/\{([^}]+)\}/g, (_, name) => {
+        used.add(name);
+        return encodeURIComponent(String(params[name]));
+    });
+    const query = Object.entries(params)
+        .filter(([k, v]) => !used.has(k) && k !== 'headers' && k !== 'request' && v !== undefined)
+        .map(([k, v]) => [k, String(v)]);
+    return `${expanded}${sortedQuery(query)}`;
+}
+function sortedQuery(pairs) {
+    if (pairs.length === 0)
+        return '';
+    const sorted = [...pairs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `?${sorted.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`;
+}
+function isAbsolute(route) {
+    return /^https?:\/\//i.test(route);
+}
+
+;// CONCATENATED MODULE: ./src/github/search.ts
+
+/** GitHub serves at most this many results per query. */
+const SEARCH_CAP = 1000;
+const PER_PAGE = 100;
+const SECOND = 1000;
+/**
+ * Every result of `query` whose `field` lies in [from, to), one window at a
+ * time, oldest window first. A window whose total_count passes 1,000 is
+ * halved (on whole seconds) until each part fits, so no query ever crosses
+ * the cap; a page answered `incomplete_results` (a search time-out) is asked
+ * again. Pages follow the `Link: rel="next"` URL as given. Requests go
+ * through the client's throttling, which keeps to the 30-a-minute search
+ * bucket and waits out secondary limits.
+ */
+async function* searchWindows(deps, q) {
+    const from = Math.floor(q.from.getTime() / SECOND) * SECOND;
+    const to = Math.ceil(q.to.getTime() / SECOND) * SECOND;
+    if (!(to > from))
+        return;
+    // Depth-first over a stack, so windows come out oldest first.
+    const stack = [[from, to]];
+    while (stack.length > 0) {
+        const [a, b] = stack.pop();
+        const window = await fetchWindow(deps, q, a, b);
+        if (window === 'split') {
+            const mid = a + Math.floor((b - a) / 2 / SECOND) * SECOND;
+            stack.push([mid, b], [a, mid]);
+            continue;
+        }
+        yield window;
+    }
+}
+/** The search qualifier for [from, to) on whole seconds: `closed:A..B` with B the last second inside. */
+function rangeQualifier(field, fromMs, toMs) {
+    return `${field}:${isoSeconds(fromMs)}..${isoSeconds(toMs - SECOND)}`;
+}
+function isoSeconds(ms) {
+    return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+async function fetchWindow(deps, q, from, to) {
+    const query = `${q.query} ${rangeQualifier(q.field, from, to)}`;
+    const retries = q.incompleteRetries ?? 2;
+    let complete = true;
+    const first = await fetchPage(deps, query, undefined, retries);
+    const totalCount = first.data.total_count;
+    if (totalCount > SEARCH_CAP) {
+        if (to - from > SECOND) {
+            deps.log.debug(`search: ${totalCount} results for '${query}', splitting the window`);
+            return 'split';
+        }
+        deps.log.warning(`search: ${totalCount} results within one second for '${query}'; only the first ${SEARCH_CAP} are served.`);
+        complete = false;
+    }
+    const items = [...first.data.items];
+    complete &&= !first.incomplete;
+    let next = first.next;
+    while (next) {
+        const page = await fetchPage(deps, query, next, retries);
+        items.push(...page.data.items);
+        complete &&= !page.incomplete;
+        next = page.next;
+    }
+    if (!complete)
+        deps.log.warning(`search: results for '${query}' may be incomplete.`);
+    return { from: new Date(from), to: new Date(to), items, totalCount, complete };
+}
+async function fetchPage(deps, query, url, retries) {
+    for (let attempt = 0;; attempt++) {
+        // Sorted by creation, oldest first: an order items do not leave while the window is paged.
+        const page = url
+            ? await getPage(deps.octokit, url)
+            : await getPage(deps.octokit, 'GET /search/issues', {
+                q: query,
+                sort: 'created',
+                order: 'asc',
+                per_page: PER_PAGE
+            });
+        if (page.notModified)
+            throw new Error(`search: unexpected 304 for '${query}'`);
+        if (!page.data.incomplete_results || attempt >= retries) {
+            return { data: page.data, next: page.links.next, incomplete: page.data.incomplete_results };
+        }
+        deps.log.debug(`search: incomplete results for '${query}', asking again`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/backfill/route.ts
+
+
+const LIST_ROUTE = 'GET /repos/{owner}/{repo}/issues';
+const route_PER_PAGE = 100;
+/** A listing of at most this many pages is read as is: no probe can beat it by enough to pay for itself. */
+const SMALL_LISTING_PAGES = 2;
+/**
+ * The issues listing for a backfill: every issue and PR updated since
+ * `since` (a superset of those created since then), oldest created first,
+ * so the walk stops at the first item created after `until`.
+ */
+function listingParams(repo, state) {
+    return {
+        owner: repo.org,
+        repo: repo.name,
+        state: 'all',
+        sort: 'created',
+        direction: 'asc',
+        since: state.since,
+        per_page: route_PER_PAGE
+    };
+}
+/** The search query (without the date range) that covers a repository's issues and PRs. */
+function searchQuery(repo) {
+    return `repo:${repo.fullName}`;
+}
+/**
+ * Picks the cheaper way to read a repository's range. The listing's first
+ * page (1 core request) tells its length from `Link: rel="last"`; a short
+ * listing is simply read. For a long one, one search request (`per_page=1`)
+ * counts the items created in the range: search windows cost about one
+ * request per 100 of them plus one per 1,000 for window splits (from the
+ * search bucket, 30 a minute), the listing one per 100 items updated since
+ * `since`. Search wins when the range is a small part of a big repository.
+ */
+async function chooseRoute(deps, repo, state) {
+    const first = await getPage(deps.octokit, LIST_ROUTE, listingParams(repo, state));
+    if (first.notModified)
+        throw new Error(`backfill: unexpected 304 for the issues of ${repo.fullName}`);
+    const lastPage = pageOf(first.links.last);
+    // No `last` link with a `next` one: GitHub switched to cursors, so the listing is very long.
+    const listingPages = lastPage ?? (first.links.next ? Number.POSITIVE_INFINITY : 1);
+    if (listingPages <= SMALL_LISTING_PAGES)
+        return { route: 'listing', first, listingPages };
+    const to = Date.parse(state.until) + 1;
+    const probe = await getPage(deps.octokit, 'GET /search/issues', {
+        q: `${searchQuery(repo)} ${rangeQualifier('created', Date.parse(state.since), Math.ceil(to / 1000) * 1000)}`,
+        per_page: 1
+    });
+    if (probe.notModified)
+        throw new Error(`backfill: unexpected 304 for a search of ${repo.fullName}`);
+    const inRange = probe.data.total_count;
+    const searchRequests = Math.max(1, Math.ceil(inRange / route_PER_PAGE)) + Math.floor(inRange / 1000);
+    // The listing's first page is already read, so the listing has listingPages - 1 to go.
+    if (searchRequests < listingPages - 1)
+        return { route: 'search', listingPages, searchRequests };
+    return { route: 'listing', first, listingPages, searchRequests };
+}
+
 ;// CONCATENATED MODULE: ./src/db/upsert-issues.ts
 /** Columns this project writes on both tables (the seed's, plus repo_id). */
 const COMMON = [
@@ -42694,6 +43026,520 @@ function mapIssue(item, repo) {
             pull_request: item.pull_request
         }
     };
+}
+
+;// CONCATENATED MODULE: ./src/github/map-event.ts
+
+
+/** The columns written by upserts, in order. */
+const EVENT_COLUMNS = [
+    'id',
+    'issue_id',
+    'repo_id',
+    'org',
+    'repo',
+    'event',
+    'body',
+    'label',
+    'reactions',
+    'state',
+    'created_at',
+    'updated_at',
+    'node_id',
+    'user',
+    'author_association',
+    'username'
+];
+/**
+ * Timeline items that are containers of other records rather than events:
+ * `line-commented` holds pull-request review comments and `commit-commented`
+ * commit comments, with no id or time of their own. Everything else is kept.
+ */
+const SKIPPED_EVENTS = new Set(['line-commented', 'commit-commented']);
+/**
+ * Maps one timeline item to an `events` row, or undefined for the kinds
+ * that are not stored (SKIPPED_EVENTS, or an item with no event name).
+ */
+function mapTimelineItem(item, issueId, repo) {
+    const event = item.event;
+    if (typeof event !== 'string' || event === '' || SKIPPED_EVENTS.has(event))
+        return undefined;
+    const base = {
+        id: item.id != null ? String(item.id) : derivedEventId(event, discriminator(item)),
+        issue_id: issueId,
+        repo_id: repo.id,
+        org: repo.org,
+        repo: repo.name,
+        event,
+        body: null,
+        label: null,
+        reactions: null,
+        state: null,
+        node_id: item.node_id ?? null,
+        author_association: item.author_association ?? null
+    };
+    switch (event) {
+        case 'commented': {
+            // The timeline gives a comment both `actor` and `user`; either may be
+            // GitHub's ghost. The seed stored the actor.
+            const user = userOrGhost(item.actor ?? item.user);
+            return {
+                ...base,
+                body: item.body ?? null,
+                reactions: item.reactions ?? null,
+                created_at: item.created_at ?? null,
+                updated_at: item.updated_at ?? item.created_at ?? null,
+                user,
+                username: loginOf(user)
+            };
+        }
+        case 'reviewed': {
+            // Reviews name their author `user` and their time `submitted_at`
+            // (absent while pending); the seed stored them as actor and created_at.
+            const user = userOrGhost(item.user ?? item.actor);
+            const at = item.submitted_at ?? item.created_at ?? null;
+            return {
+                ...base,
+                body: item.body ?? null,
+                state: item.state ?? null,
+                created_at: at,
+                updated_at: item.updated_at ?? at,
+                user,
+                username: loginOf(user)
+            };
+        }
+        case 'committed': {
+            // A git commit names its author by name and email, not by a GitHub
+            // account, so there is no user to compare with members.login.
+            const at = item.author?.date ?? item.committer?.date ?? null;
+            return {
+                ...base,
+                body: item.message ?? null,
+                created_at: at,
+                updated_at: at,
+                user: null,
+                username: null
+            };
+        }
+        default: {
+            const user = userOrGhost(item.actor);
+            const at = item.created_at ?? null;
+            return {
+                ...base,
+                label: event === 'labeled' || event === 'unlabeled' ? (item.label ?? null) : null,
+                reactions: item.reactions ?? null,
+                created_at: at,
+                updated_at: item.updated_at ?? at,
+                user,
+                username: loginOf(user)
+            };
+        }
+    }
+}
+/** What tells apart two id-less items of the same kind on one timeline. */
+function discriminator(item) {
+    if (item.event === 'committed' && item.sha)
+        return `sha:${item.sha}`;
+    if (item.event === 'cross-referenced') {
+        const source = item.source?.issue;
+        const from = source?.id != null ? `issue:${source.id}` : `url:${source?.url ?? source?.html_url ?? ''}`;
+        return `${from}@${item.created_at ?? ''}`;
+    }
+    if (item.node_id)
+        return `node:${item.node_id}`;
+    return `${item.created_at ?? ''}:${item.actor?.login ?? ''}`;
+}
+/**
+ * A stable id for a timeline item GitHub gives none (`committed`,
+ * `cross-referenced`): SHA-1 of the kind and what identifies the item, cut
+ * to 62 bits and negated, so it lies in [-2^62, -1] where no GitHub id
+ * (always positive) can collide. The issue id is not hashed: the primary key
+ * is (id, issue_id) already, and a transferred issue keeps the same key for
+ * the same commit.
+ */
+function derivedEventId(event, key) {
+    const digest = (0,external_node_crypto_.createHash)('sha1').update(`${event}\u0000${key}`).digest();
+    const bits = digest.readBigUInt64BE(0) & ((1n << 62n) - 1n);
+    return String(-(bits + 1n));
+}
+/** Maps a page of timeline items, dropping the kinds not stored and repeated keys (the last wins). */
+function mapTimelinePage(items, issueId, repo) {
+    const byId = new Map();
+    for (const item of items) {
+        const row = mapTimelineItem(item, issueId, repo);
+        if (row)
+            byId.set(row.id, row);
+    }
+    return [...byId.values()];
+}
+
+;// CONCATENATED MODULE: ./src/db/upsert-events.ts
+
+const COLUMNS = [...EVENT_COLUMNS, 'timeline_page'];
+/** 17 parameters a row; postgres.js allows 65,534 a statement. */
+const BATCH = 1000;
+/**
+ * Inserts or updates timeline rows. A row is rewritten only when something
+ * stored differs — a comment edit (body, updated_at), a reaction change
+ * (reactions, which moves no updated_at on GitHub), a renamed repository,
+ * a page shift — so re-reading an unchanged page writes nothing. Returns
+ * the rows written.
+ */
+async function upsertEventRows(tx, rows) {
+    let written = 0;
+    for (let k = 0; k < rows.length; k += BATCH) {
+        const batch = rows.slice(k, k + BATCH);
+        const result = await tx `
+      insert into events ${tx(batch, COLUMNS)}
+      on conflict (id, issue_id) do update set
+        repo_id = excluded.repo_id, org = excluded.org, repo = excluded.repo, event = excluded.event,
+        body = excluded.body, label = excluded.label, reactions = excluded.reactions, state = excluded.state,
+        created_at = excluded.created_at, updated_at = excluded.updated_at, node_id = excluded.node_id,
+        "user" = excluded."user", author_association = excluded.author_association,
+        username = excluded.username, timeline_page = excluded.timeline_page
+      where (events.repo_id, events.org, events.repo, events.event, events.body, events.label, events.reactions,
+             events.state, events.created_at, events.updated_at, events.node_id, events."user",
+             events.author_association, events.username, events.timeline_page)
+        is distinct from
+            (excluded.repo_id, excluded.org, excluded.repo, excluded.event, excluded.body, excluded.label,
+             excluded.reactions, excluded.state, excluded.created_at, excluded.updated_at, excluded.node_id,
+             excluded."user", excluded.author_association, excluded.username, excluded.timeline_page)`;
+        written += result.count;
+    }
+    return written;
+}
+/**
+ * Deletes an issue's rows that are no longer on its timeline: those last
+ * seen on a page that was just re-read (`pages`) or past the new last page
+ * (`afterPage`), whose ids were not among the items just read (`keep`).
+ * With `everything`, the whole timeline was just read and any other row of
+ * the issue goes, including rows not written by this sync. Returns rows deleted.
+ */
+async function deleteVanishedEvents(tx, issueId, scope) {
+    const keep = scope.keep;
+    const result = scope.everything
+        ? await tx `
+        delete from events where issue_id = ${issueId} and id <> all(${keep}::bigint[])`
+        : await tx `
+        delete from events
+        where issue_id = ${issueId}
+          and (timeline_page = any(${scope.pages}::int[]) or timeline_page > ${scope.afterPage})
+          and id <> all(${keep}::bigint[])`;
+    return result.count;
+}
+/** The stored polls of an issue's timeline pages, by page number. */
+async function getEventPolls(tx, issueId) {
+    const rows = await tx `
+    select page_no, etag, issue_updated_at, item_count from event_polls where id = ${issueId} order by page_no`;
+    const polls = new Map();
+    for (const r of rows) {
+        polls.set(r.page_no, {
+            id: issueId,
+            page_no: r.page_no,
+            etag: r.etag,
+            issue_updated_at: r.issue_updated_at,
+            // A seed poll has no count: assume a full page, so the next one is checked.
+            item_count: r.item_count ?? 100
+        });
+    }
+    return polls;
+}
+/** Stores the polls of the pages just checked and forgets pages past the last one. */
+async function putEventPolls(tx, issueId, polls, lastPage, now) {
+    if (polls.length > 0) {
+        const rows = polls.map((p) => ({ ...p, polled_at: now }));
+        await tx `
+      insert into event_polls ${tx(rows, 'id', 'page_no', 'etag', 'issue_updated_at', 'item_count', 'polled_at')}
+      on conflict (id, page_no) do update set
+        etag = excluded.etag, issue_updated_at = excluded.issue_updated_at,
+        item_count = excluded.item_count, polled_at = excluded.polled_at`;
+    }
+    await tx `delete from event_polls where id = ${issueId} and page_no > ${lastPage}`;
+}
+
+;// CONCATENATED MODULE: ./src/github/timeline.ts
+
+
+
+
+
+const ROUTE = 'GET /repos/{owner}/{repo}/issues/{issue_number}/timeline';
+/** GitHub's largest page; event_polls page numbers assume it. */
+const TIMELINE_PER_PAGE = 100;
+/** Walks of one issue when another sync keeps storing it meanwhile; the last one is stored regardless. */
+const MAX_WALKS = 3;
+/** A timeline longer than this (50,000 items) means a server that ignores `page`: fail rather than loop. */
+const MAX_PAGES = 500;
+/**
+ * Fetches or refreshes the timelines of `issues` (ascending updated_at gives
+ * a resumable cursor) into `events`, one transaction per issue holding its
+ * rows, its page ETags and, with `cursorTask`, the cursor. Every known page
+ * is requested with its stored ETag, so an unchanged timeline costs nothing
+ * and a changed one costs one billable request per page that changed or
+ * was added; the walk goes past the last known page when it is full, so
+ * growth is never missed. Reused by the `backfill` task.
+ */
+async function syncIssueTimelines(deps, repo, issues, options = {}) {
+    const stats = {
+        events: 0,
+        pages: 0,
+        notModified: 0,
+        deleted: 0,
+        issues: 0,
+        skipped: 0,
+        stopped: false
+    };
+    const cursor = options.cursorTask ? await cursors_getCursor(deps.sql, options.cursorTask, repo.id) : undefined;
+    let highWater = cursor?.highWater;
+    for (const issue of issues) {
+        if (options.shouldStop?.()) {
+            stats.stopped = true;
+            break;
+        }
+        const cursorAt = highWater && highWater > issue.updatedAt ? highWater : issue.updatedAt;
+        let read;
+        for (let attempt = 1;; attempt++) {
+            const polls = await getEventPolls(deps.sql, issue.id);
+            read = await readTimeline(deps, repo, issue, polls);
+            const walk = read;
+            const stored = await deps.sql.begin(async (tx) => {
+                // Another sync (events and backfill at once) may have stored this
+                // issue while we walked it: then our ETags and rows may be older
+                // than its, so walk again from what it stored.
+                await tx `select pg_advisory_xact_lock(${issue.id}::bigint)`;
+                if (!samePolls(polls, await getEventPolls(tx, issue.id)) && attempt < MAX_WALKS)
+                    return false;
+                if (walk) {
+                    const written = await storeTimeline(tx, repo, issue, walk, deps.clock());
+                    stats.events += written.events;
+                    stats.deleted += written.deleted;
+                    stats.pages += walk.fetched.size;
+                    stats.notModified += walk.notModified;
+                }
+                if (options.cursorTask && cursor) {
+                    await setCursor(tx, options.cursorTask, repo.id, { highWater: cursorAt, state: cursor.state });
+                }
+                return true;
+            });
+            if (stored)
+                break;
+        }
+        highWater = cursorAt;
+        if (read)
+            stats.issues++;
+        else
+            stats.skipped++;
+        if (read && read.fetched.size > 0) {
+            deps.log.debug(`${repo.name}#${issue.number}: ${read.fetched.size} page(s) changed, ${read.notModified} unchanged, ` +
+                `${read.lastPage} page(s) in all`);
+        }
+    }
+    return stats;
+}
+/**
+ * Requests the timeline page by page, conditionally where an ETag is
+ * stored. Goes on while a page links a next one, while pages known from
+ * the last walk remain, or while the page is full (items may have been
+ * added after it: GitHub's ETag covers a page's body only, so a full page
+ * stays 304 while the next page fills). A full last page is followed by
+ * one request for the empty page after it, whose ETag makes later checks
+ * free. Returns undefined when the issue moved, was deleted or cannot be read.
+ */
+async function readTimeline(deps, repo, issue, known) {
+    const knownLast = Math.max(0, ...known.keys());
+    const read = { fetched: new Map(), polls: [], lastPage: 1, notModified: 0 };
+    for (let page = 1;; page++) {
+        const poll = known.get(page);
+        const params = {
+            owner: repo.org,
+            repo: repo.name,
+            issue_number: issue.number,
+            per_page: TIMELINE_PER_PAGE,
+            page,
+            // A transferred issue answers 301; following it would file the new
+            // issue's timeline under the old id. The transfers task handles moves.
+            request: { redirect: 'manual' }
+        };
+        let result;
+        try {
+            result = await getPage(deps.octokit, ROUTE, params, poll?.etag ?? undefined);
+        }
+        catch (error) {
+            if (error instanceof RequestError && (error.status === 404 || error.status === 410)) {
+                deps.log.warning(`${repo.name}#${issue.number}: timeline answered ${error.status}; skipped.`);
+                return undefined;
+            }
+            throw error;
+        }
+        let more;
+        if (result.notModified) {
+            const count = poll?.item_count ?? TIMELINE_PER_PAGE;
+            read.notModified++;
+            read.polls.push({ page_no: page, etag: poll?.etag ?? null, item_count: count });
+            more = page < knownLast || count >= TIMELINE_PER_PAGE;
+        }
+        else {
+            if (!Array.isArray(result.data)) {
+                // 301 with redirect: 'manual' comes back as a response, not an error.
+                deps.log.warning(`${repo.name}#${issue.number}: timeline moved (${result.headers.location ?? 'no location'}); skipped.`);
+                return undefined;
+            }
+            read.fetched.set(page, result.data);
+            read.polls.push({ page_no: page, etag: result.etag ?? null, item_count: result.data.length });
+            more = result.links.next !== undefined || result.data.length >= TIMELINE_PER_PAGE;
+        }
+        read.lastPage = page;
+        if (!more)
+            return read;
+        if (page >= MAX_PAGES) {
+            throw new Error(`${repo.fullName}#${issue.number}: timeline has more than ${MAX_PAGES} pages; giving up.`);
+        }
+    }
+}
+/**
+ * Writes one walk: rows of the pages that changed, deletion of rows whose
+ * item left those pages (or lies past the new last page), and the page
+ * ETags. Rows are keyed across pages, so an item that shifted to another
+ * page (a comment before it was deleted) is moved, not lost.
+ */
+async function storeTimeline(tx, repo, issue, read, now) {
+    let events = 0;
+    let deleted = 0;
+    if (read.fetched.size > 0) {
+        const rows = new Map();
+        for (const [page, items] of read.fetched) {
+            for (const row of mapTimelinePage(items, issue.id, repo)) {
+                rows.delete(row.id); // keep Map order = timeline order when an item repeats
+                rows.set(row.id, { ...row, timeline_page: page });
+            }
+        }
+        deleted = await deleteVanishedEvents(tx, issue.id, {
+            pages: [...read.fetched.keys()],
+            afterPage: read.lastPage,
+            keep: [...rows.keys()],
+            // Every page re-read: the rows are the whole timeline.
+            everything: read.fetched.size === read.polls.length
+        });
+        events = await upsertEventRows(tx, [...rows.values()]);
+    }
+    const polls = read.polls.map((p) => ({ ...p, id: issue.id, issue_updated_at: issue.updatedAt }));
+    await putEventPolls(tx, issue.id, polls, read.lastPage, now);
+    return { events, deleted };
+}
+function samePolls(a, b) {
+    if (a.size !== b.size)
+        return false;
+    for (const [page, poll] of a)
+        if (b.get(page)?.etag !== poll.etag)
+            return false;
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/backfill/walk.ts
+
+
+
+
+
+
+
+/**
+ * Reads the listing page by page from the stored `next` link (or the first
+ * page), storing each page with the link that follows it.
+ */
+async function walkListing(ctx, first) {
+    const { deps, repo } = ctx;
+    const until = Date.parse(ctx.state.until);
+    const since = Date.parse(ctx.state.since);
+    let prefetched = first;
+    for (;;) {
+        let page = prefetched;
+        prefetched = undefined;
+        if (!page) {
+            if (ctx.budgetLow(1))
+                return 'budget';
+            page = ctx.state.next
+                ? await getPage(deps.octokit, ctx.state.next)
+                : await getPage(deps.octokit, LIST_ROUTE, listingParams(repo, ctx.state));
+        }
+        if (page.notModified)
+            throw new Error(`backfill: unexpected 304 for the issues of ${repo.fullName}`);
+        const created = (i) => Date.parse(i.created_at);
+        const inRange = page.data.filter((i) => created(i) >= since && created(i) <= until);
+        const pastEnd = !page.links.next || page.data.some((i) => created(i) > until);
+        const next = {
+            ...ctx.state,
+            next: pastEnd ? undefined : page.links.next,
+            position: inRange.at(-1)?.created_at ?? ctx.state.position,
+            units: ctx.state.units + 1,
+            stored: ctx.state.stored + inRange.length,
+            done: pastEnd
+        };
+        if (!(await storeUnit(ctx, inRange, next, `page ${next.units}`)))
+            return 'budget';
+        if (pastEnd)
+            return 'done';
+    }
+}
+/**
+ * Reads search windows over `created` from the stored end of the last one;
+ * windows over 1,000 results are split by searchWindows.
+ */
+async function walkSearch(ctx) {
+    const { deps, repo } = ctx;
+    const from = new Date(ctx.state.doneTo ?? ctx.state.since);
+    const to = new Date(Date.parse(ctx.state.until) + 1);
+    for await (const window of searchWindows(deps, { query: searchQuery(repo), field: 'created', from, to })) {
+        // A window GitHub answered incompletely is not checkpointed: the next run asks again.
+        if (!window.complete)
+            return 'incomplete';
+        const end = Math.min(window.to.getTime(), Date.parse(ctx.state.until));
+        const next = {
+            ...ctx.state,
+            doneTo: window.to.toISOString(),
+            position: new Date(end).toISOString(),
+            units: ctx.state.units + 1,
+            stored: ctx.state.stored + window.items.length
+        };
+        const label = `window ${window.from.toISOString()}..${window.to.toISOString()}`;
+        if (!(await storeUnit(ctx, window.items, next, label)))
+            return 'budget';
+    }
+    const done = { ...ctx.state, position: ctx.state.until, done: true };
+    await deps.sql.begin((tx) => state_saveState(tx, repo.id, done));
+    ctx.state = done;
+    return 'done';
+}
+/**
+ * Stores one page or window: the timelines of its items first (each issue in
+ * its own transaction, ETag-conditional, so a repeat costs nothing), then its
+ * rows together with the state that covers them. A budget stop inside the
+ * timelines stores nothing of the unit, so the next run re-reads it.
+ */
+async function storeUnit(ctx, items, next, label) {
+    const { deps, repo, totals } = ctx;
+    let events = 0;
+    if (ctx.timelines && items.length > 0) {
+        const stats = await syncIssueTimelines(deps, repo, items.map((i) => ({ id: i.id, number: i.number, updatedAt: new Date(i.updated_at) })), { shouldStop: () => ctx.budgetLow(1) });
+        if (stats.stopped)
+            return false;
+        events = stats.events;
+    }
+    const mapped = items.map((i) => mapIssue(i, repo));
+    const written = await deps.sql.begin(async (tx) => {
+        const w = await upsertMapped(tx, mapped);
+        await state_saveState(tx, repo.id, next);
+        return w;
+    });
+    ctx.state = next;
+    totals.issues += mapped.filter((m) => m.kind === 'issue').length;
+    totals.pulls += mapped.filter((m) => m.kind === 'pull').length;
+    totals.events += events;
+    totals.units++;
+    deps.log.info(`backfill ${repo.name} ${label}: ${items.length} stored (${written.issues + written.pulls} new or changed` +
+        `${ctx.timelines ? `, ${events} timeline rows` : ''}); ${next.stored} in all; ` +
+        ctx.progress.describe(next.position ? new Date(next.position) : undefined, next.done));
+    return true;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
@@ -46221,26 +47067,6 @@ minimatch.Minimatch = Minimatch;
 minimatch.escape = escape_escape;
 minimatch.unescape = unescape_unescape;
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./src/db/cursors.ts
-async function cursors_getCursor(sql, task, repoId) {
-    const [row] = await sql `
-    select high_water, state from sync_cursors where task = ${task} and repo_id = ${repoId}`;
-    return { highWater: row?.high_water ?? undefined, state: row?.state ?? {} };
-}
-/**
- * Moves a cursor. Call it in the transaction that wrote the rows it covers,
- * so a run that dies between pages resumes from the last committed page.
- */
-async function setCursor(tx, task, repoId, cursor) {
-    await tx `
-    insert into sync_cursors (task, repo_id, high_water, state)
-    values (${task}, ${repoId}, ${cursor.highWater ?? null}, ${tx.json(cursor.state)})
-    on conflict (task, repo_id) do update
-      set high_water = excluded.high_water, state = excluded.state, updated_at = now()
-      where sync_cursors.high_water is distinct from excluded.high_water
-         or sync_cursors.state is distinct from excluded.state`;
-}
-
 ;// CONCATENATED MODULE: ./src/db/etags.ts
 /** The stored ETag of the last 200 answer for a request key, if any. */
 async function getEtag(sql, key) {
@@ -46263,86 +47089,12 @@ async function putEtag(tx, key, etag) {
     where http_etags.etag is distinct from excluded.etag`;
 }
 
-;// CONCATENATED MODULE: ./src/github/conditional.ts
-
-/**
- * GETs one page, conditionally when an ETag is given. `route` is an Octokit
- * route ('GET /repos/{owner}/{repo}/issues') expanded with `params`, or an
- * absolute URL from a Link header, followed exactly as given (cursor links
- * keep working where deep page numbers answer 422). A 304 — which costs no
- * rate limit — comes back as `{ notModified: true }` rather than a throw.
- */
-async function getPage(octokit, route, params = {}, etag) {
-    const headers = { ...(params.headers ?? {}), ...(etag ? { 'if-none-match': etag } : {}) };
-    try {
-        const response = isAbsolute(route)
-            ? await octokit.request({ method: 'GET', url: route, headers, request: params.request })
-            : await octokit.request(route, { ...params, headers });
-        const h = response.headers;
-        return { notModified: false, data: response.data, etag: h.etag, links: parseLinks(h.link), headers: h };
-    }
-    catch (error) {
-        if (error instanceof RequestError && error.status === 304)
-            return { notModified: true };
-        throw error;
-    }
-}
-/** Parses `<url>; rel="next", <url>; rel="last"`. */
-function parseLinks(header) {
-    const links = {};
-    if (!header)
-        return links;
-    for (const part of header.split(',')) {
-        const m = /<([^>]+)>\s*;\s*rel="([^"]+)"/.exec(part);
-        if (m && (m[2] === 'next' || m[2] === 'last' || m[2] === 'prev' || m[2] === 'first'))
-            links[m[2]] = m[1];
-    }
-    return links;
-}
-/** The `page=` number of a Link URL, if it has one. */
-function pageOf(url) {
-    if (!url)
-        return undefined;
-    const page = new URL(url).searchParams.get('page');
-    return page === null ? undefined : Number(page);
-}
-/**
- * A stable key for a request, for stored ETags: the expanded path and the
- * sorted query, without host or credentials (so a GHES host change or a new
- * token does not matter).
- */
-function etagKey(route, params = {}) {
-    if (isAbsolute(route)) {
-        const url = new URL(route);
-        return `${url.pathname}${sortedQuery([...url.searchParams.entries()])}`;
-    }
-    const path = route.replace(/^[A-Z]+\s+/, '');
-    const used = new Set();
-    const expanded = path.replace(/\{([^}]+)\}/g, (_, name) => {
-        used.add(name);
-        return encodeURIComponent(String(params[name]));
-    });
-    const query = Object.entries(params)
-        .filter(([k, v]) => !used.has(k) && k !== 'headers' && k !== 'request' && v !== undefined)
-        .map(([k, v]) => [k, String(v)]);
-    return `${expanded}${sortedQuery(query)}`;
-}
-function sortedQuery(pairs) {
-    if (pairs.length === 0)
-        return '';
-    const sorted = [...pairs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `?${sorted.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`;
-}
-function isAbsolute(route) {
-    return /^https?:\/\//i.test(route);
-}
-
 ;// CONCATENATED MODULE: ./src/github/repos.ts
 
 
 
 
-const ROUTE = 'GET /orgs/{org}/repos';
+const repos_ROUTE = 'GET /orgs/{org}/repos';
 /** A full listing at least this often, so changes past the first page are seen. */
 const FULL_LISTING_MS = 24 * 3600 * 1000;
 /**
@@ -46381,11 +47133,11 @@ function inShard(repoId, shard) {
 async function listOrgRepositories(deps, org) {
     const { sql, octokit, clock, log } = deps;
     const params = { org, type: 'all', sort: 'created', direction: 'desc', per_page: 100 };
-    const key = etagKey(ROUTE, params);
+    const key = etagKey(repos_ROUTE, params);
     const cursor = await cursors_getCursor(sql, 'repositories', 0);
     const lastFull = typeof cursor.state[org.toLowerCase()] === 'string' ? Date.parse(cursor.state[org.toLowerCase()]) : 0;
     const fresh = clock().getTime() - lastFull < FULL_LISTING_MS;
-    const first = await getPage(octokit, ROUTE, params, fresh ? await getEtag(sql, key) : undefined);
+    const first = await getPage(octokit, repos_ROUTE, params, fresh ? await getEtag(sql, key) : undefined);
     if (first.notModified) {
         log.debug(`Repository list of ${org} unchanged (304).`);
         return storedRepositories(sql, org);
@@ -46472,91 +47224,126 @@ async function upsertRepositories(tx, org, listed) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/github/search.ts
+;// CONCATENATED MODULE: ./src/tasks/backfill.ts
 
-/** GitHub serves at most this many results per query. */
-const SEARCH_CAP = 1000;
-const PER_PAGE = 100;
-const SECOND = 1000;
+
+
+
+
 /**
- * Every result of `query` whose `field` lies in [from, to), one window at a
- * time, oldest window first. A window whose total_count passes 1,000 is
- * halved (on whole seconds) until each part fits, so no query ever crosses
- * the cap; a page answered `incomplete_results` (a search time-out) is asked
- * again. Pages follow the `Link: rel="next"` URL as given. Requests go
- * through the client's throttling, which keeps to the 30-a-minute search
- * bucket and waits out secondary limits.
+ * `backfill`: issues and pull requests created between `since` and `until`
+ * (default: now), with their timelines unless `backfill-timelines` is off.
+ *
+ * Per repository it reads the cheaper route (the issues listing or search
+ * windows, see chooseRoute) and checkpoints after every page or window, in
+ * the transaction that stored its rows; so a run that is killed, or stops at
+ * the budget reserve, is continued by the next run — one with the same
+ * `since`, or one with no `since` at all (the scheduled continuation) — and
+ * ends with the same database as an uninterrupted backfill. It stops before
+ * the core rate limit's remaining requests fall under `budget-reserve`, and
+ * reports itself incomplete with what is left.
  */
-async function* searchWindows(deps, q) {
-    const from = Math.floor(q.from.getTime() / SECOND) * SECOND;
-    const to = Math.ceil(q.to.getTime() / SECOND) * SECOND;
-    if (!(to > from))
-        return;
-    // Depth-first over a stack, so windows come out oldest first.
-    const stack = [[from, to]];
-    while (stack.length > 0) {
-        const [a, b] = stack.pop();
-        const window = await fetchWindow(deps, q, a, b);
-        if (window === 'split') {
-            const mid = a + Math.floor((b - a) / 2 / SECOND) * SECOND;
-            stack.push([mid, b], [a, mid]);
+async function runBackfill(deps, settings) {
+    const { log, clock } = deps;
+    const totals = { issues: 0, pulls: 0, events: 0, units: 0 };
+    const counts = (repositories, finished) => ({
+        repositories,
+        finished,
+        ...totals
+    });
+    if (!settings.since && !(await hasUnfinished(deps))) {
+        log.info('backfill: no unfinished backfill to continue; pass since (and until) to start one.');
+        return { counts: counts(0, 0) };
+    }
+    const now = clock();
+    const repos = await selectRepositories(deps, settings);
+    const budgetLow = (cost = 1) => deps.meter.remaining('core') - cost < settings.budgetReserve;
+    const unfinished = [];
+    let worked = 0;
+    let finished = 0;
+    let stopped = false;
+    // Record every repository's plan first, so a continuation (a run without
+    // since) finds the repositories this run never reaches as well.
+    const plans = [];
+    await deps.sql.begin(async (tx) => {
+        for (const repo of repos) {
+            const stored = await loadState(tx, repo.id);
+            const state = planRepository(stored, settings.since, settings.until, now);
+            if (!state)
+                continue;
+            if (state !== stored)
+                await state_saveState(tx, repo.id, state);
+            plans.push({ repo, state });
+        }
+    });
+    for (const { repo, state } of plans) {
+        if (state.done) {
+            log.info(`backfill ${repo.name}: ${state.since}..${state.until} already stored.`);
             continue;
         }
-        yield window;
-    }
-}
-/** The search qualifier for [from, to) on whole seconds: `closed:A..B` with B the last second inside. */
-function rangeQualifier(field, fromMs, toMs) {
-    return `${field}:${isoSeconds(fromMs)}..${isoSeconds(toMs - SECOND)}`;
-}
-function isoSeconds(ms) {
-    return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-async function fetchWindow(deps, q, from, to) {
-    const query = `${q.query} ${rangeQualifier(q.field, from, to)}`;
-    const retries = q.incompleteRetries ?? 2;
-    let complete = true;
-    const first = await fetchPage(deps, query, undefined, retries);
-    const totalCount = first.data.total_count;
-    if (totalCount > SEARCH_CAP) {
-        if (to - from > SECOND) {
-            deps.log.debug(`search: ${totalCount} results for '${query}', splitting the window`);
-            return 'split';
+        if (stopped) {
+            unfinished.push({ repo, state });
+            continue;
         }
-        deps.log.warning(`search: ${totalCount} results within one second for '${query}'; only the first ${SEARCH_CAP} are served.`);
-        complete = false;
-    }
-    const items = [...first.data.items];
-    complete &&= !first.incomplete;
-    let next = first.next;
-    while (next) {
-        const page = await fetchPage(deps, query, next, retries);
-        items.push(...page.data.items);
-        complete &&= !page.incomplete;
-        next = page.next;
-    }
-    if (!complete)
-        deps.log.warning(`search: results for '${query}' may be incomplete.`);
-    return { from: new Date(from), to: new Date(to), items, totalCount, complete };
-}
-async function fetchPage(deps, query, url, retries) {
-    for (let attempt = 0;; attempt++) {
-        // Sorted by creation, oldest first: an order items do not leave while the window is paged.
-        const page = url
-            ? await getPage(deps.octokit, url)
-            : await getPage(deps.octokit, 'GET /search/issues', {
-                q: query,
-                sort: 'created',
-                order: 'asc',
-                per_page: PER_PAGE
-            });
-        if (page.notModified)
-            throw new Error(`search: unexpected 304 for '${query}'`);
-        if (!page.data.incomplete_results || attempt >= retries) {
-            return { data: page.data, next: page.links.next, incomplete: page.data.incomplete_results };
+        worked++;
+        const ctx = {
+            deps,
+            repo,
+            timelines: settings.backfillTimelines,
+            budgetLow,
+            progress: new Progress(new Date(state.since), new Date(state.until), state.position ? new Date(state.position) : undefined),
+            totals,
+            state
+        };
+        const outcome = await backfillRepository(ctx);
+        if (outcome === 'done') {
+            finished++;
+            continue;
         }
-        deps.log.debug(`search: incomplete results for '${query}', asking again`);
+        unfinished.push({ repo, state: ctx.state });
+        if (outcome === 'budget') {
+            stopped = true;
+            log.warning(`backfill: stopping before the budget reserve (${deps.meter.remaining('core')} core requests left, ` +
+                `reserve ${settings.budgetReserve}); the next run continues.`);
+        }
+        else {
+            log.warning(`backfill ${repo.name}: GitHub search answered incompletely; the next run asks again.`);
+        }
     }
+    if (unfinished.length === 0)
+        return { counts: counts(worked, finished) };
+    return { counts: counts(worked, finished), incomplete: true, remaining: describeRemaining(unfinished) };
+}
+async function backfillRepository(ctx) {
+    const { deps, repo } = ctx;
+    if (ctx.state.route === 'search')
+        return walkSearch(ctx);
+    if (ctx.state.route === 'listing')
+        return walkListing(ctx);
+    if (ctx.budgetLow(1))
+        return 'budget';
+    const choice = await chooseRoute(deps, repo, ctx.state);
+    deps.log.info(`backfill ${repo.name}: ${ctx.state.since}..${ctx.state.until} by ${choice.route} ` +
+        `(listing ~${choice.listingPages} page(s)` +
+        `${choice.searchRequests === undefined ? '' : `, search ~${choice.searchRequests} request(s)`})`);
+    ctx.state = { ...ctx.state, route: choice.route };
+    return choice.route === 'search' ? walkSearch(ctx) : walkListing(ctx, choice.first);
+}
+/** Any repository with a started, unfinished backfill (one query, no GitHub request). */
+async function hasUnfinished(deps) {
+    const [row] = await deps.sql `
+    select count(*)::int as n from sync_cursors
+    where task = ${BACKFILL_CURSOR} and coalesce((state ->> 'done')::boolean, true) = false`;
+    return row.n > 0;
+}
+function describeRemaining(unfinished) {
+    const parts = unfinished.map(({ repo, state }) => {
+        const from = state.position ?? state.since;
+        return `${repo.name} from ${from} to ${state.until}`;
+    });
+    const range = unfinished[0].state;
+    return (`${unfinished.length} repositor${unfinished.length === 1 ? 'y' : 'ies'} unfinished: ${parts.join(', ')}. ` +
+        `Run backfill again (since ${range.since}) or without since to continue.`);
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/daily.ts
@@ -46663,458 +47450,6 @@ async function reconcile(tx, rows) {
     return { corrected: before - after, written };
 }
 
-;// CONCATENATED MODULE: ./src/github/map-event.ts
-
-
-/** The columns written by upserts, in order. */
-const EVENT_COLUMNS = [
-    'id',
-    'issue_id',
-    'repo_id',
-    'org',
-    'repo',
-    'event',
-    'body',
-    'label',
-    'reactions',
-    'state',
-    'created_at',
-    'updated_at',
-    'node_id',
-    'user',
-    'author_association',
-    'username'
-];
-/**
- * Timeline items that are containers of other records rather than events:
- * `line-commented` holds pull-request review comments and `commit-commented`
- * commit comments, with no id or time of their own. Everything else is kept.
- */
-const SKIPPED_EVENTS = new Set(['line-commented', 'commit-commented']);
-/**
- * Maps one timeline item to an `events` row, or undefined for the kinds
- * that are not stored (SKIPPED_EVENTS, or an item with no event name).
- */
-function mapTimelineItem(item, issueId, repo) {
-    const event = item.event;
-    if (typeof event !== 'string' || event === '' || SKIPPED_EVENTS.has(event))
-        return undefined;
-    const base = {
-        id: item.id != null ? String(item.id) : derivedEventId(event, discriminator(item)),
-        issue_id: issueId,
-        repo_id: repo.id,
-        org: repo.org,
-        repo: repo.name,
-        event,
-        body: null,
-        label: null,
-        reactions: null,
-        state: null,
-        node_id: item.node_id ?? null,
-        author_association: item.author_association ?? null
-    };
-    switch (event) {
-        case 'commented': {
-            // The timeline gives a comment both `actor` and `user`; either may be
-            // GitHub's ghost. The seed stored the actor.
-            const user = userOrGhost(item.actor ?? item.user);
-            return {
-                ...base,
-                body: item.body ?? null,
-                reactions: item.reactions ?? null,
-                created_at: item.created_at ?? null,
-                updated_at: item.updated_at ?? item.created_at ?? null,
-                user,
-                username: loginOf(user)
-            };
-        }
-        case 'reviewed': {
-            // Reviews name their author `user` and their time `submitted_at`
-            // (absent while pending); the seed stored them as actor and created_at.
-            const user = userOrGhost(item.user ?? item.actor);
-            const at = item.submitted_at ?? item.created_at ?? null;
-            return {
-                ...base,
-                body: item.body ?? null,
-                state: item.state ?? null,
-                created_at: at,
-                updated_at: item.updated_at ?? at,
-                user,
-                username: loginOf(user)
-            };
-        }
-        case 'committed': {
-            // A git commit names its author by name and email, not by a GitHub
-            // account, so there is no user to compare with members.login.
-            const at = item.author?.date ?? item.committer?.date ?? null;
-            return {
-                ...base,
-                body: item.message ?? null,
-                created_at: at,
-                updated_at: at,
-                user: null,
-                username: null
-            };
-        }
-        default: {
-            const user = userOrGhost(item.actor);
-            const at = item.created_at ?? null;
-            return {
-                ...base,
-                label: event === 'labeled' || event === 'unlabeled' ? (item.label ?? null) : null,
-                reactions: item.reactions ?? null,
-                created_at: at,
-                updated_at: item.updated_at ?? at,
-                user,
-                username: loginOf(user)
-            };
-        }
-    }
-}
-/** What tells apart two id-less items of the same kind on one timeline. */
-function discriminator(item) {
-    if (item.event === 'committed' && item.sha)
-        return `sha:${item.sha}`;
-    if (item.event === 'cross-referenced') {
-        const source = item.source?.issue;
-        const from = source?.id != null ? `issue:${source.id}` : `url:${source?.url ?? source?.html_url ?? ''}`;
-        return `${from}@${item.created_at ?? ''}`;
-    }
-    if (item.node_id)
-        return `node:${item.node_id}`;
-    return `${item.created_at ?? ''}:${item.actor?.login ?? ''}`;
-}
-/**
- * A stable id for a timeline item GitHub gives none (`committed`,
- * `cross-referenced`): SHA-1 of the kind and what identifies the item, cut
- * to 62 bits and negated, so it lies in [-2^62, -1] where no GitHub id
- * (always positive) can collide. The issue id is not hashed: the primary key
- * is (id, issue_id) already, and a transferred issue keeps the same key for
- * the same commit.
- */
-function derivedEventId(event, key) {
-    const digest = (0,external_node_crypto_.createHash)('sha1').update(`${event}\u0000${key}`).digest();
-    const bits = digest.readBigUInt64BE(0) & ((1n << 62n) - 1n);
-    return String(-(bits + 1n));
-}
-/** Maps a page of timeline items, dropping the kinds not stored and repeated keys (the last wins). */
-function mapTimelinePage(items, issueId, repo) {
-    const byId = new Map();
-    for (const item of items) {
-        const row = mapTimelineItem(item, issueId, repo);
-        if (row)
-            byId.set(row.id, row);
-    }
-    return [...byId.values()];
-}
-
-;// CONCATENATED MODULE: ./src/db/upsert-events.ts
-
-const COLUMNS = [...EVENT_COLUMNS, 'timeline_page'];
-/** 17 parameters a row; postgres.js allows 65,534 a statement. */
-const BATCH = 1000;
-/**
- * Inserts or updates timeline rows. A row is rewritten only when something
- * stored differs — a comment edit (body, updated_at), a reaction change
- * (reactions, which moves no updated_at on GitHub), a renamed repository,
- * a page shift — so re-reading an unchanged page writes nothing. Returns
- * the rows written.
- */
-async function upsertEventRows(tx, rows) {
-    let written = 0;
-    for (let k = 0; k < rows.length; k += BATCH) {
-        const batch = rows.slice(k, k + BATCH);
-        const result = await tx `
-      insert into events ${tx(batch, COLUMNS)}
-      on conflict (id, issue_id) do update set
-        repo_id = excluded.repo_id, org = excluded.org, repo = excluded.repo, event = excluded.event,
-        body = excluded.body, label = excluded.label, reactions = excluded.reactions, state = excluded.state,
-        created_at = excluded.created_at, updated_at = excluded.updated_at, node_id = excluded.node_id,
-        "user" = excluded."user", author_association = excluded.author_association,
-        username = excluded.username, timeline_page = excluded.timeline_page
-      where (events.repo_id, events.org, events.repo, events.event, events.body, events.label, events.reactions,
-             events.state, events.created_at, events.updated_at, events.node_id, events."user",
-             events.author_association, events.username, events.timeline_page)
-        is distinct from
-            (excluded.repo_id, excluded.org, excluded.repo, excluded.event, excluded.body, excluded.label,
-             excluded.reactions, excluded.state, excluded.created_at, excluded.updated_at, excluded.node_id,
-             excluded."user", excluded.author_association, excluded.username, excluded.timeline_page)`;
-        written += result.count;
-    }
-    return written;
-}
-/**
- * Deletes an issue's rows that are no longer on its timeline: those last
- * seen on a page that was just re-read (`pages`) or past the new last page
- * (`afterPage`), whose ids were not among the items just read (`keep`).
- * With `everything`, the whole timeline was just read and any other row of
- * the issue goes, including rows not written by this sync. Returns rows deleted.
- */
-async function deleteVanishedEvents(tx, issueId, scope) {
-    const keep = scope.keep;
-    const result = scope.everything
-        ? await tx `
-        delete from events where issue_id = ${issueId} and id <> all(${keep}::bigint[])`
-        : await tx `
-        delete from events
-        where issue_id = ${issueId}
-          and (timeline_page = any(${scope.pages}::int[]) or timeline_page > ${scope.afterPage})
-          and id <> all(${keep}::bigint[])`;
-    return result.count;
-}
-/** The stored polls of an issue's timeline pages, by page number. */
-async function getEventPolls(tx, issueId) {
-    const rows = await tx `
-    select page_no, etag, issue_updated_at, item_count from event_polls where id = ${issueId} order by page_no`;
-    const polls = new Map();
-    for (const r of rows) {
-        polls.set(r.page_no, {
-            id: issueId,
-            page_no: r.page_no,
-            etag: r.etag,
-            issue_updated_at: r.issue_updated_at,
-            // A seed poll has no count: assume a full page, so the next one is checked.
-            item_count: r.item_count ?? 100
-        });
-    }
-    return polls;
-}
-/** Stores the polls of the pages just checked and forgets pages past the last one. */
-async function putEventPolls(tx, issueId, polls, lastPage, now) {
-    if (polls.length > 0) {
-        const rows = polls.map((p) => ({ ...p, polled_at: now }));
-        await tx `
-      insert into event_polls ${tx(rows, 'id', 'page_no', 'etag', 'issue_updated_at', 'item_count', 'polled_at')}
-      on conflict (id, page_no) do update set
-        etag = excluded.etag, issue_updated_at = excluded.issue_updated_at,
-        item_count = excluded.item_count, polled_at = excluded.polled_at`;
-    }
-    await tx `delete from event_polls where id = ${issueId} and page_no > ${lastPage}`;
-}
-
-;// CONCATENATED MODULE: ./src/github/timeline.ts
-
-
-
-
-
-const timeline_ROUTE = 'GET /repos/{owner}/{repo}/issues/{issue_number}/timeline';
-/** GitHub's largest page; event_polls page numbers assume it. */
-const TIMELINE_PER_PAGE = 100;
-/**
- * Fetches or refreshes the timelines of `issues` (ascending updated_at gives
- * a resumable cursor) into `events`, one transaction per issue holding its
- * rows, its page ETags and, with `cursorTask`, the cursor. Every known page
- * is requested with its stored ETag, so an unchanged timeline costs nothing
- * and a changed one costs one billable request per page that changed or
- * was added; the walk goes past the last known page when it is full, so
- * growth is never missed. Reused by the `backfill` task.
- */
-async function syncIssueTimelines(deps, repo, issues, options = {}) {
-    const stats = {
-        events: 0,
-        pages: 0,
-        notModified: 0,
-        deleted: 0,
-        issues: 0,
-        skipped: 0,
-        stopped: false
-    };
-    const cursor = options.cursorTask ? await cursors_getCursor(deps.sql, options.cursorTask, repo.id) : undefined;
-    let highWater = cursor?.highWater;
-    for (const issue of issues) {
-        if (options.shouldStop?.()) {
-            stats.stopped = true;
-            break;
-        }
-        const polls = await getEventPolls(deps.sql, issue.id);
-        const read = await readTimeline(deps, repo, issue, polls);
-        if (highWater === undefined || issue.updatedAt > highWater)
-            highWater = issue.updatedAt;
-        const cursorAt = highWater;
-        await deps.sql.begin(async (tx) => {
-            if (read) {
-                const written = await storeTimeline(tx, repo, issue, read, deps.clock());
-                stats.events += written.events;
-                stats.deleted += written.deleted;
-                stats.pages += read.fetched.size;
-                stats.notModified += read.notModified;
-            }
-            if (options.cursorTask && cursor) {
-                await setCursor(tx, options.cursorTask, repo.id, { highWater: cursorAt, state: cursor.state });
-            }
-        });
-        if (read)
-            stats.issues++;
-        else
-            stats.skipped++;
-        if (read && read.fetched.size > 0) {
-            deps.log.debug(`${repo.name}#${issue.number}: ${read.fetched.size} page(s) changed, ${read.notModified} unchanged, ` +
-                `${read.lastPage} page(s) in all`);
-        }
-    }
-    return stats;
-}
-/**
- * Requests the timeline page by page, conditionally where an ETag is
- * stored. Goes on while a page links a next one, while pages known from
- * the last walk remain, or while the page is full (items may have been
- * added after it: GitHub's ETag covers a page's body only, so a full page
- * stays 304 while the next page fills). A full last page is followed by
- * one request for the empty page after it, whose ETag makes later checks
- * free. Returns undefined when the issue moved, was deleted or cannot be read.
- */
-async function readTimeline(deps, repo, issue, known) {
-    const knownLast = Math.max(0, ...known.keys());
-    const read = { fetched: new Map(), polls: [], lastPage: 1, notModified: 0 };
-    for (let page = 1;; page++) {
-        const poll = known.get(page);
-        const params = {
-            owner: repo.org,
-            repo: repo.name,
-            issue_number: issue.number,
-            per_page: TIMELINE_PER_PAGE,
-            page,
-            // A transferred issue answers 301; following it would file the new
-            // issue's timeline under the old id. The transfers task handles moves.
-            request: { redirect: 'manual' }
-        };
-        let result;
-        try {
-            result = await getPage(deps.octokit, timeline_ROUTE, params, poll?.etag ?? undefined);
-        }
-        catch (error) {
-            if (error instanceof RequestError && (error.status === 404 || error.status === 410)) {
-                deps.log.warning(`${repo.name}#${issue.number}: timeline answered ${error.status}; skipped.`);
-                return undefined;
-            }
-            throw error;
-        }
-        let more;
-        if (result.notModified) {
-            const count = poll?.item_count ?? TIMELINE_PER_PAGE;
-            read.notModified++;
-            read.polls.push({ page_no: page, etag: poll?.etag ?? null, item_count: count });
-            more = page < knownLast || count >= TIMELINE_PER_PAGE;
-        }
-        else {
-            if (!Array.isArray(result.data)) {
-                // 301 with redirect: 'manual' comes back as a response, not an error.
-                deps.log.warning(`${repo.name}#${issue.number}: timeline moved (${result.headers.location ?? 'no location'}); skipped.`);
-                return undefined;
-            }
-            read.fetched.set(page, result.data);
-            read.polls.push({ page_no: page, etag: result.etag ?? null, item_count: result.data.length });
-            more = result.links.next !== undefined || result.data.length >= TIMELINE_PER_PAGE;
-        }
-        read.lastPage = page;
-        if (!more)
-            return read;
-    }
-}
-/**
- * Writes one walk: rows of the pages that changed, deletion of rows whose
- * item left those pages (or lies past the new last page), and the page
- * ETags. Rows are keyed across pages, so an item that shifted to another
- * page (a comment before it was deleted) is moved, not lost.
- */
-async function storeTimeline(tx, repo, issue, read, now) {
-    let events = 0;
-    let deleted = 0;
-    if (read.fetched.size > 0) {
-        const rows = new Map();
-        for (const [page, items] of read.fetched) {
-            for (const row of mapTimelinePage(items, issue.id, repo)) {
-                rows.delete(row.id); // keep Map order = timeline order when an item repeats
-                rows.set(row.id, { ...row, timeline_page: page });
-            }
-        }
-        deleted = await deleteVanishedEvents(tx, issue.id, {
-            pages: [...read.fetched.keys()],
-            afterPage: read.lastPage,
-            keep: [...rows.keys()],
-            // Every page re-read: the rows are the whole timeline.
-            everything: read.fetched.size === read.polls.length
-        });
-        events = await upsertEventRows(tx, [...rows.values()]);
-    }
-    const polls = read.polls.map((p) => ({ ...p, id: issue.id, issue_updated_at: issue.updatedAt }));
-    await putEventPolls(tx, issue.id, polls, read.lastPage, now);
-    return { events, deleted };
-}
-
-;// CONCATENATED MODULE: ./src/tasks/events.ts
-
-
-
-/** sync_cursors.task of this task: the newest issue updated_at whose timeline is stored, per repository. */
-const EVENTS_CURSOR = 'events';
-/** Without a cursor or `since`, look back as far as the seed did. */
-const FIRST_RUN_LOOKBACK_MS = 24 * 3600 * 1000;
-/**
- * `events`: timelines of the issues and pull requests updated since the
- * events cursor (minus overlap), as stored by the `issues` task — this task
- * never lists issues itself. Each issue's rows, page ETags and the cursor
- * are written in one transaction, so a run killed anywhere resumes cleanly.
- */
-async function runEvents(deps, settings) {
-    const repos = await selectRepositories(deps, settings);
-    const counts = { repositories: 0, issues: 0, events: 0, deleted: 0, pages: 0, notModified: 0, skipped: 0 };
-    const shouldStop = () => deps.meter.remaining('core') < settings.budgetReserve;
-    for (const [index, repo] of repos.entries()) {
-        if (!(await hasStoredIssues(deps.sql, repo))) {
-            deps.log.info(`${repo.fullName}: no issues or pull requests stored yet; run the 'issues' task first. Nothing to do here.`);
-            continue;
-        }
-        const since = await windowStart(deps, settings, repo);
-        const issues = await updatedIssues(deps.sql, repo, since);
-        const stats = await syncIssueTimelines(deps, repo, issues, { cursorTask: EVENTS_CURSOR, shouldStop });
-        counts.repositories++;
-        counts.issues += stats.issues;
-        counts.events += stats.events;
-        counts.deleted += stats.deleted;
-        counts.pages += stats.pages;
-        counts.notModified += stats.notModified;
-        counts.skipped += stats.skipped;
-        deps.log.info(`${repo.fullName}: ${issues.length} issue(s) updated since ${since.toISOString()}; ` +
-            `${stats.pages} timeline page(s) changed, ${stats.notModified} unchanged (304); ` +
-            `${stats.events} row(s) written, ${stats.deleted} deleted` +
-            (stats.skipped ? `, ${stats.skipped} issue(s) skipped (moved or gone)` : ''));
-        if (stats.stopped) {
-            const left = repos.slice(index).map((r) => r.name);
-            return {
-                counts,
-                incomplete: true,
-                remaining: `Stopped at the budget reserve (${settings.budgetReserve} core requests); ` +
-                    `timelines of ${left.join(', ')} continue from their cursor on the next run.`
-            };
-        }
-    }
-    return { counts };
-}
-async function hasStoredIssues(sql, repo) {
-    const [row] = await sql `
-    select exists (select 1 from issues where repo_id = ${repo.id})
-        or exists (select 1 from pull_requests where repo_id = ${repo.id}) as any`;
-    return row.any;
-}
-/** Cursor minus overlap; on a first run `since`, else the last day. */
-async function windowStart(deps, settings, repo) {
-    const cursor = await cursors_getCursor(deps.sql, EVENTS_CURSOR, repo.id);
-    if (cursor.highWater)
-        return new Date(cursor.highWater.getTime() - settings.overlapMinutes * 60_000);
-    return settings.since ?? new Date(deps.clock().getTime() - FIRST_RUN_LOOKBACK_MS);
-}
-/** Issues and pull requests (by issue id) updated at or after `since`, oldest first. */
-async function updatedIssues(sql, repo, since) {
-    const rows = await sql `
-    select id, number, updated_at from issues where repo_id = ${repo.id} and updated_at >= ${since}
-    union
-    select id, number, updated_at from pull_requests where repo_id = ${repo.id} and updated_at >= ${since}
-    order by updated_at, id`;
-    return rows.map((r) => ({ id: Number(r.id), number: r.number, updatedAt: r.updated_at }));
-}
-
 ;// CONCATENATED MODULE: ./src/tasks/issues.ts
 
 
@@ -47182,7 +47517,7 @@ async function syncRepoIssues(deps, settings, repo) {
 async function listOnce(deps, settings, repo, result) {
     const { sql, octokit, log } = deps;
     const cursor = await cursors_getCursor(sql, ISSUES_CURSOR, repo.id);
-    const params = listingParams(repo, sinceOf(cursor.highWater, settings));
+    const params = issues_listingParams(repo, sinceOf(cursor.highWater, settings));
     const key = etagKey(issues_ROUTE, params);
     const firstPage = await getPage(octokit, issues_ROUTE, params, await getEtag(sql, key));
     if (firstPage.notModified) {
@@ -47231,7 +47566,7 @@ async function listOnce(deps, settings, repo, result) {
     }
     return highWater !== start;
 }
-function listingParams(repo, since) {
+function issues_listingParams(repo, since) {
     const params = {
         owner: repo.org,
         repo: repo.name,
@@ -47600,9 +47935,9 @@ const TASK_RUNNERS = {
     unmerged: runUnmerged,
     members: notAvailable('members'),
     transfers: notAvailable('transfers'),
-    events: runEvents,
+    events: notAvailable('events'),
     daily: runDaily,
-    backfill: notAvailable('backfill')
+    backfill: runBackfill
 };
 /** Whether a task is built in this version (false for the not-available placeholders). */
 function isAvailable(task) {

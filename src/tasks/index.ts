@@ -1,4 +1,5 @@
 import type { Task } from '../constants.js'
+import { runBackfill } from './backfill.js'
 import { runDaily } from './daily.js'
 import { runIssues } from './issues.js'
 import { runMigrate } from './migrate.js'
@@ -34,7 +35,7 @@ export const TASK_RUNNERS: Record<Task, TaskRunner> = {
   transfers: notAvailable('transfers'),
   events: notAvailable('events'),
   daily: runDaily,
-  backfill: notAvailable('backfill')
+  backfill: runBackfill
 }
 
 /** Whether a task is built in this version (false for the not-available placeholders). */
