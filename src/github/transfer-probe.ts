@@ -19,6 +19,13 @@ export type Probe =
   /** 410: deleted. */
   | { kind: 'deleted' }
 
+/** An issue by its repository's current name (the stored URL may carry an old one). */
+export interface IssueAddress {
+  owner: string
+  repo: string
+  number: number
+}
+
 export interface HeldIssue {
   id: number
   repoId: number | null
@@ -32,10 +39,19 @@ export interface HeldIssue {
  * the answer's id differs from ours, and it is reported as a move, never as
  * fresh data for the old row.
  */
-export async function probeIssue(octokit: Octokit, url: string, held: HeldIssue): Promise<Probe> {
+export async function probeIssue(octokit: Octokit, at: string | IssueAddress, held: HeldIssue): Promise<Probe> {
   let response: { status: number; url: string; headers: Record<string, string | number | undefined>; data: unknown }
+  const url = typeof at === 'string' ? at : `/repos/${at.owner}/${at.repo}/issues/${at.number}`
   try {
-    response = await octokit.request({ method: 'GET', url, request: { redirect: 'manual' } })
+    response =
+      typeof at === 'string'
+        ? await octokit.request({ method: 'GET', url: at, request: { redirect: 'manual' } })
+        : await octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', {
+            owner: at.owner,
+            repo: at.repo,
+            issue_number: at.number,
+            request: { redirect: 'manual' }
+          })
   } catch (error) {
     if (error instanceof RequestError && error.status === 404) return { kind: 'unreadable' }
     if (error instanceof RequestError && error.status === 410) return { kind: 'deleted' }

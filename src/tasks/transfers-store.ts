@@ -66,15 +66,20 @@ export async function markChecked(tx: Queryable, ids: number[], now: Date): Prom
   await tx`update issues set transfer_checked_at = ${now} where id = any(${ids}::bigint[])`
 }
 
-/** 410: deleted. The row and its events stay; deleted_at is when we first saw it. */
+/**
+ * 410: deleted. The row and its events stay; deleted_at is when we first saw
+ * it, and state 'deleted' keeps it out of the seed's open/closed counts.
+ */
 export async function markDeleted(tx: Queryable, id: number, now: Date): Promise<void> {
   await tx`
-    update issues set deleted_at = coalesce(deleted_at, ${now}), transfer_checked_at = ${now} where id = ${id}`
+    update issues set deleted_at = coalesce(deleted_at, ${now}), state = 'deleted', transfer_checked_at = ${now}
+    where id = ${id}`
 }
 
 /**
  * 301 seen: the mapping is stored on the old row at once, so it survives
  * until the new issue is known (from our rows, or one fetch on a later run).
+ * Its state changes once the transfer is recorded.
  */
 export async function markMoved(tx: Queryable, id: number, location: string, now: Date): Promise<void> {
   await tx`
@@ -93,7 +98,9 @@ export async function recordUnreadable(tx: Queryable, id: number, now: Date): Pr
     from issues where id = ${id}
     on conflict (issue_id, new_issue_id) do nothing`
   await tx`
-    update issues set transferred_at = coalesce(transferred_at, ${now}), transfer_checked_at = ${now} where id = ${id}`
+    update issues set transferred_at = coalesce(transferred_at, ${now}), state = 'transferred',
+      transfer_checked_at = ${now}
+    where id = ${id}`
 }
 
 /**
@@ -114,8 +121,11 @@ export async function recordTransfer(
     insert into transfers (issue_id, new_issue_id, url, number, repo, title, body, created_at, closed_at, state, org,
       assignee, assignees, labels, "user", username, new_repo, new_html_url, new_url, new_number,
       status, new_repo_id, location, detected_at)
-    select id, ${to.id}, url, number, repo, title, body, created_at, closed_at, state, org,
-      assignee, assignees, labels, "user", username,
+    select id, ${to.id}, url, number, repo, title, body, created_at, closed_at,
+      -- the state before the move (an earlier 'unreadable' record kept it)
+      case when state = 'transferred'
+        then (select t.state from transfers t where t.issue_id = issues.id and t.new_issue_id = 0) else state end,
+      org, assignee, assignees, labels, "user", username,
       case when lower(org) = lower(${to.owner}) then ${to.repo} else ${`${to.owner}/${to.repo}`} end,
       ${to.htmlUrl}, ${to.url}, ${to.number}, 'moved', ${to.repoId}, ${location}, ${now}
     from issues where id = ${oldId}
@@ -123,7 +133,8 @@ export async function recordTransfer(
   await tx`delete from transfers where issue_id = ${oldId} and new_issue_id = 0`
   await tx`
     update issues set transferred_to_id = ${to.id}, transferred_at = coalesce(transferred_at, ${now}),
-      transferred_to_url = coalesce(${location}, transferred_to_url), transfer_checked_at = ${now}
+      transferred_to_url = coalesce(${location}, transferred_to_url), state = 'transferred',
+      transfer_checked_at = ${now}
     where id = ${oldId}`
   return inserted.count > 0
 }

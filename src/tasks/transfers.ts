@@ -89,7 +89,11 @@ export async function runTransfers(deps: Deps, settings: Settings): Promise<Task
       break
     }
     spent++
-    const probe = await probeIssue(deps.octokit, candidate.url, candidate)
+    const probe = await probeIssue(
+      deps.octokit,
+      { owner: candidate.org, repo: candidate.repo, number: candidate.number },
+      candidate
+    )
     await apply(deps, candidate, probe, byId, now, counts)
     done.push(candidate)
   }
