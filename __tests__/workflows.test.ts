@@ -121,6 +121,22 @@ describe('shipped workflows', () => {
     expect(call.inputs.mode.required).toBe(true)
     expect(call.secrets.DATABASE_URL.required).toBe(true)
     expect(Object.keys(call.outputs)).toEqual(['results', 'incomplete', 'remaining'])
+    // Every input but the job's own time-out reaches the action under the same name.
+    const step = (workflow('sync-reusable.yml').jobs.sync.steps as Doc[]).find((s) => s.id === 'sync')
+    for (const name of Object.keys(call.inputs).filter((n) => n !== 'timeout-minutes')) {
+      expect(step?.with[name], name).toBe(
+        name === 'org' ? '${{ inputs.org || github.repository_owner }}' : `\${{ inputs.${name} }}`
+      )
+    }
+  })
+
+  it('the README shows the reusable workflow called in a few lines', () => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8')
+    const block = /```yaml\n(# [^\n]*any repository[^]*?)```/.exec(readme)?.[1] ?? ''
+    const doc = yaml.load(block) as Doc
+    expect(doc.jobs.sync.uses).toMatch(/\/contributor-metrics\/\.github\/workflows\/sync-reusable\.yml@/)
+    expect(doc.jobs.sync.with.mode).toBeTruthy()
+    expect(block.trim().split('\n').length).toBeLessThanOrEqual(12)
   })
 
   it('the matrix example gives each job one shard k/n of the same n', () => {
