@@ -137,6 +137,23 @@ describe('issues task', () => {
     expect(await dbBriefs(db.sql)).toEqual(worldBriefs(sim))
   })
 
+  it('re-reads after items change while a multi-page listing is read (no item skipped)', async () => {
+    const deps = simDeps(sim, db.sql)
+    let mutated = false
+    deps.octokit.hook.after('request', (_response, options) => {
+      // Right after api's first page: an item of that page changes, moves to
+      // the end of the listing, and every later item shifts up by one.
+      if (!mutated && options.repo === 'api' && String(options.url).endsWith('/issues')) {
+        mutated = true
+        sim.world.comment('api', 5, { user: 'dev-1', body: 'while listing' })
+      }
+    })
+    await runIssues(deps, simSettings(sim))
+    expect(mutated).toBe(true)
+    expect(await dbBriefs(db.sql)).toEqual(worldBriefs(sim))
+    expect(deps.log.lines.join('\n')).toMatch(/api: items changed while listing; re-reading from/)
+  })
+
   it('starts at `since` when there is no cursor', async () => {
     const deps = simDeps(sim, db.sql)
     const since = new Date(T0 + 200 * MINUTE)

@@ -47459,6 +47459,11 @@ async function reconcile(tx, rows) {
 
 const issues_ROUTE = 'GET /repos/{owner}/{repo}/issues';
 const issues_PER_PAGE = 100;
+/**
+ * How far GitHub's clock may run ahead of ours when telling whether an item
+ * changed during a listing (changes before the listing began shift nothing).
+ */
+const CLOCK_SKEW_MS = 60_000;
 /** Cursor name in sync_cursors. */
 const ISSUES_CURSOR = 'issues';
 /**
@@ -47502,44 +47507,71 @@ async function runIssues(deps, settings) {
  */
 async function syncRepoIssues(deps, settings, repo) {
     const result = { listed: 0, issues: 0, pulls: 0, incomplete: false };
-    // Two passes at most (the listing, then the new URL's ETag); more only if
-    // items keep changing while we list.
-    for (let pass = 0; pass < 4; pass++) {
-        const moved = await listOnce(deps, settings, repo, result);
-        if (!moved || result.incomplete)
+    let rechecks = 0;
+    let recheckFrom;
+    // Usually two passes: the listing, then the new URL's ETag. More only when
+    // items changed while a multi-page listing was read.
+    for (let pass = 0; pass < 6 && !result.incomplete; pass++) {
+        const listed = await listOnce(deps, settings, repo, result, recheckFrom);
+        recheckFrom = undefined;
+        if (listed.recheckFrom !== undefined && rechecks < 2) {
+            rechecks++;
+            recheckFrom = listed.recheckFrom;
+            log(deps, repo, `items changed while listing; re-reading from ${new Date(listed.recheckFrom).toISOString()}`);
+            continue;
+        }
+        if (!listed.moved && !listed.recheck)
             break;
     }
     deps.log.info(`${repo.name}: ${result.listed} listed, ${result.issues} issues and ${result.pulls} pull requests written` +
         (result.incomplete ? ' (stopped at the budget reserve)' : ''));
     return result;
 }
-/** One listing from the cursor; returns whether the cursor moved (so the URL changed). */
-async function listOnce(deps, settings, repo, result) {
-    const { sql, octokit, log } = deps;
+function log(deps, repo, message) {
+    deps.log.debug(`${repo.name}: ${message}`);
+}
+/**
+ * One listing: from the cursor (conditional on the stored ETag of that exact
+ * URL), or from `from` (a re-read after a shift). The cursor only moves
+ * forward, in the transaction of each page.
+ */
+async function listOnce(deps, settings, repo, result, from) {
+    const { sql, octokit, clock } = deps;
+    const recheck = from !== undefined;
     const cursor = await cursors_getCursor(sql, ISSUES_CURSOR, repo.id);
-    const params = issues_listingParams(repo, sinceOf(cursor.highWater, settings));
+    const params = issues_listingParams(repo, recheck ? new Date(from) : sinceOf(cursor.highWater, settings));
     const key = etagKey(issues_ROUTE, params);
-    const firstPage = await getPage(octokit, issues_ROUTE, params, await getEtag(sql, key));
+    const pages = [{ fetchedAt: clock().getTime() }];
+    const firstPage = await getPage(octokit, issues_ROUTE, params, recheck ? undefined : await getEtag(sql, key));
     if (firstPage.notModified) {
-        log.debug(`${repo.name}: no change since ${params.since ?? 'the beginning'} (304)`);
-        return false;
+        log(deps, repo, `no change since ${params.since ?? 'the beginning'} (304)`);
+        return { moved: false, recheck };
     }
     const start = cursor.highWater?.getTime();
     let highWater = start;
-    let first = true;
+    let changedDuring;
     let page = firstPage;
     for (;;) {
         const items = page.data;
+        const index = pages.length - 1;
         result.listed += items.length;
         const pageMax = maxUpdatedAt(items);
+        pages[index].last = pageMax;
         if (pageMax !== undefined && (highWater === undefined || pageMax > highWater))
             highWater = pageMax;
+        if (index > 0) {
+            for (const i of items) {
+                const t = Date.parse(i.updated_at);
+                if (t >= pages[0].fetchedAt - CLOCK_SKEW_MS && (changedDuring === undefined || t < changedDuring))
+                    changedDuring = t;
+            }
+        }
         const next = page.links.next;
         const moved = highWater !== start;
         // The first page's URL is asked again only while the cursor stays put,
         // and only a short, last page proves that a later 304 on it means
         // "nothing changed" (a full page could hide a change on page two).
-        const keepEtag = first && !moved && !next && items.length < issues_PER_PAGE;
+        const keepEtag = index === 0 && !recheck && !moved && !next && items.length < issues_PER_PAGE;
         const etag = page.etag;
         const hw = highWater;
         await sql.begin(async (tx) => {
@@ -47549,22 +47581,35 @@ async function listOnce(deps, settings, repo, result) {
             if (hw !== undefined && moved) {
                 await setCursor(tx, ISSUES_CURSOR, repo.id, { highWater: new Date(hw), state: cursor.state });
             }
-            if (first)
+            if (index === 0 && !recheck)
                 await putEtag(tx, key, keepEtag ? etag : undefined);
         });
-        first = false;
         if (!next)
             break;
         if (outOfBudget(deps, settings)) {
             result.incomplete = true;
             break;
         }
+        pages.push({ fetchedAt: clock().getTime() });
         const got = await getPage(octokit, next);
         if (got.notModified)
             break;
         page = got;
     }
-    return highWater !== start;
+    return { moved: highWater !== start, recheck, recheckFrom: shiftedFrom(pages, changedDuring, CLOCK_SKEW_MS) };
+}
+/**
+ * Where a re-read must start after an item changed at `changedAt` during a
+ * paged listing: the last item of the page before the first page fetched
+ * after the change (with `skew` for clocks). Undefined when nothing changed.
+ */
+function shiftedFrom(pages, changedAt, skew) {
+    if (changedAt === undefined)
+        return undefined;
+    const firstAfter = pages.findIndex((p, i) => i > 0 && p.fetchedAt >= changedAt - skew);
+    if (firstAfter < 0)
+        return undefined;
+    return pages[firstAfter - 1].last;
 }
 function issues_listingParams(repo, since) {
     const params = {
@@ -47672,10 +47717,13 @@ async function checkRepoPulls(deps, settings, repo) {
     }
     const seen = new Set();
     const stale = [];
+    // Pull requests missing from the table are the issues task's to list; they
+    // are re-read here one by one only once that task has synced the repository.
+    const listed = (await cursors_getCursor(sql, ISSUES_CURSOR, repo.id)).highWater !== undefined;
     let page = first;
     for (;;) {
         const inWindow = page.data.filter((p) => Date.parse(p.updated_at) >= stopAt);
-        await compare(sql, repo, inWindow, seen, stale, result);
+        await compare(sql, repo, inWindow, { seen, stale, listed }, result);
         const next = page.links.next;
         if (!next || inWindow.length < page.data.length)
             break;
@@ -47686,7 +47734,7 @@ async function checkRepoPulls(deps, settings, repo) {
     }
     if (!cursor.highWater) {
         // First check of this repository: open rows older than the window too.
-        await checkOldOpen(deps, repo, stopAt, seen, stale, result);
+        await checkOldOpen(deps, repo, stopAt, { seen, stale, listed }, result);
     }
     let done = 0;
     for (const number of stale) {
@@ -47715,7 +47763,7 @@ async function checkRepoPulls(deps, settings, repo) {
  * with the same updated_at but another state is corrected in place; a
  * missing or older row is queued to be re-read whole.
  */
-async function compare(sql, repo, pulls, seen, stale, result) {
+async function compare(sql, repo, pulls, { seen, stale, listed }, result) {
     if (pulls.length === 0)
         return;
     const numbers = pulls.map((p) => p.number);
@@ -47729,7 +47777,12 @@ async function compare(sql, repo, pulls, seen, stale, result) {
     for (const p of pulls) {
         const row = stored.get(p.number);
         const updated = Date.parse(p.updated_at);
-        if (!row || !row.updated_at || row.updated_at.getTime() < updated) {
+        if (!row) {
+            if (listed)
+                stale.push(p.number);
+            continue;
+        }
+        if (!row.updated_at || row.updated_at.getTime() < updated) {
             stale.push(p.number);
             continue;
         }
@@ -47757,7 +47810,8 @@ async function compare(sql, repo, pulls, seen, stale, result) {
     }
 }
 /** Open rows the window did not reach: still open on GitHub, or changed long ago and missed? */
-async function checkOldOpen(deps, repo, stopAt, seen, stale, result) {
+async function checkOldOpen(deps, repo, stopAt, queue, result) {
+    const { seen, stale } = queue;
     const open = await deps.sql `
     select number from pull_requests
     where repo_id = ${repo.id} and state = 'open' and not (number = any(${[...seen]}::int[]))`;
@@ -47776,7 +47830,7 @@ async function checkOldOpen(deps, repo, stopAt, seen, stale, result) {
         url = page.links.next;
     } while (url);
     const stillOpen = new Set(listed.map((p) => p.number));
-    await compare(deps.sql, repo, listed.filter((p) => !seen.has(p.number) && Date.parse(p.updated_at) < stopAt), seen, stale, result);
+    await compare(deps.sql, repo, listed.filter((p) => !seen.has(p.number) && Date.parse(p.updated_at) < stopAt), queue, result);
     for (const { number } of open)
         if (!stillOpen.has(number) && !stale.includes(number))
             stale.push(number);

@@ -10,6 +10,11 @@ import type { Deps, TaskResult } from './types.js'
 
 const ROUTE = 'GET /repos/{owner}/{repo}/issues'
 const PER_PAGE = 100
+/**
+ * How far GitHub's clock may run ahead of ours when telling whether an item
+ * changed during a listing (changes before the listing began shift nothing).
+ */
+const CLOCK_SKEW_MS = 60_000
 /** Cursor name in sync_cursors. */
 export const ISSUES_CURSOR = 'issues'
 
@@ -62,11 +67,20 @@ export async function runIssues(deps: Deps, settings: Settings): Promise<TaskRes
  */
 export async function syncRepoIssues(deps: Deps, settings: Settings, repo: Repo): Promise<RepoIssuesResult> {
   const result: RepoIssuesResult = { listed: 0, issues: 0, pulls: 0, incomplete: false }
-  // Two passes at most (the listing, then the new URL's ETag); more only if
-  // items keep changing while we list.
-  for (let pass = 0; pass < 4; pass++) {
-    const moved = await listOnce(deps, settings, repo, result)
-    if (!moved || result.incomplete) break
+  let rechecks = 0
+  let recheckFrom: number | undefined
+  // Usually two passes: the listing, then the new URL's ETag. More only when
+  // items changed while a multi-page listing was read.
+  for (let pass = 0; pass < 6 && !result.incomplete; pass++) {
+    const listed = await listOnce(deps, settings, repo, result, recheckFrom)
+    recheckFrom = undefined
+    if (listed.recheckFrom !== undefined && rechecks < 2) {
+      rechecks++
+      recheckFrom = listed.recheckFrom
+      log(deps, repo, `items changed while listing; re-reading from ${new Date(listed.recheckFrom).toISOString()}`)
+      continue
+    }
+    if (!listed.moved && !listed.recheck) break
   }
   deps.log.info(
     `${repo.name}: ${result.listed} listed, ${result.issues} issues and ${result.pulls} pull requests written` +
@@ -75,32 +89,70 @@ export async function syncRepoIssues(deps: Deps, settings: Settings, repo: Repo)
   return result
 }
 
-/** One listing from the cursor; returns whether the cursor moved (so the URL changed). */
-async function listOnce(deps: Deps, settings: Settings, repo: Repo, result: RepoIssuesResult): Promise<boolean> {
-  const { sql, octokit, log } = deps
+function log(deps: Deps, repo: Repo, message: string): void {
+  deps.log.debug(`${repo.name}: ${message}`)
+}
+
+interface Listed {
+  /** The cursor moved, so the listing's URL changed. */
+  moved: boolean
+  /** This pass was a re-read from an explicit point. */
+  recheck: boolean
+  /**
+   * Set when an item changed while a multi-page listing was read: GitHub
+   * pages by number, so the change shifted later items by one and the item
+   * at a page boundary may have been skipped. Re-read from that boundary.
+   */
+  recheckFrom?: number
+}
+
+/**
+ * One listing: from the cursor (conditional on the stored ETag of that exact
+ * URL), or from `from` (a re-read after a shift). The cursor only moves
+ * forward, in the transaction of each page.
+ */
+async function listOnce(
+  deps: Deps,
+  settings: Settings,
+  repo: Repo,
+  result: RepoIssuesResult,
+  from?: number
+): Promise<Listed> {
+  const { sql, octokit, clock } = deps
+  const recheck = from !== undefined
   const cursor = await getCursor(sql, ISSUES_CURSOR, repo.id)
-  const params = listingParams(repo, sinceOf(cursor.highWater, settings))
+  const params = listingParams(repo, recheck ? new Date(from) : sinceOf(cursor.highWater, settings))
   const key = etagKey(ROUTE, params)
-  const firstPage = await getPage<GitHubIssue[]>(octokit, ROUTE, params, await getEtag(sql, key))
+  const pages: { fetchedAt: number; last?: number }[] = [{ fetchedAt: clock().getTime() }]
+  const firstPage = await getPage<GitHubIssue[]>(octokit, ROUTE, params, recheck ? undefined : await getEtag(sql, key))
   if (firstPage.notModified) {
-    log.debug(`${repo.name}: no change since ${params.since ?? 'the beginning'} (304)`)
-    return false
+    log(deps, repo, `no change since ${params.since ?? 'the beginning'} (304)`)
+    return { moved: false, recheck }
   }
   const start = cursor.highWater?.getTime()
   let highWater = start
-  let first = true
+  let changedDuring: number | undefined
   let page: Fetched<GitHubIssue[]> = firstPage
   for (;;) {
     const items = page.data
+    const index = pages.length - 1
     result.listed += items.length
     const pageMax = maxUpdatedAt(items)
+    pages[index].last = pageMax
     if (pageMax !== undefined && (highWater === undefined || pageMax > highWater)) highWater = pageMax
+    if (index > 0) {
+      for (const i of items) {
+        const t = Date.parse(i.updated_at)
+        if (t >= pages[0].fetchedAt - CLOCK_SKEW_MS && (changedDuring === undefined || t < changedDuring))
+          changedDuring = t
+      }
+    }
     const next: string | undefined = page.links.next
     const moved = highWater !== start
     // The first page's URL is asked again only while the cursor stays put,
     // and only a short, last page proves that a later 304 on it means
     // "nothing changed" (a full page could hide a change on page two).
-    const keepEtag = first && !moved && !next && items.length < PER_PAGE
+    const keepEtag = index === 0 && !recheck && !moved && !next && items.length < PER_PAGE
     const etag = page.etag
     const hw = highWater
     await sql.begin(async (tx) => {
@@ -113,19 +165,35 @@ async function listOnce(deps: Deps, settings: Settings, repo: Repo, result: Repo
       if (hw !== undefined && moved) {
         await setCursor(tx, ISSUES_CURSOR, repo.id, { highWater: new Date(hw), state: cursor.state })
       }
-      if (first) await putEtag(tx, key, keepEtag ? etag : undefined)
+      if (index === 0 && !recheck) await putEtag(tx, key, keepEtag ? etag : undefined)
     })
-    first = false
     if (!next) break
     if (outOfBudget(deps, settings)) {
       result.incomplete = true
       break
     }
+    pages.push({ fetchedAt: clock().getTime() })
     const got = await getPage<GitHubIssue[]>(octokit, next)
     if (got.notModified) break
     page = got
   }
-  return highWater !== start
+  return { moved: highWater !== start, recheck, recheckFrom: shiftedFrom(pages, changedDuring, CLOCK_SKEW_MS) }
+}
+
+/**
+ * Where a re-read must start after an item changed at `changedAt` during a
+ * paged listing: the last item of the page before the first page fetched
+ * after the change (with `skew` for clocks). Undefined when nothing changed.
+ */
+export function shiftedFrom(
+  pages: readonly { fetchedAt: number; last?: number }[],
+  changedAt: number | undefined,
+  skew: number
+): number | undefined {
+  if (changedAt === undefined) return undefined
+  const firstAfter = pages.findIndex((p, i) => i > 0 && p.fetchedAt >= changedAt - skew)
+  if (firstAfter < 0) return undefined
+  return pages[firstAfter - 1].last
 }
 
 type Fetched<T> = Extract<Page<T>, { notModified: false }>

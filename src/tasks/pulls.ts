@@ -6,7 +6,7 @@ import { etagKey, getPage } from '../github/conditional.js'
 import { mapIssue, type GitHubIssue } from '../github/map-issue.js'
 import { selectRepositories, type Repo } from '../github/repos.js'
 import type { Settings } from '../inputs.js'
-import { outOfBudget } from './issues.js'
+import { ISSUES_CURSOR, outOfBudget } from './issues.js'
 import type { Deps, TaskResult } from './types.js'
 
 const LIST = 'GET /repos/{owner}/{repo}/pulls'
@@ -36,6 +36,13 @@ interface StoredPull {
   draft: boolean | null
   closed_at: Date | null
   updated_at: Date | null
+}
+
+/** Pull requests seen so far, those to re-read whole, and whether missing rows may be fetched. */
+interface Queue {
+  seen: Set<number>
+  stale: number[]
+  listed: boolean
 }
 
 interface RepoPullsResult {
@@ -88,10 +95,13 @@ export async function checkRepoPulls(deps: Deps, settings: Settings, repo: Repo)
   }
   const seen = new Set<number>()
   const stale: number[] = []
+  // Pull requests missing from the table are the issues task's to list; they
+  // are re-read here one by one only once that task has synced the repository.
+  const listed = (await getCursor(sql, ISSUES_CURSOR, repo.id)).highWater !== undefined
   let page = first
   for (;;) {
     const inWindow = page.data.filter((p) => Date.parse(p.updated_at) >= stopAt)
-    await compare(sql, repo, inWindow, seen, stale, result)
+    await compare(sql, repo, inWindow, { seen, stale, listed }, result)
     const next = page.links.next
     if (!next || inWindow.length < page.data.length) break
     const got = await getPage<GitHubPull[]>(octokit, next)
@@ -100,7 +110,7 @@ export async function checkRepoPulls(deps: Deps, settings: Settings, repo: Repo)
   }
   if (!cursor.highWater) {
     // First check of this repository: open rows older than the window too.
-    await checkOldOpen(deps, repo, stopAt, seen, stale, result)
+    await checkOldOpen(deps, repo, stopAt, { seen, stale, listed }, result)
   }
   let done = 0
   for (const number of stale) {
@@ -133,8 +143,7 @@ async function compare(
   sql: Queryable,
   repo: Repo,
   pulls: GitHubPull[],
-  seen: Set<number>,
-  stale: number[],
+  { seen, stale, listed }: Queue,
   result: RepoPullsResult
 ): Promise<void> {
   if (pulls.length === 0) return
@@ -148,7 +157,11 @@ async function compare(
   for (const p of pulls) {
     const row = stored.get(p.number)
     const updated = Date.parse(p.updated_at)
-    if (!row || !row.updated_at || row.updated_at.getTime() < updated) {
+    if (!row) {
+      if (listed) stale.push(p.number)
+      continue
+    }
+    if (!row.updated_at || row.updated_at.getTime() < updated) {
       stale.push(p.number)
       continue
     }
@@ -182,10 +195,10 @@ async function checkOldOpen(
   deps: Deps,
   repo: Repo,
   stopAt: number,
-  seen: Set<number>,
-  stale: number[],
+  queue: Queue,
   result: RepoPullsResult
 ): Promise<void> {
+  const { seen, stale } = queue
   const open = await deps.sql<{ number: number }[]>`
     select number from pull_requests
     where repo_id = ${repo.id} and state = 'open' and not (number = any(${[...seen]}::int[]))`
@@ -206,8 +219,7 @@ async function checkOldOpen(
     deps.sql,
     repo,
     listed.filter((p) => !seen.has(p.number) && Date.parse(p.updated_at) < stopAt),
-    seen,
-    stale,
+    queue,
     result
   )
   for (const { number } of open) if (!stillOpen.has(number) && !stale.includes(number)) stale.push(number)
