@@ -3,7 +3,7 @@
 // authors and a renamed repository — with request counts from the sim's log.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { migrate } from '../src/db/migrate.js'
-import { runIssues } from '../src/tasks/issues.js'
+import { runIssues, shiftedFrom, sinceOf } from '../src/tasks/issues.js'
 import { MemoryLog } from '../src/log.js'
 import { startSim, World, type Sim } from '../sim/index.js'
 import { createTestDatabase, type TestDatabase } from './helpers/db.js'
@@ -182,8 +182,10 @@ describe('issues task', () => {
     expect(await dbBriefs(db.sql)).toEqual(worldBriefs(sim))
   })
 
-  it('a ghost author stored as GitHub ghost never crashes a run', async () => {
+  it('a ghost author is stored as GitHub ghost, a bot keeps its login and type', async () => {
     const deps = simDeps(sim, db.sql)
+    sim.world.addUser('renovate[bot]', { type: 'Bot' })
+    sim.world.openIssue('empty', { title: 'by a bot', user: 'renovate[bot]', isPull: true })
     sim.world.openIssue('empty', { title: 'by a deleted user', user: null })
     sim.world.openIssue('empty', { title: 'by someone who leaves', user: 'leaver' })
     sim.world.deleteUser('leaver')
@@ -194,5 +196,29 @@ describe('issues task', () => {
       { username: 'ghost', login: 'ghost' },
       { username: 'ghost', login: 'ghost' }
     ])
+    const [bot] = await db.sql`select username, "user" ->> 'type' as type from pull_requests where repo = 'empty'`
+    expect(bot).toEqual({ username: 'renovate[bot]', type: 'Bot' })
+  })
+})
+
+describe('listing start and re-read point', () => {
+  it('starts at the cursor less the overlap, else since, else the beginning', () => {
+    const hw = new Date('2025-01-01T12:00:00Z')
+    expect(sinceOf(hw, { overlapMinutes: 10, since: undefined })?.toISOString()).toBe('2025-01-01T11:50:00.000Z')
+    expect(sinceOf(undefined, { overlapMinutes: 10, since: hw })).toBe(hw)
+    expect(sinceOf(undefined, { overlapMinutes: 10, since: undefined })).toBeUndefined()
+  })
+
+  it('re-reads from the boundary before the first page fetched after a change', () => {
+    const pages = [
+      { fetchedAt: 1000, last: 10 },
+      { fetchedAt: 2000, last: 20 },
+      { fetchedAt: 3000, last: 30 }
+    ]
+    expect(shiftedFrom(pages, undefined, 0)).toBeUndefined()
+    expect(shiftedFrom(pages, 1500, 0)).toBe(10)
+    expect(shiftedFrom(pages, 2500, 0)).toBe(20)
+    expect(shiftedFrom(pages, 3500, 0)).toBeUndefined()
+    expect(shiftedFrom(pages, 3500, 600)).toBe(20)
   })
 })

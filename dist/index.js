@@ -42515,7 +42515,7 @@ function escapeCell(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/db/cursors.ts
-async function cursors_getCursor(sql, task, repoId) {
+async function getCursor(sql, task, repoId) {
     const [row] = await sql `
     select high_water, state from sync_cursors where task = ${task} and repo_id = ${repoId}`;
     return { highWater: row?.high_water ?? undefined, state: row?.state ?? {} };
@@ -43289,7 +43289,7 @@ async function syncIssueTimelines(deps, repo, issues, options = {}) {
         skipped: 0,
         stopped: false
     };
-    const cursor = options.cursorTask ? await cursors_getCursor(deps.sql, options.cursorTask, repo.id) : undefined;
+    const cursor = options.cursorTask ? await getCursor(deps.sql, options.cursorTask, repo.id) : undefined;
     let highWater = cursor?.highWater;
     for (const issue of issues) {
         if (options.shouldStop?.()) {
@@ -47134,7 +47134,7 @@ async function listOrgRepositories(deps, org) {
     const { sql, octokit, clock, log } = deps;
     const params = { org, type: 'all', sort: 'created', direction: 'desc', per_page: 100 };
     const key = etagKey(repos_ROUTE, params);
-    const cursor = await cursors_getCursor(sql, 'repositories', 0);
+    const cursor = await getCursor(sql, 'repositories', 0);
     const lastFull = typeof cursor.state[org.toLowerCase()] === 'string' ? Date.parse(cursor.state[org.toLowerCase()]) : 0;
     const fresh = clock().getTime() - lastFull < FULL_LISTING_MS;
     const first = await getPage(octokit, repos_ROUTE, params, fresh ? await getEtag(sql, key) : undefined);
@@ -47538,7 +47538,7 @@ function log(deps, repo, message) {
 async function listOnce(deps, settings, repo, result, from) {
     const { sql, octokit, clock } = deps;
     const recheck = from !== undefined;
-    const cursor = await cursors_getCursor(sql, ISSUES_CURSOR, repo.id);
+    const cursor = await getCursor(sql, ISSUES_CURSOR, repo.id);
     const params = issues_listingParams(repo, recheck ? new Date(from) : sinceOf(cursor.highWater, settings));
     const key = etagKey(issues_ROUTE, params);
     const pages = [{ fetchedAt: clock().getTime() }];
@@ -47643,10 +47643,6 @@ function maxUpdatedAt(items) {
 function outOfBudget(deps, settings) {
     return deps.meter.remaining('core') <= settings.budgetReserve;
 }
-/** For tests and the demo: the stored cursor of one repository. */
-async function issuesHighWater(sql, repoId) {
-    return (await getCursor(sql, ISSUES_CURSOR, repoId)).highWater;
-}
 
 ;// CONCATENATED MODULE: ./src/tasks/migrate.ts
 
@@ -47703,7 +47699,7 @@ async function runPulls(deps, settings) {
 async function checkRepoPulls(deps, settings, repo) {
     const { sql, octokit, log, clock } = deps;
     const result = { checked: 0, corrected: 0, refetched: 0, incomplete: false };
-    const cursor = await cursors_getCursor(sql, PULLS_CURSOR, repo.id);
+    const cursor = await getCursor(sql, PULLS_CURSOR, repo.id);
     // Back to the closed-days window, and further if runs were missed since the last check.
     let stopAt = clock().getTime() - settings.closedDays * DAY;
     if (cursor.highWater)
@@ -47719,7 +47715,7 @@ async function checkRepoPulls(deps, settings, repo) {
     const stale = [];
     // Pull requests missing from the table are the issues task's to list; they
     // are re-read here one by one only once that task has synced the repository.
-    const listed = (await cursors_getCursor(sql, ISSUES_CURSOR, repo.id)).highWater !== undefined;
+    const listed = (await getCursor(sql, ISSUES_CURSOR, repo.id)).highWater !== undefined;
     let page = first;
     for (;;) {
         const inWindow = page.data.filter((p) => Date.parse(p.updated_at) >= stopAt);
@@ -47892,7 +47888,7 @@ async function runUnmerged(deps, settings) {
     const cursors = new Map();
     let from = now;
     for (const repo of repos) {
-        const cursor = await cursors_getCursor(sql, UNMERGED_CURSOR, repo.id);
+        const cursor = await getCursor(sql, UNMERGED_CURSOR, repo.id);
         cursors.set(repo.id, cursor);
         const start = cursor.highWater ? cursor.highWater.getTime() - settings.overlapMinutes * 60_000 : floor;
         from = Math.min(from, Math.max(floor, start));

@@ -1,4 +1,3 @@
-import type { Sql } from '../db/connect.js'
 import { getCursor, setCursor } from '../db/cursors.js'
 import { getEtag, putEtag } from '../db/etags.js'
 import { upsertMapped } from '../db/upsert-issues.js'
@@ -232,9 +231,4 @@ function maxUpdatedAt(items: GitHubIssue[]): number | undefined {
 /** True when the core budget is down to the reserve: stop cleanly, resume next run. */
 export function outOfBudget(deps: Pick<Deps, 'meter'>, settings: Pick<Settings, 'budgetReserve'>): boolean {
   return deps.meter.remaining('core') <= settings.budgetReserve
-}
-
-/** For tests and the demo: the stored cursor of one repository. */
-export async function issuesHighWater(sql: Sql, repoId: number): Promise<Date | undefined> {
-  return (await getCursor(sql, ISSUES_CURSOR, repoId)).highWater
 }
