@@ -95,5 +95,34 @@ describe('unmerged task', () => {
     const q = sim.log.entries.find((e) => e.route === '/search/issues')?.query ?? ''
     expect(decodeURIComponent(q)).toContain('repo:acme/api is:pr is:unmerged is:closed closed:')
     expect(await dbBriefs(db.sql)).toEqual(worldBriefs(sim, ['api']))
+    // Nothing closed since: the same query answers 304, free.
+    sim.log.reset()
+    sim.world.advance({ minutes: 30 })
+    const quiet = await runUnmerged(deps, settings)
+    expect(quiet.counts.found).toBe(0)
+    expect(sim.log.billable()).toBe(0)
+    expect(sim.log.notModified({ route: '/search/issues' })).toBe(1)
+  })
+
+  it('moves its cursor on once the steady-state answer grows long', async () => {
+    const deps = simDeps(sim, db.sql)
+    const settings = simSettings(sim, { repos: 'api' })
+    await runUnmerged(deps, settings)
+    for (let k = 0; k < 60; k++) {
+      sim.world.advance({ minutes: 1 })
+      const pr = sim.world.openIssue('api', { title: `batch ${k}`, user: 'dev-3', isPull: true })
+      sim.world.close('api', pr.number, { actor: 'dev-3' })
+    }
+    sim.world.advance({ minutes: 5 })
+    const before = await db.sql`select high_water from sync_cursors where task = 'unmerged'`
+    const result = await runUnmerged(deps, settings)
+    expect(result.counts.found).toBe(60)
+    const after = await db.sql`select high_water from sync_cursors where task = 'unmerged'`
+    expect(after[0].high_water.getTime()).toBeGreaterThan(before[0].high_water.getTime())
+    // The next run asks the new, short query once, then it is free.
+    await runUnmerged(deps, settings)
+    sim.log.reset()
+    await runUnmerged(deps, settings)
+    expect(sim.log.billable()).toBe(0)
   })
 })

@@ -33,7 +33,8 @@ export interface SearchWindow {
   readonly complete: boolean
 }
 
-interface SearchPage {
+/** One page of GET /search/issues. */
+export interface SearchPage {
   total_count: number
   incomplete_results: boolean
   items: GitHubIssue[]
@@ -79,7 +80,8 @@ export function rangeQualifier(field: SearchField, fromMs: number, toMs: number)
   return `${field}:${isoSeconds(fromMs)}..${isoSeconds(toMs - SECOND)}`
 }
 
-function isoSeconds(ms: number): string {
+/** A search date-time: ISO-8601 in UTC, whole seconds. */
+export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 

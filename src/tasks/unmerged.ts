@@ -1,30 +1,53 @@
+import type { Sql } from '../db/connect.js'
 import { getCursor, setCursor, type Cursor } from '../db/cursors.js'
+import { getEtag, putEtag } from '../db/etags.js'
 import { upsertPullRows } from '../db/upsert-issues.js'
+import { etagKey, getPage } from '../github/conditional.js'
 import { mapIssue, type GitHubIssue, type PullRow } from '../github/map-issue.js'
 import { selectRepositories, type Repo } from '../github/repos.js'
-import { searchWindows } from '../github/search.js'
+import { isoSeconds, searchWindows, type SearchPage } from '../github/search.js'
 import type { Settings } from '../inputs.js'
 import type { Deps, TaskResult } from './types.js'
 
 const DAY = 86_400_000
+const SEARCH = 'GET /search/issues'
+/** A steady-state answer this long moves the cursors on, so the query stays one short page. */
+const MOVE_AT = 50
 export const UNMERGED_CURSOR = 'unmerged'
+
+interface Context {
+  repos: Repo[]
+  cursors: Map<number, Cursor>
+  byName: Map<string, Repo>
+  /** Qualifiers without the date range. */
+  query: string
+  from: number
+  now: number
+}
+
+interface Tally {
+  found: number
+  written: number
+  complete: boolean
+}
 
 /**
  * The `unmerged` task: reconciles pull requests closed without merging,
  * back `lookback-days`, from search (`is:pr is:unmerged is:closed
- * closed:A..B`), so `merged` is false for every one of them. Each
- * repository keeps a cursor at the end of the last window it had fully
- * reconciled, so after the first run only new closings are searched (a
- * closed-unmerged pull request cannot become merged without reopening,
- * which the `issues` task sees). Several repositories share one org-wide
- * query — a search request is the scarcest kind (30 a minute) — and items
- * of repositories outside the selection are dropped. Also makes sure no
- * open pull request reads as merged.
+ * closed:…`), so `merged` is false for every one of them. Search is the
+ * scarcest bucket (30 a minute), so several repositories share one `org:`
+ * query (items of repositories outside the selection are dropped), and each
+ * repository keeps a cursor: the first run searches the whole look-back in
+ * date windows that fit under 1,000 results; later runs ask one
+ * conditional `closed:>=cursor` query, which answers 304 (free) until a pull
+ * request is closed unmerged or one of those found changes. (A
+ * closed-unmerged pull request becomes merged only by reopening, which the
+ * `issues` task sees.) Also makes sure no open pull request reads as merged.
  */
 export async function runUnmerged(deps: Deps, settings: Settings): Promise<TaskResult> {
   const { sql, clock, log } = deps
   const repos = await selectRepositories(deps, settings)
-  const openFixed = await unmarkOpen(deps, repos)
+  const openFixed = await unmarkOpen(sql, repos)
   if (repos.length === 0) return { counts: { repositories: 0, found: 0, written: 0, openFixed } }
 
   const now = clock().getTime()
@@ -37,43 +60,25 @@ export async function runUnmerged(deps: Deps, settings: Settings): Promise<TaskR
     const start = cursor.highWater ? cursor.highWater.getTime() - settings.overlapMinutes * 60_000 : floor
     from = Math.min(from, Math.max(floor, start))
   }
-  const byName = new Map(repos.map((r) => [r.fullName.toLowerCase(), r]))
-  const query =
-    repos.length === 1
-      ? `repo:${repos[0].fullName} is:pr is:unmerged is:closed`
-      : `org:${settings.org} is:pr is:unmerged is:closed`
-  log.info(`Searching '${query}' closed from ${new Date(from).toISOString()}`)
-
-  let found = 0
-  let written = 0
-  let complete = true
-  const windows = searchWindows(deps, { query, field: 'closed', from: new Date(from), to: new Date(now + 1000) })
-  for await (const window of windows) {
-    const rows: PullRow[] = []
-    for (const item of window.items) {
-      const repo = repoOf(item, byName)
-      if (!repo) continue
-      const mapped = mapIssue(item, repo)
-      // A search hit is closed and unmerged by its query; trust only what it says.
-      if (mapped.kind === 'pull' && mapped.row.state === 'closed' && !mapped.row.merged) rows.push(mapped.row)
-    }
-    found += rows.length
-    complete &&= window.complete
-    const reached = complete ? window.to : undefined
-    await sql.begin(async (tx) => {
-      written += await upsertPullRows(tx, rows)
-      if (!reached) return
-      for (const repo of repos) {
-        const cursor = cursors.get(repo.id) as Cursor
-        if (cursor.highWater && cursor.highWater >= reached) continue
-        cursor.highWater = reached
-        await setCursor(tx, UNMERGED_CURSOR, repo.id, cursor)
-      }
-    })
+  const ctx: Context = {
+    repos,
+    cursors,
+    byName: new Map(repos.map((r) => [r.fullName.toLowerCase(), r])),
+    query:
+      repos.length === 1
+        ? `repo:${repos[0].fullName} is:pr is:unmerged is:closed`
+        : `org:${settings.org} is:pr is:unmerged is:closed`,
+    from,
+    now
   }
-  log.info(`${found} closed-unmerged pull requests found, ${written} rows written, ${openFixed} open rows unmarked`)
-  const counts = { repositories: repos.length, found, written, openFixed }
-  if (complete) return { counts }
+  const tally: Tally = { found: 0, written: 0, complete: true }
+  const steady = repos.every((r) => cursors.get(r.id)?.highWater)
+  if (!steady || !(await conditionalSearch(deps, ctx, tally))) await windowSearch(deps, ctx, tally)
+  log.info(
+    `${tally.found} closed-unmerged pull requests found, ${tally.written} rows written, ${openFixed} open rows unmarked`
+  )
+  const counts = { repositories: repos.length, found: tally.found, written: tally.written, openFixed }
+  if (tally.complete) return { counts }
   return {
     counts,
     incomplete: true,
@@ -81,17 +86,83 @@ export async function runUnmerged(deps: Deps, settings: Settings): Promise<TaskR
   }
 }
 
-/** The selected repository a search item belongs to (by its repository_url's owner/name). */
-function repoOf(item: GitHubIssue, byName: Map<string, Repo>): Repo | undefined {
-  const m = /\/repos\/([^/]+\/[^/]+)$/.exec(item.repository_url ?? '')
-  return m ? byName.get(decodeURIComponent(m[1]).toLowerCase()) : undefined
+/**
+ * The steady state: one `closed:>=from` query, conditional on the ETag of
+ * that exact query. Returns false when the answer does not fit one complete
+ * page, so the caller falls back to date windows.
+ */
+async function conditionalSearch(deps: Deps, ctx: Context, tally: Tally): Promise<boolean> {
+  const params = { q: `${ctx.query} closed:>=${isoSeconds(ctx.from)}`, sort: 'created', order: 'asc', per_page: 100 }
+  const key = etagKey(SEARCH, params)
+  const page = await getPage<SearchPage>(deps.octokit, SEARCH, params, await getEtag(deps.sql, key))
+  if (page.notModified) {
+    deps.log.debug(`'${params.q}': no change (304)`)
+    return true
+  }
+  if (page.data.incomplete_results || page.links.next || page.data.total_count > page.data.items.length) return false
+  const rows = toRows(page.data.items, ctx.byName)
+  // A long answer moves the cursors to the latest closing found; the next
+  // run then asks a new, short query (and learns its ETag).
+  const items = page.data.items
+  const move = items.length >= MOVE_AT ? Math.max(...items.map((i) => Date.parse(i.closed_at ?? ''))) : undefined
+  await deps.sql.begin(async (tx) => {
+    tally.found += rows.length
+    tally.written += await upsertPullRows(tx, rows)
+    if (move !== undefined && !Number.isNaN(move)) await moveCursors(tx, ctx, new Date(move))
+    await putEtag(tx, key, move === undefined ? page.etag : undefined)
+  })
+  return true
+}
+
+/** The first run (or a long gap): every date window from `from` to now, cursors moved window by window. */
+async function windowSearch(deps: Deps, ctx: Context, tally: Tally): Promise<void> {
+  deps.log.info(`Searching '${ctx.query}' closed from ${new Date(ctx.from).toISOString()}`)
+  const windows = searchWindows(deps, {
+    query: ctx.query,
+    field: 'closed',
+    from: new Date(ctx.from),
+    to: new Date(ctx.now + 1000)
+  })
+  for await (const window of windows) {
+    const rows = toRows(window.items, ctx.byName)
+    tally.found += rows.length
+    tally.complete &&= window.complete
+    const complete = tally.complete
+    await deps.sql.begin(async (tx) => {
+      tally.written += await upsertPullRows(tx, rows)
+      if (complete) await moveCursors(tx, ctx, window.to)
+    })
+  }
+}
+
+/** Rows for the hits in selected repositories; a search hit is closed and unmerged by its query. */
+function toRows(items: GitHubIssue[], byName: Map<string, Repo>): PullRow[] {
+  const rows: PullRow[] = []
+  for (const item of items) {
+    const m = /\/repos\/([^/]+\/[^/]+)$/.exec(item.repository_url ?? '')
+    const repo = m ? byName.get(decodeURIComponent(m[1]).toLowerCase()) : undefined
+    if (!repo) continue
+    const mapped = mapIssue(item, repo)
+    if (mapped.kind === 'pull' && mapped.row.state === 'closed' && !mapped.row.merged) rows.push(mapped.row)
+  }
+  return rows
+}
+
+/** Every selected repository's cursor forward to `to` (never back). */
+async function moveCursors(tx: Parameters<typeof setCursor>[0], ctx: Context, to: Date): Promise<void> {
+  for (const repo of ctx.repos) {
+    const cursor = ctx.cursors.get(repo.id) as Cursor
+    if (cursor.highWater && cursor.highWater >= to) continue
+    cursor.highWater = to
+    await setCursor(tx, UNMERGED_CURSOR, repo.id, cursor)
+  }
 }
 
 /** An open pull request is never merged (rows the seed wrote defaulted to merged = true). */
-async function unmarkOpen(deps: Deps, repos: Repo[]): Promise<number> {
+async function unmarkOpen(sql: Sql, repos: Repo[]): Promise<number> {
   if (repos.length === 0) return 0
   const ids = repos.map((r) => r.id)
-  const result = await deps.sql`
+  const result = await sql`
     update pull_requests set merged = false, merged_at = null
     where repo_id = any(${ids}::bigint[]) and state = 'open' and (merged is distinct from false or merged_at is not null)`
   return result.count
