@@ -91,6 +91,16 @@ describe('pulls task', () => {
     expect(sim.log.billable({ route: '/repos/{owner}/{repo}/pulls' })).toBe(1)
   })
 
+  it('re-reads nothing when only timestamps differ (a pull can be updated after its issue)', async () => {
+    const deps = simDeps(sim, db.sql)
+    await runIssues(deps, simSettings(sim))
+    await db.sql`update pull_requests set updated_at = updated_at - interval '1 minute'`
+    sim.log.reset()
+    const result = await runPulls(deps, simSettings(sim))
+    expect(result.counts).toMatchObject({ corrected: 0, refetched: 0 })
+    expect(sim.log.billable({ path: /\/issues\/\d+$/ })).toBe(0)
+  })
+
   it('on its first check finds open rows that were closed long ago', async () => {
     const deps = simDeps(sim, db.sql)
     await runIssues(deps, simSettings(sim))

@@ -47756,9 +47756,13 @@ async function checkRepoPulls(deps, settings, repo) {
 }
 /**
  * Compares listed pull requests with their rows (by repository id and
- * number: the pulls id is not the issue id the table is keyed by). A row
- * with the same updated_at but another state is corrected in place; a
- * missing or older row is queued to be re-read whole.
+ * number: the pulls id is not the issue id the table is keyed by). Only the
+ * fields this task owns decide: state, merged, merged_at, draft, closed_at.
+ * When they differ, a row with the same updated_at is corrected in place
+ * and an older row is queued to be re-read whole; a newer row was stored
+ * from a later listing and is left alone. (A pull request's updated_at can
+ * run ahead of its issue's on GitHub, so timestamps alone would re-read
+ * rows that are already right.) Missing rows are queued too.
  */
 async function compare(sql, repo, pulls, { seen, stale, listed }, result) {
     if (pulls.length === 0)
@@ -47773,18 +47777,11 @@ async function compare(sql, repo, pulls, { seen, stale, listed }, result) {
     const stored = new Map(rows.map((r) => [r.number, r]));
     for (const p of pulls) {
         const row = stored.get(p.number);
-        const updated = Date.parse(p.updated_at);
         if (!row) {
             if (listed)
                 stale.push(p.number);
             continue;
         }
-        if (!row.updated_at || row.updated_at.getTime() < updated) {
-            stale.push(p.number);
-            continue;
-        }
-        if (row.updated_at.getTime() > updated)
-            continue; // a newer listing already stored it
         const want = {
             state: p.state,
             merged: p.merged_at !== null,
@@ -47799,6 +47796,14 @@ async function compare(sql, repo, pulls, { seen, stale, listed }, result) {
             time(row.closed_at) === time(want.closed_at)) {
             continue;
         }
+        const updated = Date.parse(p.updated_at);
+        const rowUpdated = row.updated_at?.getTime() ?? Number.NEGATIVE_INFINITY;
+        if (rowUpdated < updated) {
+            stale.push(p.number);
+            continue;
+        }
+        if (rowUpdated > updated)
+            continue;
         await sql `
       update pull_requests set state = ${want.state}, merged = ${want.merged}, merged_at = ${want.merged_at},
         draft = ${want.draft}, closed_at = ${want.closed_at}
