@@ -60,7 +60,9 @@ describe('backfill through run()', () => {
     let outputs = first.outputs
     for (let i = 0; i < 5 && outputs.get('incomplete') === 'true'; i++) {
       sim.limits.reset()
-      const next = io({ 'budget-reserve': '4998' }) // the scheduled continuation: no since
+      // The scheduled continuation: no since, and backfill-timelines at its default (true);
+      // the backfill keeps the choice it was started with.
+      const next = io({ 'budget-reserve': '4998', 'backfill-timelines': '' })
       await run(next, options())
       outputs = next.outputs
     }
@@ -69,6 +71,7 @@ describe('backfill through run()', () => {
     const [{ n }] = await db.sql<{ n: number }[]>`
       select (select count(*) from issues)::int + (select count(*) from pull_requests)::int as n`
     expect(n).toBe(315)
+    expect(sim.log.count({ route: '/repos/{owner}/{repo}/issues/{issue_number}/timeline' })).toBe(0)
     await db.drop()
   })
 })

@@ -12,6 +12,7 @@ describe('planRepository', () => {
   it('starts a backfill with since, fixing until (default now)', () => {
     expect(planRepository(undefined, since, until, now)).toEqual(newState(since, until))
     expect(planRepository(undefined, since, undefined, now)?.until).toBe(now.toISOString())
+    expect(planRepository(undefined, since, until, now, false)?.timelines).toBe(false)
   })
 
   it('continues the stored backfill of the same range, with or without until', () => {

@@ -42549,8 +42549,8 @@ async function state_saveState(tx, repoId, state) {
     const highWater = state.done ? new Date(state.until) : state.position ? new Date(state.position) : undefined;
     await setCursor(tx, BACKFILL_CURSOR, repoId, { highWater, state: stripUndefined(state) });
 }
-function newState(since, until) {
-    return { since: since.toISOString(), until: until.toISOString(), units: 0, stored: 0, done: false };
+function newState(since, until, timelines = true) {
+    return { since: since.toISOString(), until: until.toISOString(), timelines, units: 0, stored: 0, done: false };
 }
 /**
  * What this run does for a repository given the inputs and its stored state:
@@ -42558,7 +42558,7 @@ function newState(since, until) {
  * it has the same range (`until` omitted means "the stored one"); a run
  * without `since` (the hourly continuation) only continues unfinished ones.
  */
-function planRepository(stored, since, until, now) {
+function planRepository(stored, since, until, now, timelines = true) {
     if (!since)
         return stored && !stored.done ? stored : undefined;
     const sameRange = stored !== undefined &&
@@ -42566,7 +42566,7 @@ function planRepository(stored, since, until, now) {
         (until === undefined || stored.until === until.toISOString());
     if (sameRange)
         return stored;
-    return newState(since, until ?? now);
+    return newState(since, until ?? now, timelines);
 }
 function stripUndefined(state) {
     return Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined));
@@ -47269,7 +47269,7 @@ async function runBackfill(deps, settings) {
     await deps.sql.begin(async (tx) => {
         for (const repo of repos) {
             const stored = await loadState(tx, repo.id);
-            const state = planRepository(stored, settings.since, settings.until, now);
+            const state = planRepository(stored, settings.since, settings.until, now, settings.backfillTimelines);
             if (!state)
                 continue;
             if (state !== stored)
@@ -47290,7 +47290,7 @@ async function runBackfill(deps, settings) {
         const ctx = {
             deps,
             repo,
-            timelines: settings.backfillTimelines,
+            timelines: state.timelines ?? settings.backfillTimelines,
             budgetLow,
             progress: new Progress(new Date(state.since), new Date(state.until), state.position ? new Date(state.position) : undefined),
             totals,
@@ -47482,7 +47482,9 @@ async function runIssues(deps, settings) {
             left.push(repo.name);
             continue;
         }
-        const r = await syncRepoIssues(deps, settings, repo);
+        const r = await skipUnreadable(deps, repo, () => syncRepoIssues(deps, settings, repo));
+        if (!r)
+            continue;
         totals.repositories++;
         totals.listed += r.listed;
         totals.issues += r.issues;
@@ -47518,7 +47520,7 @@ async function syncRepoIssues(deps, settings, repo) {
         if (listed.recheckFrom !== undefined && rechecks < 2) {
             rechecks++;
             recheckFrom = listed.recheckFrom;
-            log(deps, repo, `items changed while listing; re-reading from ${new Date(listed.recheckFrom).toISOString()}`);
+            debugLine(deps, repo, `items changed while listing; re-reading from ${new Date(listed.recheckFrom).toISOString()}`);
             continue;
         }
         if (!listed.moved && !listed.recheck)
@@ -47528,7 +47530,25 @@ async function syncRepoIssues(deps, settings, repo) {
         (result.incomplete ? ' (stopped at the budget reserve)' : ''));
     return result;
 }
-function log(deps, repo, message) {
+/**
+ * Runs one repository's sync; a repository that vanished or became
+ * unreadable since the listing (404, 410 — also "issues are disabled" —,
+ * 451) is skipped with a warning instead of failing the whole run.
+ */
+async function skipUnreadable(deps, repo, fn) {
+    try {
+        return await fn();
+    }
+    catch (error) {
+        const status = error.status;
+        if (status === 404 || status === 410 || status === 451) {
+            deps.log.warning(`${repo.fullName}: answered ${status} (${error.message}); skipped this run.`);
+            return undefined;
+        }
+        throw error;
+    }
+}
+function debugLine(deps, repo, message) {
     deps.log.debug(`${repo.name}: ${message}`);
 }
 /**
@@ -47545,7 +47565,7 @@ async function listOnce(deps, settings, repo, result, from) {
     const pages = [{ fetchedAt: clock().getTime() }];
     const firstPage = await getPage(octokit, issues_ROUTE, params, recheck ? undefined : await getEtag(sql, key));
     if (firstPage.notModified) {
-        log(deps, repo, `no change since ${params.since ?? 'the beginning'} (304)`);
+        debugLine(deps, repo, `no change since ${params.since ?? 'the beginning'} (304)`);
         return { moved: false, recheck };
     }
     const start = cursor.highWater?.getTime();
@@ -47685,7 +47705,9 @@ async function runPulls(deps, settings) {
             left.push(repo.name);
             continue;
         }
-        const r = await checkRepoPulls(deps, settings, repo);
+        const r = await skipUnreadable(deps, repo, () => checkRepoPulls(deps, settings, repo));
+        if (!r)
+            continue;
         totals.repositories++;
         totals.checked += r.checked;
         totals.corrected += r.corrected;

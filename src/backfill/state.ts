@@ -16,6 +16,8 @@ export interface BackfillState {
   since: string
   /** Range end (ISO), inclusive; fixed when the backfill starts, so a resumed run reads the same range. */
   until: string
+  /** Whether timelines are loaded; fixed when the backfill starts, so a continuation keeps it. */
+  timelines?: boolean
   /** Chosen once per backfill and kept, so a resumed run continues the same walk. */
   route?: BackfillRoute
   /** listing: the Link URL of the next page to read (absent: the first page). */
@@ -45,8 +47,8 @@ export async function saveState(tx: Queryable, repoId: number, state: BackfillSt
   await setCursor(tx, BACKFILL_CURSOR, repoId, { highWater, state: stripUndefined(state) })
 }
 
-export function newState(since: Date, until: Date): BackfillState {
-  return { since: since.toISOString(), until: until.toISOString(), units: 0, stored: 0, done: false }
+export function newState(since: Date, until: Date, timelines = true): BackfillState {
+  return { since: since.toISOString(), until: until.toISOString(), timelines, units: 0, stored: 0, done: false }
 }
 
 /**
@@ -59,7 +61,8 @@ export function planRepository(
   stored: BackfillState | undefined,
   since: Date | undefined,
   until: Date | undefined,
-  now: Date
+  now: Date,
+  timelines = true
 ): BackfillState | undefined {
   if (!since) return stored && !stored.done ? stored : undefined
   const sameRange =
@@ -67,7 +70,7 @@ export function planRepository(
     stored.since === since.toISOString() &&
     (until === undefined || stored.until === until.toISOString())
   if (sameRange) return stored
-  return newState(since, until ?? now)
+  return newState(since, until ?? now, timelines)
 }
 
 function stripUndefined(state: BackfillState): Record<string, unknown> {

@@ -46,7 +46,7 @@ export async function runBackfill(deps: Deps, settings: Settings): Promise<TaskR
   await deps.sql.begin(async (tx) => {
     for (const repo of repos) {
       const stored = await loadState(tx, repo.id)
-      const state = planRepository(stored, settings.since, settings.until, now)
+      const state = planRepository(stored, settings.since, settings.until, now, settings.backfillTimelines)
       if (!state) continue
       if (state !== stored) await saveState(tx, repo.id, state)
       plans.push({ repo, state })
@@ -66,7 +66,7 @@ export async function runBackfill(deps: Deps, settings: Settings): Promise<TaskR
     const ctx: WalkContext = {
       deps,
       repo,
-      timelines: settings.backfillTimelines,
+      timelines: state.timelines ?? settings.backfillTimelines,
       budgetLow,
       progress: new Progress(
         new Date(state.since),
