@@ -41,7 +41,8 @@ export async function runIssues(deps: Deps, settings: Settings): Promise<TaskRes
       left.push(repo.name)
       continue
     }
-    const r = await syncRepoIssues(deps, settings, repo)
+    const r = await skipUnreadable(deps, repo, () => syncRepoIssues(deps, settings, repo))
+    if (!r) continue
     totals.repositories++
     totals.listed += r.listed
     totals.issues += r.issues
@@ -76,7 +77,11 @@ export async function syncRepoIssues(deps: Deps, settings: Settings, repo: Repo)
     if (listed.recheckFrom !== undefined && rechecks < 2) {
       rechecks++
       recheckFrom = listed.recheckFrom
-      log(deps, repo, `items changed while listing; re-reading from ${new Date(listed.recheckFrom).toISOString()}`)
+      debugLine(
+        deps,
+        repo,
+        `items changed while listing; re-reading from ${new Date(listed.recheckFrom).toISOString()}`
+      )
       continue
     }
     if (!listed.moved && !listed.recheck) break
@@ -88,7 +93,25 @@ export async function syncRepoIssues(deps: Deps, settings: Settings, repo: Repo)
   return result
 }
 
-function log(deps: Deps, repo: Repo, message: string): void {
+/**
+ * Runs one repository's sync; a repository that vanished or became
+ * unreadable since the listing (404, 410 — also "issues are disabled" —,
+ * 451) is skipped with a warning instead of failing the whole run.
+ */
+export async function skipUnreadable<T>(deps: Deps, repo: Repo, fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn()
+  } catch (error) {
+    const status = (error as { status?: unknown }).status
+    if (status === 404 || status === 410 || status === 451) {
+      deps.log.warning(`${repo.fullName}: answered ${status} (${(error as Error).message}); skipped this run.`)
+      return undefined
+    }
+    throw error
+  }
+}
+
+function debugLine(deps: Deps, repo: Repo, message: string): void {
   deps.log.debug(`${repo.name}: ${message}`)
 }
 
@@ -125,7 +148,7 @@ async function listOnce(
   const pages: { fetchedAt: number; last?: number }[] = [{ fetchedAt: clock().getTime() }]
   const firstPage = await getPage<GitHubIssue[]>(octokit, ROUTE, params, recheck ? undefined : await getEtag(sql, key))
   if (firstPage.notModified) {
-    log(deps, repo, `no change since ${params.since ?? 'the beginning'} (304)`)
+    debugLine(deps, repo, `no change since ${params.since ?? 'the beginning'} (304)`)
     return { moved: false, recheck }
   }
   const start = cursor.highWater?.getTime()

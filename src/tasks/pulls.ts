@@ -6,7 +6,7 @@ import { etagKey, getPage } from '../github/conditional.js'
 import { mapIssue, type GitHubIssue } from '../github/map-issue.js'
 import { selectRepositories, type Repo } from '../github/repos.js'
 import type { Settings } from '../inputs.js'
-import { ISSUES_CURSOR, outOfBudget } from './issues.js'
+import { ISSUES_CURSOR, outOfBudget, skipUnreadable } from './issues.js'
 import type { Deps, TaskResult } from './types.js'
 
 const LIST = 'GET /repos/{owner}/{repo}/pulls'
@@ -68,7 +68,8 @@ export async function runPulls(deps: Deps, settings: Settings): Promise<TaskResu
       left.push(repo.name)
       continue
     }
-    const r = await checkRepoPulls(deps, settings, repo)
+    const r = await skipUnreadable(deps, repo, () => checkRepoPulls(deps, settings, repo))
+    if (!r) continue
     totals.repositories++
     totals.checked += r.checked
     totals.corrected += r.corrected
