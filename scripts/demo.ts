@@ -117,14 +117,17 @@ export async function describeStored(sql: Sql, runs: [string, RunReport][]): Pro
           ['event', 'count'],
           events.map((e) => [e.event, e.n])
         )
-      : ['Events: none stored (task not available yet)'])
+      : [`Events: none stored${unavailable('events')}`])
   )
   const [members] = await sql<{ active: number; inactive: number }[]>`
     select count(*) filter (where not coalesce(inactive, false))::int as active, count(*) filter (where inactive)::int as inactive from members`
-  out.push('', `Members: ${members.active} active, ${members.inactive} inactive (left the org)`)
+  out.push(
+    '',
+    `Members: ${members.active} active, ${members.inactive} inactive (left the org)${unavailable('members')}`
+  )
   const transfers = await sql<{ repo: string; number: number; new_repo: string | null; new_number: number | null }[]>`
     select repo, number, new_repo, new_number from transfers order by repo, number`
-  out.push(`Transfers: ${transfers.length}`)
+  out.push(`Transfers: ${transfers.length}${unavailable('transfers')}`)
   for (const t of transfers) out.push(`  ${t.repo}#${t.number} → ${t.new_repo ?? '?'}#${t.new_number ?? '?'}`)
 
   const rows = runs.flatMap(([name, r]) => [
@@ -140,6 +143,11 @@ export async function describeStored(sql: Sql, runs: [string, RunReport][]): Pro
     `Requests: ${billable} billable, ${notModified} answered 304 (free): ${share}% of all requests were free.`
   )
   return out
+}
+
+/** A note for tables a task not built yet would fill. */
+function unavailable(task: Task): string {
+  return isAvailable(task) ? '' : ' (task not available yet)'
 }
 
 /** A few typical changes, and a rename: what a scheduled run has to pick up. */
