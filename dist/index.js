@@ -30745,7 +30745,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4174);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8740);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30754,7 +30754,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4174:
+/***/ 8740:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47451,6 +47451,78 @@ async function reconcile(tx, rows) {
     return { corrected: before - after, written };
 }
 
+;// CONCATENATED MODULE: ./src/tasks/events.ts
+
+
+
+/** sync_cursors.task of this task: the newest issue updated_at whose timeline is stored, per repository. */
+const EVENTS_CURSOR = 'events';
+/** Without a cursor or `since`, look back as far as the seed did. */
+const FIRST_RUN_LOOKBACK_MS = 24 * 3600 * 1000;
+/**
+ * `events`: timelines of the issues and pull requests updated since the
+ * events cursor (minus overlap), as stored by the `issues` task — this task
+ * never lists issues itself. Each issue's rows, page ETags and the cursor
+ * are written in one transaction, so a run killed anywhere resumes cleanly.
+ */
+async function runEvents(deps, settings) {
+    const repos = await selectRepositories(deps, settings);
+    const counts = { repositories: 0, issues: 0, events: 0, deleted: 0, pages: 0, notModified: 0, skipped: 0 };
+    const shouldStop = () => deps.meter.remaining('core') < settings.budgetReserve;
+    for (const [index, repo] of repos.entries()) {
+        if (!(await hasStoredIssues(deps.sql, repo))) {
+            deps.log.info(`${repo.fullName}: no issues or pull requests stored yet; run the 'issues' task first. Nothing to do here.`);
+            continue;
+        }
+        const since = await windowStart(deps, settings, repo);
+        const issues = await updatedIssues(deps.sql, repo, since);
+        const stats = await syncIssueTimelines(deps, repo, issues, { cursorTask: EVENTS_CURSOR, shouldStop });
+        counts.repositories++;
+        counts.issues += stats.issues;
+        counts.events += stats.events;
+        counts.deleted += stats.deleted;
+        counts.pages += stats.pages;
+        counts.notModified += stats.notModified;
+        counts.skipped += stats.skipped;
+        deps.log.info(`${repo.fullName}: ${issues.length} issue(s) updated since ${since.toISOString()}; ` +
+            `${stats.pages} timeline page(s) changed, ${stats.notModified} unchanged (304); ` +
+            `${stats.events} row(s) written, ${stats.deleted} deleted` +
+            (stats.skipped ? `, ${stats.skipped} issue(s) skipped (moved or gone)` : ''));
+        if (stats.stopped) {
+            const left = repos.slice(index).map((r) => r.name);
+            return {
+                counts,
+                incomplete: true,
+                remaining: `Stopped at the budget reserve (${settings.budgetReserve} core requests); ` +
+                    `timelines of ${left.join(', ')} continue from their cursor on the next run.`
+            };
+        }
+    }
+    return { counts };
+}
+async function hasStoredIssues(sql, repo) {
+    const [row] = await sql `
+    select exists (select 1 from issues where repo_id = ${repo.id})
+        or exists (select 1 from pull_requests where repo_id = ${repo.id}) as any`;
+    return row.any;
+}
+/** Cursor minus overlap; on a first run `since`, else the last day. */
+async function windowStart(deps, settings, repo) {
+    const cursor = await getCursor(deps.sql, EVENTS_CURSOR, repo.id);
+    if (cursor.highWater)
+        return new Date(cursor.highWater.getTime() - settings.overlapMinutes * 60_000);
+    return settings.since ?? new Date(deps.clock().getTime() - FIRST_RUN_LOOKBACK_MS);
+}
+/** Issues and pull requests (by issue id) updated at or after `since`, oldest first. */
+async function updatedIssues(sql, repo, since) {
+    const rows = await sql `
+    select id, number, updated_at from issues where repo_id = ${repo.id} and updated_at >= ${since}
+    union
+    select id, number, updated_at from pull_requests where repo_id = ${repo.id} and updated_at >= ${since}
+    order by updated_at, id`;
+    return rows.map((r) => ({ id: Number(r.id), number: r.number, updatedAt: r.updated_at }));
+}
+
 ;// CONCATENATED MODULE: ./src/tasks/issues.ts
 
 
@@ -47460,6 +47532,8 @@ async function reconcile(tx, rows) {
 
 const issues_ROUTE = 'GET /repos/{owner}/{repo}/issues';
 const issues_PER_PAGE = 100;
+/** A listing from an existing cursor this long moves the cursor on (half a page). */
+const MOVE_AT = 50;
 /**
  * How far GitHub's clock may run ahead of ours when telling whether an item
  * changed during a listing (changes before the listing began shift nothing).
@@ -47504,9 +47578,10 @@ async function runIssues(deps, settings) {
  * Brings one repository up to date. The listing is sorted by updated_at,
  * oldest first, so each committed page is a safe resume point. Its URL
  * depends only on the cursor, so while nothing changes the stored ETag of
- * that exact URL answers 304 (free). When the cursor moves, the new URL is
- * asked once more to learn its ETag: that request re-lists the overlap
- * (unchanged rows write nothing) and leaves the next quiet run at 0.
+ * that exact URL answers 304 (free). A short answer leaves the cursor put
+ * (so a change costs one request); when the cursor does move, the new URL
+ * is asked once more to learn its ETag — that request re-lists the overlap,
+ * which writes nothing — and the next quiet run is free again.
  */
 async function syncRepoIssues(deps, settings, repo) {
     const result = { listed: 0, issues: 0, pulls: 0, incomplete: false };
@@ -47578,7 +47653,12 @@ async function listOnce(deps, settings, repo, result, from) {
         result.listed += items.length;
         const pageMax = maxUpdatedAt(items);
         pages[index].last = pageMax;
-        if (pageMax !== undefined && (highWater === undefined || pageMax > highWater))
+        const next = page.links.next;
+        // A short, complete answer from an existing cursor leaves the cursor (and
+        // so the URL) where it is: the next change costs one request instead of
+        // two (the change, then the new URL's ETag). Past MOVE_AT items it moves.
+        const stay = index === 0 && !recheck && start !== undefined && !next && items.length < MOVE_AT;
+        if (!stay && pageMax !== undefined && (highWater === undefined || pageMax > highWater))
             highWater = pageMax;
         if (index > 0) {
             for (const i of items) {
@@ -47587,7 +47667,6 @@ async function listOnce(deps, settings, repo, result, from) {
                     changedDuring = t;
             }
         }
-        const next = page.links.next;
         const moved = highWater !== start;
         // The first page's URL is asked again only while the cursor stays put,
         // and only a short, last page proves that a later 304 on it means
@@ -47663,6 +47742,236 @@ function maxUpdatedAt(items) {
 /** True when the core budget is down to the reserve: stop cleanly, resume next run. */
 function outOfBudget(deps, settings) {
     return deps.meter.remaining('core') <= settings.budgetReserve;
+}
+
+;// CONCATENATED MODULE: ./src/github/map-member.ts
+/** Columns of MemberRow, in a stable order, for `sql(rows, columns)`. */
+const MEMBER_COLUMNS = [
+    'id',
+    'login',
+    'node_id',
+    'avatar_url',
+    'gravatar_id',
+    'url',
+    'html_url',
+    'followers_url',
+    'following_url',
+    'gists_url',
+    'starred_url',
+    'subscriptions_url',
+    'organizations_url',
+    'repos_url',
+    'events_url',
+    'received_events_url',
+    'type',
+    'site_admin'
+];
+/** Pure: one listed member → one `members` row (without our bookkeeping columns). */
+function mapMember(m) {
+    if (!Number.isSafeInteger(m.id) || typeof m.login !== 'string' || m.login === '') {
+        throw new Error(`Malformed member in GET /orgs/{org}/members: ${JSON.stringify(m).slice(0, 200)}`);
+    }
+    return {
+        id: m.id,
+        login: m.login,
+        node_id: m.node_id ?? null,
+        avatar_url: m.avatar_url ?? null,
+        gravatar_id: m.gravatar_id ?? null,
+        url: m.url ?? null,
+        html_url: m.html_url ?? null,
+        followers_url: m.followers_url ?? null,
+        following_url: m.following_url ?? null,
+        gists_url: m.gists_url ?? null,
+        starred_url: m.starred_url ?? null,
+        subscriptions_url: m.subscriptions_url ?? null,
+        organizations_url: m.organizations_url ?? null,
+        repos_url: m.repos_url ?? null,
+        events_url: m.events_url ?? null,
+        received_events_url: m.received_events_url ?? null,
+        type: m.type ?? null,
+        site_admin: m.site_admin ?? null
+    };
+}
+
+;// CONCATENATED MODULE: ./src/tasks/members-store.ts
+
+
+/**
+ * Applies one complete listing inside the caller's transaction: upserts the
+ * rows of pages that answered 200 (inserted_dt = now for new ones), marks
+ * everyone listed active, everyone else inactive from `now`, and opens or
+ * closes membership spans to match. Stores each page's ETag with its rows.
+ * `previousCheck` is when the last successful listing ran: a join or leave
+ * seen now happened after it.
+ */
+async function storeMembership(tx, pages, now, previousCheck) {
+    const rows = pages.flatMap((p) => p.rows ?? []);
+    const ids = [...new Set(pages.flatMap((p) => p.ids))];
+    let written = 0;
+    if (rows.length > 0) {
+        // A login now held by another account: the row that had it (someone who
+        // renamed and left, so we never saw the new name) gives it up.
+        await tx `
+      update members set login = null
+      where login = any(${rows.map((r) => r.login)}::varchar[]) and not (id = any(${ids}::bigint[]))`;
+        const values = rows.map((r) => ({ ...r, inserted_dt: now, inactive: false, inactive_dt: null }));
+        const changed = await tx `
+      insert into members ${tx(values, ...MEMBER_COLUMNS, 'inserted_dt', 'inactive', 'inactive_dt')}
+      on conflict (id) do update set
+        login = excluded.login, node_id = excluded.node_id, avatar_url = excluded.avatar_url,
+        gravatar_id = excluded.gravatar_id, url = excluded.url, html_url = excluded.html_url,
+        followers_url = excluded.followers_url, following_url = excluded.following_url,
+        gists_url = excluded.gists_url, starred_url = excluded.starred_url,
+        subscriptions_url = excluded.subscriptions_url, organizations_url = excluded.organizations_url,
+        repos_url = excluded.repos_url, events_url = excluded.events_url,
+        received_events_url = excluded.received_events_url, type = excluded.type,
+        site_admin = excluded.site_admin, inactive = false, inactive_dt = null
+      where (members.login, members.node_id, members.avatar_url, members.gravatar_id, members.url,
+             members.html_url, members.followers_url, members.following_url, members.gists_url,
+             members.starred_url, members.subscriptions_url, members.organizations_url, members.repos_url,
+             members.events_url, members.received_events_url, members.type, members.site_admin,
+             coalesce(members.inactive, false))
+        is distinct from
+            (excluded.login, excluded.node_id, excluded.avatar_url, excluded.gravatar_id, excluded.url,
+             excluded.html_url, excluded.followers_url, excluded.following_url, excluded.gists_url,
+             excluded.starred_url, excluded.subscriptions_url, excluded.organizations_url, excluded.repos_url,
+             excluded.events_url, excluded.received_events_url, excluded.type, excluded.site_admin, false)`;
+        written = changed.count;
+    }
+    // Members listed only on pages that answered 304 are stored already; make
+    // sure they read as active all the same.
+    await tx `update members set inactive = false, inactive_dt = null where id = any(${ids}::bigint[]) and inactive`;
+    const left = await tx `
+    update members set inactive = true, inactive_dt = ${now}
+    where coalesce(inactive, false) = false and not (id = any(${ids}::bigint[]))`;
+    const closed = await tx `
+    update member_spans set left_seen_at = ${now}, left_after = ${previousCheck ?? null}
+    where left_seen_at is null and not (user_id = any(${ids}::bigint[]))`;
+    await tx `
+    update member_spans s set login = m.login from members m
+    where s.user_id = m.id and s.left_seen_at is null and m.login is not null and s.login is distinct from m.login`;
+    const opened = await tx `
+    insert into member_spans (user_id, login, joined_seen_at, joined_after)
+    select m.id, m.login, ${now}, ${previousCheck ?? null}
+    from members m
+    where m.id = any(${ids}::bigint[])
+      and not exists (select 1 from member_spans s where s.user_id = m.id and s.left_seen_at is null)
+    returning exists (
+      select 1 from member_spans p where p.user_id = member_spans.user_id and p.left_seen_at is not null
+    ) as came_back`;
+    for (const page of pages)
+        if (page.rows)
+            await putEtag(tx, page.key, page.etag);
+    return {
+        joined: opened.length,
+        returned: opened.filter((r) => r.came_back).length,
+        left: Math.max(left.count, closed.count),
+        written
+    };
+}
+
+;// CONCATENATED MODULE: ./src/tasks/members.ts
+
+
+
+
+
+
+const members_ROUTE = 'GET /orgs/{org}/members';
+const members_PER_PAGE = 100;
+/** Guard against a server that never returns a short page. */
+const members_MAX_PAGES = 2000;
+const MEMBERS_CURSOR = 'members';
+/** The token cannot read org membership: say which token can, and that nothing changed. */
+class MembersAccessError extends Error {
+    constructor(org, status, detail) {
+        super(`Cannot list the members of '${org}': GitHub answered ${status} (${detail}). The 'members' task needs a ` +
+            'token that can read organisation membership: a GitHub App installation token with the ' +
+            "Organization 'Members: read' permission (e.g. from actions/create-github-app-token), or a PAT " +
+            "(classic with 'read:org', fine-grained with 'Members: read'). The workflow's GITHUB_TOKEN cannot " +
+            'read org membership. No member was marked inactive.');
+        this.name = 'MembersAccessError';
+    }
+}
+/**
+ * Org members with join/leave history. Every page of GET /orgs/{org}/members
+ * is requested conditionally with its stored ETag, and the member ids of each
+ * page are kept in the cursor, so an unchanged list costs 0 billable requests
+ * and a changed page costs exactly one. Rows, ETags and the cursor are written
+ * in one transaction; a failed or empty listing writes nothing, so it can
+ * never mark anyone inactive.
+ */
+async function runMembers(deps, settings) {
+    const { sql, octokit, log, clock } = deps;
+    const org = settings.org;
+    const cursor = await getCursor(sql, MEMBERS_CURSOR, 0);
+    const state = cursor.state;
+    const storedPages = state.org === org.toLowerCase() ? (state.pages ?? []) : [];
+    const pages = [];
+    for (let n = 1; n <= members_MAX_PAGES; n++) {
+        const params = { org, per_page: members_PER_PAGE, page: n };
+        const key = etagKey(members_ROUTE, params);
+        const known = storedPages[n - 1];
+        // Only a page whose ids we kept can be answered by a 304.
+        const etag = known ? await getEtag(sql, key) : undefined;
+        const page = await getPage(octokit, members_ROUTE, params, etag).catch((e) => {
+            throw explain(e, org);
+        });
+        if (page.notModified) {
+            pages.push({ key, ids: known });
+        }
+        else {
+            if (!Array.isArray(page.data))
+                throw new Error(`GET /orgs/${org}/members page ${n} did not answer a list.`);
+            const rows = page.data.map(mapMember);
+            pages.push({ key, ids: rows.map((r) => r.id), rows, etag: page.etag });
+        }
+        log.debug(`members page ${n}: ${page.notModified ? '304 (unchanged)' : `${pages[n - 1].ids.length} members`}`);
+        // A full page may be followed by more, even when it answered 304.
+        if (pages[n - 1].ids.length < members_PER_PAGE)
+            break;
+    }
+    const listed = new Set(pages.flatMap((p) => p.ids));
+    const changed = pages.some((p) => p.rows) || pages.length !== storedPages.length;
+    const now = clock();
+    if (listed.size === 0) {
+        const [{ active }] = await sql `
+      select count(*)::int as active from members where coalesce(inactive, false) = false`;
+        if (active > 0) {
+            log.warning(`GET /orgs/${org}/members listed nobody, but ${active} members are active in the database. ` +
+                'Treating this as a failed listing: nobody was marked inactive. Check the token can read membership.');
+            return { counts: { members: 0, joined: 0, left: 0, suspicious_empty: 1 } };
+        }
+    }
+    const previousCheck = state.checkedAt ? new Date(state.checkedAt) : undefined;
+    const result = await sql.begin(async (tx) => {
+        const counts = changed
+            ? await storeMembership(tx, pages, now, previousCheck)
+            : { joined: 0, returned: 0, left: 0, written: 0 };
+        const next = { org: org.toLowerCase(), pages: pages.map((p) => p.ids), checkedAt: now.toISOString() };
+        await setCursor(tx, MEMBERS_CURSOR, 0, { state: next });
+        return counts;
+    });
+    const unchanged = pages.filter((p) => !p.rows).length;
+    log.info(`members of ${org}: ${listed.size} listed over ${pages.length} pages (${unchanged} unchanged); ` +
+        `${result.joined} joined (${result.returned} returning), ${result.left} left`);
+    return {
+        counts: { members: listed.size, joined: result.joined, returned: result.returned, left: result.left }
+    };
+}
+function explain(error, org) {
+    if (!(error instanceof RequestError))
+        return error;
+    const message = error.message;
+    if (error.status === 403 && !/rate limit/i.test(message))
+        return new MembersAccessError(org, 403, message);
+    if (error.status === 401)
+        return new MembersAccessError(org, 401, message);
+    if (error.status === 404) {
+        return new Error(`GET /orgs/${org}/members answered 404: '${org}' is not an organisation, or the token cannot see it. ` +
+            'No member was marked inactive.');
+    }
+    return error;
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/migrate.ts
@@ -47885,6 +48194,475 @@ function time(d) {
     return d === null ? null : d.getTime();
 }
 
+;// CONCATENATED MODULE: ./src/github/transfer-location.ts
+const REPOS = /\/repos\/([^/?#]+)\/([^/?#]+)\/issues\/(\d+)(?:[/?#]|$)/;
+const REPOSITORIES = /\/repositories\/(\d+)\/issues\/(\d+)(?:[/?#]|$)/;
+/** Parses an issue API URL in either form; undefined when it is neither. */
+function parseIssueLocation(location) {
+    if (!location)
+        return undefined;
+    let path;
+    try {
+        path = new URL(location, 'http://relative.invalid').pathname;
+    }
+    catch {
+        return undefined;
+    }
+    const byId = REPOSITORIES.exec(path);
+    if (byId)
+        return { form: 'repositories', repoId: Number(byId[1]), number: Number(byId[2]) };
+    const byName = REPOS.exec(path);
+    if (byName) {
+        return {
+            form: 'repos',
+            owner: decodeURIComponent(byName[1]),
+            repo: decodeURIComponent(byName[2]),
+            number: Number(byName[3])
+        };
+    }
+    return undefined;
+}
+/** The repository part of an API URL (`…/repos/{o}/{r}` or `…/repositories/{id}`). */
+function parseRepositoryUrl(url) {
+    if (!url)
+        return undefined;
+    let path;
+    try {
+        path = new URL(url, 'http://relative.invalid').pathname;
+    }
+    catch {
+        return undefined;
+    }
+    const byId = /\/repositories\/(\d+)\/?$/.exec(path);
+    if (byId)
+        return { repoId: Number(byId[1]) };
+    const byName = /\/repos\/([^/]+)\/([^/]+)\/?$/.exec(path);
+    if (byName)
+        return { owner: decodeURIComponent(byName[1]), repo: decodeURIComponent(byName[2]) };
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/github/transfer-probe.ts
+
+
+/**
+ * One billable GET of an issue URL without following redirects
+ * (`redirect: 'manual'` reaches fetch through the client's metered fetch),
+ * so a 301 shows where the issue went. Should a redirect be followed anyway,
+ * the answer's id differs from ours, and it is reported as a move, never as
+ * fresh data for the old row.
+ */
+async function probeIssue(octokit, at, held) {
+    let response;
+    const url = typeof at === 'string' ? at : `/repos/${at.owner}/${at.repo}/issues/${at.number}`;
+    try {
+        response =
+            typeof at === 'string'
+                ? await octokit.request({ method: 'GET', url: at, request: { redirect: 'manual' } })
+                : await octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', {
+                    owner: at.owner,
+                    repo: at.repo,
+                    issue_number: at.number,
+                    request: { redirect: 'manual' }
+                });
+    }
+    catch (error) {
+        if (error instanceof RequestError && error.status === 404)
+            return { kind: 'unreadable' };
+        if (error instanceof RequestError && error.status === 410)
+            return { kind: 'deleted' };
+        throw error;
+    }
+    if (response.status >= 300 && response.status < 400) {
+        const location = String(response.headers.location ?? response.data?.url ?? '');
+        const target = parseIssueLocation(location);
+        if (!target)
+            throw new Error(`GET ${url} answered ${response.status} with an unusable Location '${location}'.`);
+        if (target.form === 'repositories' && target.repoId === held.repoId && target.number === held.number) {
+            return { kind: 'renamed', location };
+        }
+        return { kind: 'moved', location, target };
+    }
+    const issue = response.data;
+    if (issue.id === held.id)
+        return { kind: 'here', issue };
+    const target = parseIssueLocation(issue.url) ?? parseIssueLocation(response.url);
+    if (!target)
+        throw new Error(`GET ${url} answered another issue (id ${issue.id}) at an unrecognised URL.`);
+    return { kind: 'moved', location: issue.url, target, issue };
+}
+
+;// CONCATENATED MODULE: ./src/tasks/transfers-store.ts
+/** The target of a move, from our own rows (0 requests), if the issues task has it. */
+async function findStoredTarget(sql, target) {
+    const rows = target.form === 'repositories'
+        ? await sql `
+          select id, repo_id, org, repo, number, url, html_url from issues
+          where repo_id = ${target.repoId} and number = ${target.number}
+          order by id desc limit 1`
+        : await sql `
+          select i.id, i.repo_id, i.org, i.repo, i.number, i.url, i.html_url from issues i
+          left join repositories r on r.id = i.repo_id
+          where lower(i.org) = lower(${target.owner}) and i.number = ${target.number}
+            and (lower(i.repo) = lower(${target.repo}) or lower(${target.repo}) = any(
+                 select lower(n) from unnest(coalesce(r.previous_names, '{}'::varchar[])) n))
+          order by i.id desc limit 1`;
+    const [row] = rows;
+    if (!row)
+        return undefined;
+    return {
+        id: Number(row.id),
+        repoId: row.repo_id === null ? null : Number(row.repo_id),
+        owner: row.org,
+        repo: row.repo,
+        number: row.number,
+        url: row.url,
+        htmlUrl: row.html_url
+    };
+}
+/** The probe found nothing new: remember when we asked. */
+async function markChecked(tx, ids, now) {
+    if (ids.length === 0)
+        return;
+    await tx `update issues set transfer_checked_at = ${now} where id = any(${ids}::bigint[])`;
+}
+/**
+ * 410: deleted. The row and its events stay; deleted_at is when we first saw
+ * it, and state 'deleted' keeps it out of the seed's open/closed counts.
+ */
+async function markDeleted(tx, id, now) {
+    await tx `
+    update issues set deleted_at = coalesce(deleted_at, ${now}), state = 'deleted', transfer_checked_at = ${now}
+    where id = ${id}`;
+}
+/**
+ * 301 seen: the mapping is stored on the old row at once, so it survives
+ * until the new issue is known (from our rows, or one fetch on a later run).
+ * Its state changes once the transfer is recorded.
+ */
+async function markMoved(tx, id, location, now) {
+    await tx `
+    update issues set transferred_at = coalesce(transferred_at, ${now}), transferred_to_url = ${location},
+      transfer_checked_at = ${now}
+    where id = ${id}`;
+}
+/** 404 for an issue of a repository we can read: moved where the token cannot follow. */
+async function recordUnreadable(tx, id, now) {
+    await tx `
+    insert into transfers (issue_id, new_issue_id, url, number, repo, title, body, created_at, closed_at, state, org,
+      assignee, assignees, labels, "user", username, status, detected_at)
+    select id, 0, url, number, repo, title, body, created_at, closed_at, state, org,
+      assignee, assignees, labels, "user", username, 'unreadable', ${now}
+    from issues where id = ${id}
+    on conflict (issue_id, new_issue_id) do nothing`;
+    await tx `
+    update issues set transferred_at = coalesce(transferred_at, ${now}), state = 'transferred',
+      transfer_checked_at = ${now}
+    where id = ${id}`;
+}
+/**
+ * Old → new, with the seed's columns (the old issue's fields as we hold
+ * them, the new one's id, repo, number, url and html_url). The old row is
+ * kept and points at the new one; an earlier "unreadable" record of the same
+ * issue is superseded. `new_repo` is the name inside the org, owner/name
+ * outside it.
+ */
+async function recordTransfer(tx, oldId, to, location, now) {
+    const inserted = await tx `
+    insert into transfers (issue_id, new_issue_id, url, number, repo, title, body, created_at, closed_at, state, org,
+      assignee, assignees, labels, "user", username, new_repo, new_html_url, new_url, new_number,
+      status, new_repo_id, location, detected_at)
+    select id, ${to.id}, url, number, repo, title, body, created_at, closed_at,
+      -- the state before the move (an earlier 'unreadable' record kept it)
+      case when state = 'transferred'
+        then (select t.state from transfers t where t.issue_id = issues.id and t.new_issue_id = 0) else state end,
+      org, assignee, assignees, labels, "user", username,
+      case when lower(org) = lower(${to.owner}) then ${to.repo} else ${`${to.owner}/${to.repo}`} end,
+      ${to.htmlUrl}, ${to.url}, ${to.number}, 'moved', ${to.repoId}, ${location}, ${now}
+    from issues where id = ${oldId}
+    on conflict (issue_id, new_issue_id) do nothing`;
+    await tx `delete from transfers where issue_id = ${oldId} and new_issue_id = 0`;
+    await tx `
+    update issues set transferred_to_id = ${to.id}, transferred_at = coalesce(transferred_at, ${now}),
+      transferred_to_url = coalesce(${location}, transferred_to_url), state = 'transferred',
+      transfer_checked_at = ${now}
+    where id = ${oldId}`;
+    return inserted.count > 0;
+}
+/** Old rows whose move is known but whose new issue is not yet (the mapping waits on the row). */
+async function pendingMoves(sql, repoIds) {
+    const rows = await sql `
+    select i.id, i.repo_id, i.org, i.repo, i.number, i.url, i.transferred_to_url, i.transferred_at
+    from issues i
+    where i.transferred_to_url is not null and i.transferred_to_id is null and i.deleted_at is null
+      and i.repo_id = any(${repoIds}::bigint[])
+      and not exists (select 1 from transfers t where t.issue_id = i.id)
+    order by i.id`;
+    return rows.map((r) => ({ ...held(r), location: r.transferred_to_url, transferredAt: r.transferred_at }));
+}
+function held(r) {
+    return {
+        id: Number(r.id),
+        repoId: r.repo_id === null ? null : Number(r.repo_id),
+        org: r.org,
+        repo: r.repo,
+        number: r.number,
+        url: r.url
+    };
+}
+
+;// CONCATENATED MODULE: ./src/tasks/transfers-candidates.ts
+
+/**
+ * Candidates for a transfer or deletion check, from our rows only:
+ * - timeline: an issue holding a `transferred` item (written by the events
+ *   task) has an older twin — same author, same created_at, which a transfer
+ *   keeps — not yet checked since that item;
+ * - duplicate: the seed's heuristic, a username + created_at group of two or
+ *   more unmarked issues that gained a member not yet checked; every member
+ *   but the newest (a transfer's target has the higher id) is asked once;
+ * - verify: up to `verifyBatch` open issues, least recently checked first,
+ *   for moves and deletions no other signal shows (e.g. into a repository
+ *   nobody tracks).
+ * Only issues of the selected repositories are candidates; each appears once.
+ */
+async function findTransferCandidates(sql, repoIds, verifyBatch) {
+    const timeline = await sql `
+    select distinct o.id, o.repo_id, o.org, o.repo, o.number, o.url
+    from events e
+    join issues n on n.id = e.issue_id
+    join issues o on o.username = n.username and o.created_at = n.created_at and o.id < n.id
+    where e.event = 'transferred'
+      and o.repo_id = any(${repoIds}::bigint[])
+      and o.transferred_at is null and o.deleted_at is null
+      and (o.transfer_checked_at is null or o.transfer_checked_at < e.created_at)
+      and not exists (select 1 from transfers t where t.new_issue_id = n.id)
+    order by o.id`;
+    const duplicates = await sql `
+    with unmarked as (
+      select id, repo_id, org, repo, number, url, username, created_at, transfer_checked_at
+      from issues where transferred_at is null and deleted_at is null and created_at is not null
+    ), dirty as (
+      select username, created_at, max(id) as newest from unmarked
+      group by username, created_at
+      having count(*) > 1 and bool_or(transfer_checked_at is null)
+    )
+    select u.id, u.repo_id, u.org, u.repo, u.number, u.url, d.newest
+    from unmarked u join dirty d on d.username = u.username and d.created_at = u.created_at
+    where u.id < d.newest and u.repo_id = any(${repoIds}::bigint[])
+    order by u.id`;
+    const verify = verifyBatch > 0
+        ? await sql `
+          select id, repo_id, org, repo, number, url from issues
+          where state = 'open' and transferred_at is null and deleted_at is null
+            and repo_id = any(${repoIds}::bigint[])
+          order by transfer_checked_at nulls first, id
+          limit ${verifyBatch}`
+        : [];
+    const byId = new Map();
+    const add = (r, signal, newest) => {
+        const known = byId.get(Number(r.id));
+        // A candidate found twice keeps its first signal and its duplicate group.
+        if (known)
+            known.newest ??= newest === undefined ? undefined : Number(newest);
+        else
+            byId.set(Number(r.id), { ...held(r), signal, ...(newest ? { newest: Number(newest) } : {}) });
+    };
+    for (const r of timeline)
+        add(r, 'timeline');
+    for (const r of duplicates)
+        add(r, 'duplicate', r.newest);
+    for (const r of verify)
+        add(r, 'verify');
+    return [...byId.values()];
+}
+/**
+ * After the probes: a duplicate group whose older members were all asked is
+ * settled, so its newest member is marked checked too, and the group is not
+ * dirty again until another issue joins it.
+ */
+async function markGroupsChecked(tx, all, done, now) {
+    const doneIds = new Set(done.map((c) => c.id));
+    const groups = new Map();
+    for (const c of all) {
+        if (c.newest === undefined)
+            continue;
+        groups.set(c.newest, (groups.get(c.newest) ?? true) && doneIds.has(c.id));
+    }
+    const settled = [...groups].filter(([, ok]) => ok).map(([newest]) => newest);
+    if (settled.length === 0)
+        return;
+    await tx `
+    update issues set transfer_checked_at = ${now}
+    where id = any(${settled}::bigint[]) and transfer_checked_at is null`;
+}
+
+;// CONCATENATED MODULE: ./src/tasks/transfers.ts
+
+
+
+
+
+
+
+
+const TRANSFERS_CURSOR = 'transfers';
+/** How often a bounded set of open issues is re-checked for moves no other signal shows. */
+const VERIFY_EVERY_MS = 24 * 3600 * 1000;
+/** Open issues re-checked per verification round. */
+const VERIFY_BATCH = 20;
+/** Requests one run may spend at most. */
+const MAX_REQUESTS = 200;
+/**
+ * Finds issues transferred out of the tracked repositories (or deleted) and
+ * records old → new in `transfers`, keeping the old row and its events.
+ * Candidates come from our own rows (free): pending moves, `transferred`
+ * timeline items, the seed's duplicate `username + created_at` pairs, and
+ * once a day a bounded batch of open issues. Each candidate costs at most one
+ * billable request per run.
+ */
+async function runTransfers(deps, settings) {
+    const { sql, log, clock, meter } = deps;
+    const repos = await selectRepositories(deps, settings);
+    const byId = new Map(repos.map((r) => [r.id, r]));
+    const repoIds = repos.map((r) => r.id);
+    const now = clock();
+    const counts = { candidates: 0, transferred: 0, pending: 0, unreadable: 0, deleted: 0, unchanged: 0 };
+    let spent = 0;
+    const canSpend = () => spent < MAX_REQUESTS && meter.remaining() > settings.budgetReserve;
+    let stopped = false;
+    // 1. Moves seen by an earlier run whose new issue was unknown: our rows
+    //    first (the issues task may have synced it since), else one fetch of
+    //    the Location.
+    for (const row of await pendingMoves(sql, repoIds)) {
+        const target = parseIssueLocation(row.location);
+        const stored = target && (await findStoredTarget(sql, target));
+        if (stored) {
+            await sql.begin((tx) => recordTransfer(tx, row.id, stored, row.location, now));
+            counts.transferred++;
+            continue;
+        }
+        if (!canSpend()) {
+            stopped = true;
+            break;
+        }
+        spent++;
+        const probe = await probeIssue(deps.octokit, row.location, { id: -1, repoId: null, number: -1 });
+        await apply(deps, row, probe, byId, now, counts);
+    }
+    // 2. Signals from our rows, then a bounded daily verification.
+    const cursor = await getCursor(sql, TRANSFERS_CURSOR, 0);
+    const state = cursor.state;
+    const verifiedAt = state.verifiedAt ? Date.parse(state.verifiedAt) : undefined;
+    // The first run only starts the clock: verification spends requests a day later.
+    const verify = verifiedAt !== undefined && now.getTime() - verifiedAt >= VERIFY_EVERY_MS;
+    const candidates = await findTransferCandidates(sql, repoIds, verify ? VERIFY_BATCH : 0);
+    counts.candidates = candidates.length;
+    const done = [];
+    for (const candidate of candidates) {
+        if (stopped || !canSpend()) {
+            stopped = true;
+            break;
+        }
+        spent++;
+        const probe = await probeIssue(deps.octokit, { owner: candidate.org, repo: candidate.repo, number: candidate.number }, candidate);
+        await apply(deps, candidate, probe, byId, now, counts);
+        done.push(candidate);
+    }
+    await sql.begin(async (tx) => {
+        await markGroupsChecked(tx, candidates, done, now);
+        const next = {
+            verifiedAt: verify && !stopped ? now.toISOString() : (state.verifiedAt ?? now.toISOString())
+        };
+        await setCursor(tx, TRANSFERS_CURSOR, 0, { state: next });
+    });
+    log.info(`transfers: ${counts.candidates} candidates, ${spent} requests; ${counts.transferred} transferred, ` +
+        `${counts.pending} waiting for the new issue, ${counts.unreadable} into unreadable repositories, ` +
+        `${counts.deleted} deleted`);
+    return {
+        counts,
+        ...(stopped
+            ? {
+                incomplete: true,
+                remaining: `${candidates.length - done.length} transfer candidates left (budget reserve or per-run cap)`
+            }
+            : {})
+    };
+}
+/** Writes what one probe found, in one transaction. */
+async function apply(deps, row, probe, byId, now, counts) {
+    const { sql, log } = deps;
+    await sql.begin(async (tx) => {
+        switch (probe.kind) {
+            case 'here': {
+                counts.unchanged++;
+                const repo = row.repoId === null ? undefined : byId.get(row.repoId);
+                const mapped = repo && mapIssue(probe.issue, repo);
+                if (mapped?.kind === 'issue')
+                    await upsertIssueRows(tx, [mapped.row]);
+                await markChecked(tx, [row.id], now);
+                return;
+            }
+            case 'renamed':
+                log.debug(`${row.repo}#${row.number}: its repository was renamed (${probe.location}); not a transfer.`);
+                await markChecked(tx, [row.id], now);
+                return;
+            case 'deleted':
+                counts.deleted++;
+                await markDeleted(tx, row.id, now);
+                return;
+            case 'unreadable':
+                counts.unreadable++;
+                await recordUnreadable(tx, row.id, now);
+                return;
+            case 'moved': {
+                await markMoved(tx, row.id, probe.location, now);
+                const target = probe.issue
+                    ? await targetFromIssue(tx, probe.issue, byId)
+                    : await findStoredTarget(tx, probe.target);
+                if (!target) {
+                    counts.pending++;
+                    log.info(`${row.repo}#${row.number} moved to ${probe.location}; recorded when that issue is known.`);
+                    return;
+                }
+                if (await recordTransfer(tx, row.id, target, probe.location, now))
+                    counts.transferred++;
+                log.info(`${row.repo}#${row.number} (id ${row.id}) was transferred to ${target.repo}#${target.number}.`);
+            }
+        }
+    });
+}
+/**
+ * The new issue from its own JSON (a followed redirect, or the fetch of a
+ * pending Location). Stored in `issues` too when it lives in a tracked
+ * repository, so the issues task's row and ours agree.
+ */
+async function targetFromIssue(tx, issue, byId) {
+    const where = parseRepositoryUrl(issue.repository_url) ?? parseRepositoryUrl(issue.url.replace(/\/issues\/\d+$/, ''));
+    let repo;
+    if (where && 'repoId' in where)
+        repo = byId.get(where.repoId);
+    else if (where) {
+        repo = [...byId.values()].find((r) => r.org.toLowerCase() === where.owner.toLowerCase() && r.name.toLowerCase() === where.repo.toLowerCase());
+    }
+    if (repo) {
+        const mapped = mapIssue(issue, repo);
+        if (mapped.kind === 'issue')
+            await upsertIssueRows(tx, [mapped.row]);
+    }
+    const owner = repo?.org ?? (where && 'owner' in where ? where.owner : '');
+    const name = repo?.name ?? (where && 'repo' in where ? where.repo : '');
+    return {
+        id: issue.id,
+        repoId: repo?.id ?? (where && 'repoId' in where ? where.repoId : null),
+        owner,
+        repo: name,
+        number: issue.number,
+        url: issue.url,
+        htmlUrl: issue.html_url
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/tasks/unmerged.ts
 
 
@@ -47896,7 +48674,7 @@ function time(d) {
 const unmerged_DAY = 86_400_000;
 const SEARCH = 'GET /search/issues';
 /** A steady-state answer this long moves the cursors on, so the query stays one short page. */
-const MOVE_AT = 50;
+const unmerged_MOVE_AT = 50;
 const UNMERGED_CURSOR = 'unmerged';
 /**
  * The `unmerged` task: reconciles pull requests closed without merging,
@@ -47970,7 +48748,7 @@ async function conditionalSearch(deps, ctx, tally) {
     // A long answer moves the cursors to the latest closing found; the next
     // run then asks a new, short query (and learns its ETag).
     const items = page.data.items;
-    const move = items.length >= MOVE_AT ? Math.max(...items.map((i) => Date.parse(i.closed_at ?? ''))) : undefined;
+    const move = items.length >= unmerged_MOVE_AT ? Math.max(...items.map((i) => Date.parse(i.closed_at ?? ''))) : undefined;
     await deps.sql.begin(async (tx) => {
         tally.found += rows.length;
         tally.written += await upsertPullRows(tx, rows);
@@ -48043,6 +48821,9 @@ async function unmarkOpen(sql, repos) {
 
 
 
+
+
+
 /** Thrown by tasks that have not been built yet: never a silent success. */
 class NotAvailableError extends Error {
     constructor(task) {
@@ -48064,9 +48845,9 @@ const TASK_RUNNERS = {
     issues: runIssues,
     pulls: runPulls,
     unmerged: runUnmerged,
-    members: notAvailable('members'),
-    transfers: notAvailable('transfers'),
-    events: notAvailable('events'),
+    members: runMembers,
+    transfers: runTransfers,
+    events: runEvents,
     daily: runDaily,
     backfill: runBackfill
 };

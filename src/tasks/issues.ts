@@ -9,6 +9,8 @@ import type { Deps, TaskResult } from './types.js'
 
 const ROUTE = 'GET /repos/{owner}/{repo}/issues'
 const PER_PAGE = 100
+/** A listing from an existing cursor this long moves the cursor on (half a page). */
+const MOVE_AT = 50
 /**
  * How far GitHub's clock may run ahead of ours when telling whether an item
  * changed during a listing (changes before the listing began shift nothing).
@@ -61,9 +63,10 @@ export async function runIssues(deps: Deps, settings: Settings): Promise<TaskRes
  * Brings one repository up to date. The listing is sorted by updated_at,
  * oldest first, so each committed page is a safe resume point. Its URL
  * depends only on the cursor, so while nothing changes the stored ETag of
- * that exact URL answers 304 (free). When the cursor moves, the new URL is
- * asked once more to learn its ETag: that request re-lists the overlap
- * (unchanged rows write nothing) and leaves the next quiet run at 0.
+ * that exact URL answers 304 (free). A short answer leaves the cursor put
+ * (so a change costs one request); when the cursor does move, the new URL
+ * is asked once more to learn its ETag — that request re-lists the overlap,
+ * which writes nothing — and the next quiet run is free again.
  */
 export async function syncRepoIssues(deps: Deps, settings: Settings, repo: Repo): Promise<RepoIssuesResult> {
   const result: RepoIssuesResult = { listed: 0, issues: 0, pulls: 0, incomplete: false }
@@ -161,7 +164,12 @@ async function listOnce(
     result.listed += items.length
     const pageMax = maxUpdatedAt(items)
     pages[index].last = pageMax
-    if (pageMax !== undefined && (highWater === undefined || pageMax > highWater)) highWater = pageMax
+    const next: string | undefined = page.links.next
+    // A short, complete answer from an existing cursor leaves the cursor (and
+    // so the URL) where it is: the next change costs one request instead of
+    // two (the change, then the new URL's ETag). Past MOVE_AT items it moves.
+    const stay = index === 0 && !recheck && start !== undefined && !next && items.length < MOVE_AT
+    if (!stay && pageMax !== undefined && (highWater === undefined || pageMax > highWater)) highWater = pageMax
     if (index > 0) {
       for (const i of items) {
         const t = Date.parse(i.updated_at)
@@ -169,7 +177,6 @@ async function listOnce(
           changedDuring = t
       }
     }
-    const next: string | undefined = page.links.next
     const moved = highWater !== start
     // The first page's URL is asked again only while the cursor stays put,
     // and only a short, last page proves that a later 304 on it means
