@@ -48155,6 +48155,11 @@ async function runPulls(deps, settings) {
         return { counts: totals };
     return { counts: totals, incomplete: true, remaining: `pull requests of ${left.join(', ')}` };
 }
+/**
+ * One repository: the conditional first page, then the scan back to the
+ * window, then re-reads. The page's ETag and the cursor are stored only when
+ * every queued re-read is done, so a 304 always means "checked and stored".
+ */
 async function checkRepoPulls(deps, settings, repo) {
     const { sql, octokit, log, clock } = deps;
     const result = { checked: 0, corrected: 0, refetched: 0, incomplete: false };

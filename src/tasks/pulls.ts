@@ -80,6 +80,11 @@ export async function runPulls(deps: Deps, settings: Settings): Promise<TaskResu
   return { counts: totals, incomplete: true, remaining: `pull requests of ${left.join(', ')}` }
 }
 
+/**
+ * One repository: the conditional first page, then the scan back to the
+ * window, then re-reads. The page's ETag and the cursor are stored only when
+ * every queued re-read is done, so a 304 always means "checked and stored".
+ */
 export async function checkRepoPulls(deps: Deps, settings: Settings, repo: Repo): Promise<RepoPullsResult> {
   const { sql, octokit, log, clock } = deps
   const result: RepoPullsResult = { checked: 0, corrected: 0, refetched: 0, incomplete: false }
