@@ -87,6 +87,7 @@ async function main(): Promise<void> {
     const busyMs = performance.now() - started
     const busyDay = sim.log.billable()
     const busyFree = sim.log.notModified()
+    const busyRoutes = sim.log.byRoute()
 
     // A quiet day.
     sim.log.reset()
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
       if (minute === 5 * 60) await runTasks(DAILY)
     }
     const quietDay = sim.log.billable()
+    const quietRoutes = sim.log.byRoute()
 
     const seedDay = REPOS * SEED_REQUESTS_PER_REPO_DAY
     if (unavailable.has('issues')) {
@@ -118,6 +120,14 @@ async function main(): Promise<void> {
       `seed on the same org: ~${seedDay} billable a day → ${(seedDay / Math.max(busyDay, 1)).toFixed(1)}× fewer (target ≥ 20×)`
     )
     console.log(`quiet day: ${quietDay} billable (target 0)`)
+    const show = (label: string, routes: ReturnType<Sim['log']['byRoute']>): void => {
+      const rows = Object.entries(routes)
+        .filter(([, v]) => v.billable > 0)
+        .sort((a, b) => b[1].billable - a[1].billable)
+      console.log(`${label}: ${rows.map(([route, v]) => `${route} ${v.billable}`).join(', ') || 'none'}`)
+    }
+    show('busy day, billable by route', busyRoutes)
+    show('quiet day, billable by route', quietRoutes)
     console.log(`time: a scheduled day took ${(busyMs / firstSyncMs).toFixed(1)}× the first sync's wall time`)
   } finally {
     await sim.close()
