@@ -1,6 +1,7 @@
 import type { Task } from '../constants.js'
 import { runBackfill } from './backfill.js'
 import { runDaily } from './daily.js'
+import { runEvents } from './events.js'
 import { runIssues } from './issues.js'
 import { runMigrate } from './migrate.js'
 import { runPulls } from './pulls.js'
@@ -33,7 +34,7 @@ export const TASK_RUNNERS: Record<Task, TaskRunner> = {
   unmerged: runUnmerged,
   members: notAvailable('members'),
   transfers: notAvailable('transfers'),
-  events: notAvailable('events'),
+  events: runEvents,
   daily: runDaily,
   backfill: runBackfill
 }
