@@ -18,7 +18,11 @@ export class NotAvailableError extends Error {
 
 const placeholders = new WeakSet<TaskRunner>()
 
-const notAvailable = (task: Task): TaskRunner => {
+/**
+ * A runner for a task not built yet: fails loudly. Exported so a release can
+ * withdraw a task without a registry edit elsewhere; isAvailable() sees it.
+ */
+export const notAvailable = (task: Task): TaskRunner => {
   const runner: TaskRunner = async () => {
     throw new NotAvailableError(task)
   }
