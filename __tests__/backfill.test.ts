@@ -3,7 +3,7 @@ import { migrate } from '../src/db/migrate.js'
 import { MemoryLog } from '../src/log.js'
 import { runBackfill } from '../src/tasks/backfill.js'
 import { startSim, type Sim } from '../sim/index.js'
-import { backfillWorld, dumpBackfill, ensureTimelineSchema, RANGE } from './helpers/backfill-world.js'
+import { backfillWorld, dumpBackfill, RANGE } from './helpers/backfill-world.js'
 import { createTestDatabase, type TestDatabase } from './helpers/db.js'
 import { simDeps, simSettings } from './helpers/sync.js'
 
@@ -30,7 +30,6 @@ describe('backfill', () => {
     sim = await startSim({ world: backfillWorld() })
     reference = await createTestDatabase()
     await migrate(reference.sql, new MemoryLog())
-    await ensureTimelineSchema(reference.sql)
     const deps = simDeps(sim, reference.sql)
     const result = await runBackfill(deps, settings({ 'budget-reserve': '0' }))
     expect(result.incomplete).toBeFalsy()
@@ -57,7 +56,6 @@ describe('backfill', () => {
   beforeEach(async () => {
     db = await createTestDatabase()
     await migrate(db.sql, new MemoryLog())
-    await ensureTimelineSchema(db.sql)
     sim.limits.reset()
     sim.log.reset()
   })

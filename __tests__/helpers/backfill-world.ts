@@ -50,15 +50,3 @@ export async function dumpBackfill(sql: Sql): Promise<Record<string, readonly un
     cursors: await sql`select repo_id, high_water, state from sync_cursors where task = 'backfill' order by repo_id`
   }
 }
-
-/**
- * The timeline columns syncIssueTimelines writes (events.timeline_page,
- * event_polls.item_count/polled_at). Their migration belongs to the events
- * task and lands separately; until it does, tests add them here. Once it is
- * applied this is a no-op.
- */
-export async function ensureTimelineSchema(sql: Sql): Promise<void> {
-  await sql`alter table events add column if not exists timeline_page integer`
-  await sql`alter table event_polls add column if not exists item_count integer`
-  await sql`alter table event_polls add column if not exists polled_at timestamptz`
-}
