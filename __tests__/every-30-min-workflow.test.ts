@@ -38,7 +38,7 @@ describe('every-30-min workflow', () => {
     })
     const sync = steps.find((s) => s.uses === './')
     expect(sync?.with).toEqual({
-      mode: 'issues,pulls,unmerged',
+      mode: 'issues,pulls,unmerged,members,transfers',
       'github-token': `\${{ steps.${token?.id}.outputs.token }}`,
       'database-url': '${{ secrets.DATABASE_URL }}'
     })

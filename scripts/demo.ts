@@ -164,6 +164,11 @@ function describeChanges(world: World): string {
     world.label(busy.name, issue.number, 'confirmed', 'dev-1')
   }
   if (pull) world.merge(busy.name, pull.number, 'dev-1')
+  // For the members and transfers tasks: an issue moves, a member leaves.
+  const moving = open.find((i) => !i.isPull && i !== issue)
+  const target = repos.find((r) => r !== busy && !r.private)
+  if (moving && target) world.transfer(busy.name, moving.number, target.name, 'dev-1')
+  world.removeMember('dev-2')
   const renamed = repos[repos.length - 1]
   const from = renamed.name
   world.renameRepo(from, `${from}-renamed`)
@@ -172,6 +177,8 @@ function describeChanges(world: World): string {
     `${busy.name}#${created.number} opened` +
     (issue ? `, ${busy.name}#${issue.number} commented and labelled` : '') +
     (pull ? `, ${busy.name}#${pull.number} merged` : '') +
+    (moving && target ? `, ${busy.name}#${moving.number} transferred to ${target.name}` : '') +
+    ', dev-2 left the org' +
     `, ${from} renamed to ${renamed.name}`
   )
 }

@@ -3,8 +3,10 @@ import { runBackfill } from './backfill.js'
 import { runDaily } from './daily.js'
 import { runEvents } from './events.js'
 import { runIssues } from './issues.js'
+import { runMembers } from './members.js'
 import { runMigrate } from './migrate.js'
 import { runPulls } from './pulls.js'
+import { runTransfers } from './transfers.js'
 import { runUnmerged } from './unmerged.js'
 import type { TaskRunner } from './types.js'
 
@@ -36,8 +38,8 @@ export const TASK_RUNNERS: Record<Task, TaskRunner> = {
   issues: runIssues,
   pulls: runPulls,
   unmerged: runUnmerged,
-  members: notAvailable('members'),
-  transfers: notAvailable('transfers'),
+  members: runMembers,
+  transfers: runTransfers,
   events: runEvents,
   daily: runDaily,
   backfill: runBackfill
