@@ -129,6 +129,15 @@ describe('members', () => {
     ])
   })
 
+  it('in a sharded matrix only shard 1 lists members (org-wide rows, no race between jobs)', async () => {
+    const deps = simDeps(sim, db.sql)
+    const result = await runMembers(deps, simSettings(sim, 'members', { shard: '2/3' }))
+    expect(result.counts).toMatchObject({ skipped_shard: 1 })
+    expect(sim.log.count()).toBe(0)
+    const shard1 = await runMembers(deps, simSettings(sim, 'members', { shard: '1/3' }))
+    expect(shard1.counts).toMatchObject({ members: 3 })
+  })
+
   it('was_member() answers whether a comment author was a member when they wrote it', async () => {
     const t0 = world.now()
     await runOnce()

@@ -48031,6 +48031,12 @@ class MembersAccessError extends Error {
 async function runMembers(deps, settings) {
     const { sql, octokit, log, clock } = deps;
     const org = settings.org;
+    if (settings.shard.index !== 1) {
+        // Membership is org-wide: in a sharded matrix only shard 1 lists it, so
+        // the jobs never race on the same rows.
+        log.info(`members: org-wide, left to shard 1/${settings.shard.count}.`);
+        return { counts: { members: 0, skipped_shard: 1 } };
+    }
     const cursor = await getCursor(sql, MEMBERS_CURSOR, 0);
     const state = cursor.state;
     const storedPages = state.org === org.toLowerCase() ? (state.pages ?? []) : [];
@@ -48683,7 +48689,9 @@ async function runTransfers(deps, settings) {
         await apply(deps, row, probe, byId, now, counts);
     }
     // 2. Signals from our rows, then a bounded daily verification.
-    const cursor = await getCursor(sql, TRANSFERS_CURSOR, 0);
+    // Each shard verifies its own repositories, so each keeps its own clock.
+    const cursorName = settings.shard.count > 1 ? `${TRANSFERS_CURSOR}:${settings.shard.index}/${settings.shard.count}` : TRANSFERS_CURSOR;
+    const cursor = await getCursor(sql, cursorName, 0);
     const state = cursor.state;
     const verifiedAt = state.verifiedAt ? Date.parse(state.verifiedAt) : undefined;
     // The first run only starts the clock: verification spends requests a day later.
@@ -48706,7 +48714,7 @@ async function runTransfers(deps, settings) {
         const next = {
             verifiedAt: verify && !stopped ? now.toISOString() : (state.verifiedAt ?? now.toISOString())
         };
-        await setCursor(tx, TRANSFERS_CURSOR, 0, { state: next });
+        await setCursor(tx, cursorName, 0, { state: next });
     });
     log.info(`transfers: ${counts.candidates} candidates, ${spent} requests; ${counts.transferred} transferred, ` +
         `${counts.pending} waiting for the new issue, ${counts.unreadable} into unreadable repositories, ` +

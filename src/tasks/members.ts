@@ -48,6 +48,12 @@ export class MembersAccessError extends Error {
 export async function runMembers(deps: Deps, settings: Settings): Promise<TaskResult> {
   const { sql, octokit, log, clock } = deps
   const org = settings.org
+  if (settings.shard.index !== 1) {
+    // Membership is org-wide: in a sharded matrix only shard 1 lists it, so
+    // the jobs never race on the same rows.
+    log.info(`members: org-wide, left to shard 1/${settings.shard.count}.`)
+    return { counts: { members: 0, skipped_shard: 1 } }
+  }
   const cursor = await getCursor(sql, MEMBERS_CURSOR, 0)
   const state = cursor.state as MembersState
   const storedPages = state.org === org.toLowerCase() ? (state.pages ?? []) : []

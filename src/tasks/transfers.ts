@@ -75,7 +75,10 @@ export async function runTransfers(deps: Deps, settings: Settings): Promise<Task
   }
 
   // 2. Signals from our rows, then a bounded daily verification.
-  const cursor = await getCursor(sql, TRANSFERS_CURSOR, 0)
+  // Each shard verifies its own repositories, so each keeps its own clock.
+  const cursorName =
+    settings.shard.count > 1 ? `${TRANSFERS_CURSOR}:${settings.shard.index}/${settings.shard.count}` : TRANSFERS_CURSOR
+  const cursor = await getCursor(sql, cursorName, 0)
   const state = cursor.state as TransfersState
   const verifiedAt = state.verifiedAt ? Date.parse(state.verifiedAt) : undefined
   // The first run only starts the clock: verification spends requests a day later.
@@ -102,7 +105,7 @@ export async function runTransfers(deps: Deps, settings: Settings): Promise<Task
     const next: TransfersState = {
       verifiedAt: verify && !stopped ? now.toISOString() : (state.verifiedAt ?? now.toISOString())
     }
-    await setCursor(tx, TRANSFERS_CURSOR, 0, { state: next as Record<string, unknown> })
+    await setCursor(tx, cursorName, 0, { state: next as Record<string, unknown> })
   })
 
   log.info(
