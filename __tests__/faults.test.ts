@@ -102,6 +102,13 @@ describe('faults', () => {
     sim.limits.reset()
     const second = await sync(db)
     expect(second.ok, second.error).toBe(true)
-    expect(await dump(db)).toEqual(clean)
+    // How far the budget-capped run got decides which request caches exist
+    // (unmerged's steady-state query is cached from its second run on), so
+    // settle both databases with one more no-change run before comparing.
+    expect((await sync(db)).ok).toBe(true)
+    expect((await sync(dbs[0])).ok).toBe(true)
+    const [got, want] = [await dump(db), await dump(dbs[0])]
+    for (const t of TABLES) expect(got[t], t).toEqual(want[t])
+    expect((await dump(db)).issues).toEqual(clean.issues)
   })
 })

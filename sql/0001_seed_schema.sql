@@ -201,7 +201,7 @@ comment on column issues.performed_via_github_app is 'GitHub App that opened it,
 comment on column issues.reactions is 'Reaction roll-up object: total_count, +1, -1, laugh, hooray, confused, heart, rocket, eyes.';
 comment on column issues.repo is 'Repository name (current name after a rename).';
 comment on column issues.repository_url is 'GitHub''s repository_url (API or web URL).';
-comment on column issues.score is 'Search score (null when the row came from a listing).';
+comment on column issues.score is 'Always null: the seed stored a search relevance score, which depends on the query; kept for compatibility.';
 comment on column issues.state is 'open or closed.';
 comment on column issues.state_reason is 'completed, not_planned, reopened or null.';
 comment on column issues.timeline_url is 'GitHub''s timeline_url (API or web URL).';
@@ -245,7 +245,7 @@ comment on column pull_requests.body is 'GitHub''s body field, as the API return
 comment on column pull_requests.reactions is 'Reaction roll-up object.';
 comment on column pull_requests.timeline_url is 'GitHub''s timeline_url (API or web URL).';
 comment on column pull_requests.performed_via_github_app is 'GitHub''s performed_via_github_app field, as the API returns it.';
-comment on column pull_requests.score is 'Search score (null when the row came from a listing).';
+comment on column pull_requests.score is 'Always null: the seed stored a search relevance score, which depends on the query; kept for compatibility.';
 comment on table events is 'Timeline items of issues and pull requests (comments, reviews, labels, state changes, …).';
 comment on column events.id is 'GitHub''s id of the timeline item; items without one get a stable derived id.';
 comment on column events.issue_id is 'Issue id the item belongs to (joins issues.id and pull_requests.id).';

@@ -128,14 +128,16 @@ export function mapIssue(item: GitHubIssue, repo: Pick<Repo, 'id' | 'org' | 'nam
     events_url: item.events_url ?? null,
     timeline_url: item.timeline_url ?? null
   }
-  if (!item.pull_request) return { kind: 'issue', row: { ...common, score: item.score ?? null } }
+  // The seed stored search results, whose `score` is relevance to that one
+  // query. Rows here come from listings and from several searches, so a
+  // score would depend on which request wrote the row last: kept null.
+  if (!item.pull_request) return { kind: 'issue', row: { ...common, score: null } }
   const mergedAt = item.pull_request.merged_at ?? null
   return {
     kind: 'pull',
     row: {
       ...common,
-      // The seed's column is an integer; search scores are floats.
-      score: item.score === undefined ? null : Math.round(item.score),
+      score: null,
       merged: mergedAt !== null,
       merged_at: mergedAt,
       draft: item.draft ?? null,

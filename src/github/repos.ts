@@ -29,6 +29,20 @@ interface GitHubRepo {
   owner?: { login: string }
 }
 
+export interface SelectOptions {
+  /**
+   * Use the stored list, at no request, when a listing verified it this
+   * recently. The org's list changes with every issue opened or closed
+   * (it carries open_issues_count), so tasks that follow `issues` — which
+   * always lists, and so sees renames and new repositories first — pass a
+   * maximum age instead of paying for a fresh list every few minutes.
+   */
+  maxAgeMs?: number
+}
+
+/** The maximum age tasks other than `issues` and `backfill` accept. */
+export const STORED_LIST_MAX_AGE_MS = 60 * 60 * 1000
+
 const ROUTE = 'GET /orgs/{org}/repos'
 /** A full listing at least this often, so changes past the first page are seen. */
 const FULL_LISTING_MS = 24 * 3600 * 1000
@@ -40,8 +54,8 @@ const FULL_LISTING_MS = 24 * 3600 * 1000
  * the name on every row that carries it), then filters by `repos` globs,
  * `include-archived` and `shard`.
  */
-export async function selectRepositories(deps: Deps, settings: Settings): Promise<Repo[]> {
-  const all = await listOrgRepositories(deps, settings.org)
+export async function selectRepositories(deps: Deps, settings: Settings, options: SelectOptions = {}): Promise<Repo[]> {
+  const all = await listOrgRepositories(deps, settings.org, options.maxAgeMs ?? 0)
   const selected = all.filter(
     (r) =>
       (settings.includeArchived || !r.archived) && matchesRepos(r.name, settings.repos) && inShard(r.id, settings.shard)
@@ -73,17 +87,25 @@ export function inShard(repoId: number, shard: { index: number; count: number })
   return Number(mixed % BigInt(shard.count)) === shard.index - 1
 }
 
-async function listOrgRepositories(deps: Deps, org: string): Promise<Repo[]> {
+async function listOrgRepositories(deps: Deps, org: string, maxAgeMs: number): Promise<Repo[]> {
   const { sql, octokit, clock, log } = deps
   const params = { org, type: 'all', sort: 'created', direction: 'desc', per_page: 100 }
   const key = etagKey(ROUTE, params)
   const cursor = await getCursor(sql, 'repositories', 0)
-  const lastFull =
-    typeof cursor.state[org.toLowerCase()] === 'string' ? Date.parse(cursor.state[org.toLowerCase()] as string) : 0
-  const fresh = clock().getTime() - lastFull < FULL_LISTING_MS
+  const orgKey = org.toLowerCase()
+  const seen = listingTimes(cursor.state[orgKey])
+  const now = clock().getTime()
+  if (maxAgeMs > 0 && seen.verified !== undefined && now - seen.verified < maxAgeMs) {
+    log.debug(`Repository list of ${org} verified ${Math.round((now - seen.verified) / 60_000)} min ago; using it.`)
+    return storedRepositories(sql, org)
+  }
+  const fresh = seen.full !== undefined && now - seen.full < FULL_LISTING_MS
   const first = await getPage<GitHubRepo[]>(octokit, ROUTE, params, fresh ? await getEtag(sql, key) : undefined)
   if (first.notModified) {
     log.debug(`Repository list of ${org} unchanged (304).`)
+    await setCursor(sql, 'repositories', 0, {
+      state: { ...cursor.state, [orgKey]: { full: iso(seen.full), verified: iso(now) } }
+    })
     return storedRepositories(sql, org)
   }
   const listed = [...first.data]
@@ -97,9 +119,25 @@ async function listOrgRepositories(deps: Deps, org: string): Promise<Repo[]> {
   await sql.begin(async (tx) => {
     await upsertRepositories(tx, org, listed)
     await putEtag(tx, key, first.etag)
-    await setCursor(tx, 'repositories', 0, { state: { ...cursor.state, [org.toLowerCase()]: clock().toISOString() } })
+    await setCursor(tx, 'repositories', 0, {
+      state: { ...cursor.state, [orgKey]: { full: iso(now), verified: iso(now) } }
+    })
   })
   return listed.map((r) => toRepo(org, r)).sort((a, b) => a.name.localeCompare(b.name))
+}
+
+/** When the org's list was last fetched whole, and last confirmed current. */
+function listingTimes(value: unknown): { full?: number; verified?: number } {
+  if (typeof value === 'string') return { full: Date.parse(value), verified: Date.parse(value) }
+  if (value && typeof value === 'object') {
+    const v = value as { full?: string; verified?: string }
+    return { full: v.full ? Date.parse(v.full) : undefined, verified: v.verified ? Date.parse(v.verified) : undefined }
+  }
+  return {}
+}
+
+function iso(ms: number | undefined): string | undefined {
+  return ms === undefined ? undefined : new Date(ms).toISOString()
 }
 
 function toRepo(org: string, r: GitHubRepo): Repo {

@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/connect.js'
 import { upsertPullRows } from '../db/upsert-issues.js'
 import { mapIssue, type GitHubIssue, type PullRow } from '../github/map-issue.js'
-import { selectRepositories, type Repo } from '../github/repos.js'
+import { STORED_LIST_MAX_AGE_MS, selectRepositories, type Repo } from '../github/repos.js'
 import { searchWindows } from '../github/search.js'
 import type { Settings } from '../inputs.js'
 import type { Deps, TaskResult } from './types.js'
@@ -22,7 +22,7 @@ import type { Deps, TaskResult } from './types.js'
  */
 export async function runDaily(deps: Deps, settings: Settings): Promise<TaskResult> {
   const { sql, log, clock } = deps
-  const repos = await selectRepositories(deps, settings)
+  const repos = await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS })
   const ranges = await storedRanges(sql, repos)
   const counts = { repositories: 0, windows: 0, checked: 0, corrected: 0, written: 0 }
   if (ranges.size === 0) {

@@ -1,6 +1,6 @@
 import type { Sql } from '../db/connect.js'
 import { getCursor } from '../db/cursors.js'
-import { selectRepositories, type Repo } from '../github/repos.js'
+import { STORED_LIST_MAX_AGE_MS, selectRepositories, type Repo } from '../github/repos.js'
 import { syncIssueTimelines, type TimelineIssue } from '../github/timeline.js'
 import type { Settings } from '../inputs.js'
 import type { Deps, TaskResult } from './types.js'
@@ -17,7 +17,7 @@ const FIRST_RUN_LOOKBACK_MS = 24 * 3600 * 1000
  * are written in one transaction, so a run killed anywhere resumes cleanly.
  */
 export async function runEvents(deps: Deps, settings: Settings): Promise<TaskResult> {
-  const repos = await selectRepositories(deps, settings)
+  const repos = await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS })
   const counts = { repositories: 0, issues: 0, events: 0, deleted: 0, pages: 0, notModified: 0, skipped: 0 }
   const shouldStop = (): boolean => deps.meter.remaining('core') < settings.budgetReserve
 

@@ -4,7 +4,7 @@ import { getEtag, putEtag } from '../db/etags.js'
 import { upsertPullRows } from '../db/upsert-issues.js'
 import { etagKey, getPage } from '../github/conditional.js'
 import { mapIssue, type GitHubIssue } from '../github/map-issue.js'
-import { selectRepositories, type Repo } from '../github/repos.js'
+import { STORED_LIST_MAX_AGE_MS, selectRepositories, type Repo } from '../github/repos.js'
 import type { Settings } from '../inputs.js'
 import { ISSUES_CURSOR, outOfBudget, skipUnreadable } from './issues.js'
 import type { Deps, TaskResult } from './types.js'
@@ -60,7 +60,7 @@ interface RepoPullsResult {
  * sorted by update, newest first, changes whenever any pull request does.
  */
 export async function runPulls(deps: Deps, settings: Settings): Promise<TaskResult> {
-  const repos = await selectRepositories(deps, settings)
+  const repos = await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS })
   const totals = { repositories: 0, checked: 0, corrected: 0, refetched: 0 }
   const left: string[] = []
   for (const repo of repos) {

@@ -4,7 +4,7 @@ import { getEtag, putEtag } from '../db/etags.js'
 import { upsertPullRows } from '../db/upsert-issues.js'
 import { etagKey, getPage } from '../github/conditional.js'
 import { mapIssue, type GitHubIssue, type PullRow } from '../github/map-issue.js'
-import { selectRepositories, type Repo } from '../github/repos.js'
+import { STORED_LIST_MAX_AGE_MS, selectRepositories, type Repo } from '../github/repos.js'
 import { isoSeconds, searchWindows, type SearchPage } from '../github/search.js'
 import type { Settings } from '../inputs.js'
 import type { Deps, TaskResult } from './types.js'
@@ -46,7 +46,7 @@ interface Tally {
  */
 export async function runUnmerged(deps: Deps, settings: Settings): Promise<TaskResult> {
   const { sql, clock, log } = deps
-  const repos = await selectRepositories(deps, settings)
+  const repos = await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS })
   const openFixed = await unmarkOpen(sql, repos)
   if (repos.length === 0) return { counts: { repositories: 0, found: 0, written: 0, openFixed } }
 
