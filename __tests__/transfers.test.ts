@@ -165,6 +165,7 @@ describe('transfers', () => {
   })
 
   it('a `transferred` timeline item makes an already-checked twin a candidate again', async () => {
+    await run() // today's open-issue listing, before the move
     const old = await issue('app', 1)
     world.advance({ minutes: 10 })
     const moved = world.transfer('app', 1, 'docs', 'ann')
@@ -186,30 +187,35 @@ describe('transfers', () => {
     })
   })
 
-  it('a transfer into an unreadable repository (404) and a deleted issue (410) are recorded by the daily verification', async () => {
+  it('a transfer into an unreadable repository (404) and a deleted issue (410) are found by the daily open-issue listing', async () => {
+    const LISTING = { route: '/repos/{owner}/{repo}/issues' }
     const first = await run({}, 'gt')
     expect(first.result.counts).toMatchObject({ candidates: 0 })
     expect(issueRequests()).toBe(0)
+    expect(sim.log.billable(LISTING)).toBe(2) // app and docs, one page each
 
     world.transfer('app', 1, 'secret', 'ann')
     world.deleteIssue('app', 2)
     world.advance({ hours: 23 })
     sim.log.reset()
     await run({}, 'gt')
-    expect(issueRequests()).toBe(0) // not a day yet
+    expect(sim.log.count(LISTING) + issueRequests()).toBe(0) // not a day yet
 
     world.advance({ hours: 1 })
     sim.log.reset()
     const { result } = await run({}, 'gt')
-    // Three open issues held: each asked once.
-    expect(result.counts).toMatchObject({ candidates: 3, unreadable: 1, deleted: 1, unchanged: 1 })
-    expect(issueRequests()).toBe(3)
+    // app's open page changed (1 request), docs' answered 304; the two
+    // vanished issues were asked about once each.
+    expect(result.counts).toMatchObject({ candidates: 2, unreadable: 1, deleted: 1 })
+    expect(sim.log.billable(LISTING)).toBe(1)
+    expect(sim.log.notModified(LISTING)).toBe(1)
+    expect(issueRequests()).toBe(2)
     expect(
       sim.log.entries
         .filter((e) => ISSUE_ROUTES.test(e.path))
         .map((e) => e.status)
         .sort()
-    ).toEqual([200, 404, 410])
+    ).toEqual([404, 410])
     const [t] = await db.sql`select * from transfers`
     expect(t).toMatchObject({
       number: 1,
@@ -225,16 +231,17 @@ describe('transfers', () => {
     })
     expect(await issue('app', 2)).toMatchObject({ state: 'deleted', deleted_at: world.now(), title: 'Typo' })
 
-    // Marked issues are not asked again; the next round is a day later.
+    // A quiet day later: both listings answer 304, nothing is asked again.
     world.advance({ days: 1 })
     sim.log.reset()
     const next = await run({}, 'gt')
-    expect(next.result.counts).toMatchObject({ candidates: 1, unchanged: 1 })
-    expect(issueRequests()).toBe(1)
+    expect(next.result.counts).toMatchObject({ candidates: 0 })
+    expect(sim.log.billable(LISTING) + issueRequests()).toBe(0)
+    expect(sim.log.notModified(LISTING)).toBe(2)
   })
 
   it('a transfer whose new issue is synced only on the next run: the mapping waits on the old row', async () => {
-    await run() // starts the verification clock
+    await run() // the first open-issue listing
     const moved = world.transfer('app', 1, 'docs', 'ann')
     world.advance({ days: 1 })
     sim.log.reset()

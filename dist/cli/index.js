@@ -30816,7 +30816,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony export */ });
 /* harmony import */ var _cli_args_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7391);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(576);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(599);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7578);
 /* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6670);
 
 
@@ -34153,7 +34153,7 @@ function keepFailureExitCode() {
 
 /***/ }),
 
-/***/ 599:
+/***/ 7578:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43139,15 +43139,17 @@ function mapIssue(item, repo) {
         events_url: item.events_url ?? null,
         timeline_url: item.timeline_url ?? null
     };
+    // The seed stored search results, whose `score` is relevance to that one
+    // query. Rows here come from listings and from several searches, so a
+    // score would depend on which request wrote the row last: kept null.
     if (!item.pull_request)
-        return { kind: 'issue', row: { ...common, score: item.score ?? null } };
+        return { kind: 'issue', row: { ...common, score: null } };
     const mergedAt = item.pull_request.merged_at ?? null;
     return {
         kind: 'pull',
         row: {
             ...common,
-            // The seed's column is an integer; search scores are floats.
-            score: item.score === undefined ? null : Math.round(item.score),
+            score: null,
             merged: mergedAt !== null,
             merged_at: mergedAt,
             draft: item.draft ?? null,
@@ -47222,6 +47224,8 @@ async function putEtag(tx, key, etag) {
 
 
 
+/** The maximum age tasks other than `issues` and `backfill` accept. */
+const STORED_LIST_MAX_AGE_MS = 60 * 60 * 1000;
 const repos_ROUTE = 'GET /orgs/{org}/repos';
 /** A full listing at least this often, so changes past the first page are seen. */
 const FULL_LISTING_MS = 24 * 3600 * 1000;
@@ -47232,8 +47236,8 @@ const FULL_LISTING_MS = 24 * 3600 * 1000;
  * the name on every row that carries it), then filters by `repos` globs,
  * `include-archived` and `shard`.
  */
-async function selectRepositories(deps, settings) {
-    const all = await listOrgRepositories(deps, settings.org);
+async function selectRepositories(deps, settings, options = {}) {
+    const all = await listOrgRepositories(deps, settings.org, options.maxAgeMs ?? 0);
     const selected = all.filter((r) => (settings.includeArchived || !r.archived) && matchesRepos(r.name, settings.repos) && inShard(r.id, settings.shard));
     for (const pattern of settings.repos) {
         if (!all.some((r) => minimatch(r.name, pattern, { nocase: true }))) {
@@ -47258,16 +47262,25 @@ function inShard(repoId, shard) {
     const mixed = (BigInt(repoId) * 2654435761n) % 4294967296n;
     return Number(mixed % BigInt(shard.count)) === shard.index - 1;
 }
-async function listOrgRepositories(deps, org) {
+async function listOrgRepositories(deps, org, maxAgeMs) {
     const { sql, octokit, clock, log } = deps;
     const params = { org, type: 'all', sort: 'created', direction: 'desc', per_page: 100 };
     const key = etagKey(repos_ROUTE, params);
     const cursor = await getCursor(sql, 'repositories', 0);
-    const lastFull = typeof cursor.state[org.toLowerCase()] === 'string' ? Date.parse(cursor.state[org.toLowerCase()]) : 0;
-    const fresh = clock().getTime() - lastFull < FULL_LISTING_MS;
+    const orgKey = org.toLowerCase();
+    const seen = listingTimes(cursor.state[orgKey]);
+    const now = clock().getTime();
+    if (maxAgeMs > 0 && seen.verified !== undefined && now - seen.verified < maxAgeMs) {
+        log.debug(`Repository list of ${org} verified ${Math.round((now - seen.verified) / 60_000)} min ago; using it.`);
+        return storedRepositories(sql, org);
+    }
+    const fresh = seen.full !== undefined && now - seen.full < FULL_LISTING_MS;
     const first = await getPage(octokit, repos_ROUTE, params, fresh ? await getEtag(sql, key) : undefined);
     if (first.notModified) {
         log.debug(`Repository list of ${org} unchanged (304).`);
+        await setCursor(sql, 'repositories', 0, {
+            state: { ...cursor.state, [orgKey]: { full: iso(seen.full), verified: iso(now) } }
+        });
         return storedRepositories(sql, org);
     }
     const listed = [...first.data];
@@ -47282,9 +47295,24 @@ async function listOrgRepositories(deps, org) {
     await sql.begin(async (tx) => {
         await upsertRepositories(tx, org, listed);
         await putEtag(tx, key, first.etag);
-        await setCursor(tx, 'repositories', 0, { state: { ...cursor.state, [org.toLowerCase()]: clock().toISOString() } });
+        await setCursor(tx, 'repositories', 0, {
+            state: { ...cursor.state, [orgKey]: { full: iso(now), verified: iso(now) } }
+        });
     });
     return listed.map((r) => toRepo(org, r)).sort((a, b) => a.name.localeCompare(b.name));
+}
+/** When the org's list was last fetched whole, and last confirmed current. */
+function listingTimes(value) {
+    if (typeof value === 'string')
+        return { full: Date.parse(value), verified: Date.parse(value) };
+    if (value && typeof value === 'object') {
+        const v = value;
+        return { full: v.full ? Date.parse(v.full) : undefined, verified: v.verified ? Date.parse(v.verified) : undefined };
+    }
+    return {};
+}
+function iso(ms) {
+    return ms === undefined ? undefined : new Date(ms).toISOString();
 }
 function toRepo(org, r) {
     return {
@@ -47495,7 +47523,7 @@ function describeRemaining(unfinished) {
  */
 async function runDaily(deps, settings) {
     const { sql, log, clock } = deps;
-    const repos = await selectRepositories(deps, settings);
+    const repos = await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS });
     const ranges = await storedRanges(sql, repos);
     const counts = { repositories: 0, windows: 0, checked: 0, corrected: 0, written: 0 };
     if (ranges.size === 0) {
@@ -47593,7 +47621,7 @@ const FIRST_RUN_LOOKBACK_MS = 24 * 3600 * 1000;
  * are written in one transaction, so a run killed anywhere resumes cleanly.
  */
 async function runEvents(deps, settings) {
-    const repos = await selectRepositories(deps, settings);
+    const repos = await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS });
     const counts = { repositories: 0, issues: 0, events: 0, deleted: 0, pages: 0, notModified: 0, skipped: 0 };
     const shouldStop = () => deps.meter.remaining('core') < settings.budgetReserve;
     for (const [index, repo] of repos.entries()) {
@@ -48139,7 +48167,7 @@ const PULLS_CURSOR = 'pulls';
  * sorted by update, newest first, changes whenever any pull request does.
  */
 async function runPulls(deps, settings) {
-    const repos = await selectRepositories(deps, settings);
+    const repos = await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS });
     const totals = { repositories: 0, checked: 0, corrected: 0, refetched: 0 };
     const left = [];
     for (const repo of repos) {
@@ -48559,12 +48587,9 @@ function held(r) {
  * - duplicate: the seed's heuristic, a username + created_at group of two or
  *   more unmarked issues that gained a member not yet checked; every member
  *   but the newest (a transfer's target has the higher id) is asked once;
- * - verify: up to `verifyBatch` open issues, least recently checked first,
- *   for moves and deletions no other signal shows (e.g. into a repository
- *   nobody tracks).
  * Only issues of the selected repositories are candidates; each appears once.
  */
-async function findTransferCandidates(sql, repoIds, verifyBatch) {
+async function findTransferCandidates(sql, repoIds) {
     const timeline = await sql `
     select distinct o.id, o.repo_id, o.org, o.repo, o.number, o.url
     from events e
@@ -48589,14 +48614,6 @@ async function findTransferCandidates(sql, repoIds, verifyBatch) {
     from unmarked u join dirty d on d.username = u.username and d.created_at = u.created_at
     where u.id < d.newest and u.repo_id = any(${repoIds}::bigint[])
     order by u.id`;
-    const verify = verifyBatch > 0
-        ? await sql `
-          select id, repo_id, org, repo, number, url from issues
-          where state = 'open' and transferred_at is null and deleted_at is null
-            and repo_id = any(${repoIds}::bigint[])
-          order by transfer_checked_at nulls first, id
-          limit ${verifyBatch}`
-        : [];
     const byId = new Map();
     const add = (r, signal, newest) => {
         const known = byId.get(Number(r.id));
@@ -48610,8 +48627,6 @@ async function findTransferCandidates(sql, repoIds, verifyBatch) {
         add(r, 'timeline');
     for (const r of duplicates)
         add(r, 'duplicate', r.newest);
-    for (const r of verify)
-        add(r, 'verify');
     return [...byId.values()];
 }
 /**
@@ -48635,6 +48650,83 @@ async function markGroupsChecked(tx, all, done, now) {
     where id = any(${settled}::bigint[]) and transfer_checked_at is null`;
 }
 
+;// CONCATENATED MODULE: ./src/tasks/transfers-vanished.ts
+
+
+
+
+const transfers_vanished_ROUTE = 'GET /repos/{owner}/{repo}/issues';
+const transfers_vanished_PER_PAGE = 100;
+/** GitHub answers 422 past page 100 of an issues listing; stay clear of it. */
+const transfers_vanished_MAX_PAGES = 90;
+/** How often each repository's open issues are listed. */
+const LIST_EVERY_MS = 24 * 3600 * 1000;
+const OPEN_LISTING_CURSOR = 'transfers-open';
+/**
+ * Once a day per repository, lists its open issues page by page with stored
+ * ETags (an unchanged page answers 304 and costs nothing) and returns the
+ * issues we hold as open that are not listed any more. That is the only
+ * signal for a move into a repository nobody tracks or the token cannot
+ * read, and for a deletion. Undefined when the repository is not due, or the
+ * budget ran out (`canSpend`).
+ */
+async function listOpenIssues(deps, repo, now, canSpend) {
+    const { sql, octokit } = deps;
+    const cursor = await getCursor(sql, OPEN_LISTING_CURSOR, repo.id);
+    const state = cursor.state;
+    if (state.listedAt && now.getTime() - Date.parse(state.listedAt) < LIST_EVERY_MS)
+        return undefined;
+    const stored = state.pages ?? [];
+    const pages = [];
+    let spent = 0;
+    for (let n = 1; n <= transfers_vanished_MAX_PAGES; n++) {
+        if (!canSpend())
+            return 'stopped';
+        const params = {
+            owner: repo.org,
+            repo: repo.name,
+            state: 'open',
+            sort: 'created',
+            direction: 'asc',
+            per_page: transfers_vanished_PER_PAGE,
+            page: n
+        };
+        const key = etagKey(transfers_vanished_ROUTE, params);
+        const known = stored[n - 1];
+        const page = await getPage(octokit, transfers_vanished_ROUTE, params, known ? await getEtag(sql, key) : undefined);
+        if (page.notModified)
+            pages.push({ key, ids: known, fresh: false });
+        else {
+            spent++;
+            pages.push({ key, ids: page.data.map((i) => i.id), etag: page.etag, fresh: true });
+        }
+        if (pages[n - 1].ids.length < transfers_vanished_PER_PAGE)
+            break;
+        if (n === transfers_vanished_MAX_PAGES) {
+            deps.log.info(`${repo.name}: more than ${transfers_vanished_MAX_PAGES * transfers_vanished_PER_PAGE} open items; vanished issues are not looked for.`);
+            return undefined;
+        }
+    }
+    const listed = pages.flatMap((p) => p.ids);
+    const rows = await sql `
+    select id, repo_id, org, repo, number, url from issues
+    where repo_id = ${repo.id} and state = 'open' and transferred_at is null and deleted_at is null
+      and not (id = any(${listed}::bigint[]))
+    order by id`;
+    return {
+        repo,
+        vanished: rows.map(held),
+        spent,
+        commit: async (tx) => {
+            for (const p of pages)
+                if (p.fresh)
+                    await putEtag(tx, p.key, p.etag);
+            const next = { pages: pages.map((p) => p.ids), listedAt: now.toISOString() };
+            await setCursor(tx, OPEN_LISTING_CURSOR, repo.id, { state: next });
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/tasks/transfers.ts
 
 
@@ -48644,20 +48736,16 @@ async function markGroupsChecked(tx, all, done, now) {
 
 
 
-const TRANSFERS_CURSOR = 'transfers';
-/** How often a bounded set of open issues is re-checked for moves no other signal shows. */
-const VERIFY_EVERY_MS = 24 * 3600 * 1000;
-/** Open issues re-checked per verification round. */
-const VERIFY_BATCH = 20;
 /** Requests one run may spend at most. */
 const MAX_REQUESTS = 200;
 /**
  * Finds issues transferred out of the tracked repositories (or deleted) and
  * records old → new in `transfers`, keeping the old row and its events.
  * Candidates come from our own rows (free): pending moves, `transferred`
- * timeline items, the seed's duplicate `username + created_at` pairs, and
- * once a day a bounded batch of open issues. Each candidate costs at most one
- * billable request per run.
+ * timeline items, the seed's duplicate `username + created_at` pairs; and
+ * once a day per repository, open issues that vanished from its open-issue
+ * listing (conditional pages: free while unchanged). Each candidate costs at
+ * most one billable request per run.
  */
 async function runTransfers(deps, settings) {
     const { sql, log, clock, meter } = deps;
@@ -48669,6 +48757,13 @@ async function runTransfers(deps, settings) {
     let spent = 0;
     const canSpend = () => spent < MAX_REQUESTS && meter.remaining() > settings.budgetReserve;
     let stopped = false;
+    const asked = new Set();
+    const ask = async (row) => {
+        spent++;
+        asked.add(row.id);
+        const probe = await probeIssue(deps.octokit, { owner: row.org, repo: row.repo, number: row.number }, row);
+        await apply(deps, row, probe, byId, now, counts);
+    };
     // 1. Moves seen by an earlier run whose new issue was unknown: our rows
     //    first (the issues task may have synced it since), else one fetch of
     //    the Location.
@@ -48688,15 +48783,8 @@ async function runTransfers(deps, settings) {
         const probe = await probeIssue(deps.octokit, row.location, { id: -1, repoId: null, number: -1 });
         await apply(deps, row, probe, byId, now, counts);
     }
-    // 2. Signals from our rows, then a bounded daily verification.
-    // Each shard verifies its own repositories, so each keeps its own clock.
-    const cursorName = settings.shard.count > 1 ? `${TRANSFERS_CURSOR}:${settings.shard.index}/${settings.shard.count}` : TRANSFERS_CURSOR;
-    const cursor = await getCursor(sql, cursorName, 0);
-    const state = cursor.state;
-    const verifiedAt = state.verifiedAt ? Date.parse(state.verifiedAt) : undefined;
-    // The first run only starts the clock: verification spends requests a day later.
-    const verify = verifiedAt !== undefined && now.getTime() - verifiedAt >= VERIFY_EVERY_MS;
-    const candidates = await findTransferCandidates(sql, repoIds, verify ? VERIFY_BATCH : 0);
+    // 2. Signals from our rows: `transferred` timeline items, duplicates.
+    const candidates = await findTransferCandidates(sql, repoIds);
     counts.candidates = candidates.length;
     const done = [];
     for (const candidate of candidates) {
@@ -48704,18 +48792,35 @@ async function runTransfers(deps, settings) {
             stopped = true;
             break;
         }
-        spent++;
-        const probe = await probeIssue(deps.octokit, { owner: candidate.org, repo: candidate.repo, number: candidate.number }, candidate);
-        await apply(deps, candidate, probe, byId, now, counts);
+        await ask(candidate);
         done.push(candidate);
     }
-    await sql.begin(async (tx) => {
-        await markGroupsChecked(tx, candidates, done, now);
-        const next = {
-            verifiedAt: verify && !stopped ? now.toISOString() : (state.verifiedAt ?? now.toISOString())
-        };
-        await setCursor(tx, cursorName, 0, { state: next });
-    });
+    await sql.begin((tx) => markGroupsChecked(tx, candidates, done, now));
+    // 3. Once a day per repository: open issues that vanished from its listing.
+    for (const repo of stopped ? [] : repos) {
+        const listing = await listOpenIssues(deps, repo, now, canSpend);
+        if (listing === 'stopped') {
+            stopped = true;
+            break;
+        }
+        if (!listing)
+            continue;
+        spent += listing.spent;
+        const fresh = listing.vanished.filter((row) => !asked.has(row.id));
+        counts.candidates += fresh.length;
+        for (const row of fresh) {
+            if (!canSpend()) {
+                stopped = true;
+                break;
+            }
+            await ask(row);
+        }
+        // The listing counts as done only once each vanished issue was asked
+        // about; otherwise the next run lists (and asks) again.
+        if (stopped)
+            break;
+        await sql.begin((tx) => listing.commit(tx));
+    }
     log.info(`transfers: ${counts.candidates} candidates, ${spent} requests; ${counts.transferred} transferred, ` +
         `${counts.pending} waiting for the new issue, ${counts.unreadable} into unreadable repositories, ` +
         `${counts.deleted} deleted`);
@@ -48724,7 +48829,7 @@ async function runTransfers(deps, settings) {
         ...(stopped
             ? {
                 incomplete: true,
-                remaining: `${candidates.length - done.length} transfer candidates left (budget reserve or per-run cap)`
+                remaining: 'transfer candidates or open-issue listings left (budget reserve or per-run cap); the next run continues'
             }
             : {})
     };
@@ -48831,7 +48936,7 @@ const UNMERGED_CURSOR = 'unmerged';
  */
 async function runUnmerged(deps, settings) {
     const { sql, clock, log } = deps;
-    const repos = await selectRepositories(deps, settings);
+    const repos = await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS });
     const openFixed = await unmarkOpen(sql, repos);
     if (repos.length === 0)
         return { counts: { repositories: 0, found: 0, written: 0, openFixed } };

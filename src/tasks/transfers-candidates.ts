@@ -3,7 +3,7 @@ import { held, type HeldRow, type HeldRowSql } from './transfers-store.js'
 
 /** An issue worth one request, and why. */
 export interface Candidate extends HeldRow {
-  signal: 'timeline' | 'duplicate' | 'verify'
+  signal: 'timeline' | 'duplicate' | 'vanished'
   /** For duplicates: the newest id of its username + created_at group (never itself a source). */
   newest?: number
 }
@@ -16,12 +16,9 @@ export interface Candidate extends HeldRow {
  * - duplicate: the seed's heuristic, a username + created_at group of two or
  *   more unmarked issues that gained a member not yet checked; every member
  *   but the newest (a transfer's target has the higher id) is asked once;
- * - verify: up to `verifyBatch` open issues, least recently checked first,
- *   for moves and deletions no other signal shows (e.g. into a repository
- *   nobody tracks).
  * Only issues of the selected repositories are candidates; each appears once.
  */
-export async function findTransferCandidates(sql: Sql, repoIds: number[], verifyBatch: number): Promise<Candidate[]> {
+export async function findTransferCandidates(sql: Sql, repoIds: number[]): Promise<Candidate[]> {
   const timeline = await sql<HeldRowSql[]>`
     select distinct o.id, o.repo_id, o.org, o.repo, o.number, o.url
     from events e
@@ -46,15 +43,6 @@ export async function findTransferCandidates(sql: Sql, repoIds: number[], verify
     from unmarked u join dirty d on d.username = u.username and d.created_at = u.created_at
     where u.id < d.newest and u.repo_id = any(${repoIds}::bigint[])
     order by u.id`
-  const verify =
-    verifyBatch > 0
-      ? await sql<HeldRowSql[]>`
-          select id, repo_id, org, repo, number, url from issues
-          where state = 'open' and transferred_at is null and deleted_at is null
-            and repo_id = any(${repoIds}::bigint[])
-          order by transfer_checked_at nulls first, id
-          limit ${verifyBatch}`
-      : []
   const byId = new Map<number, Candidate>()
   const add = (r: HeldRowSql, signal: Candidate['signal'], newest?: string): void => {
     const known = byId.get(Number(r.id))
@@ -64,7 +52,6 @@ export async function findTransferCandidates(sql: Sql, repoIds: number[], verify
   }
   for (const r of timeline) add(r, 'timeline')
   for (const r of duplicates) add(r, 'duplicate', r.newest)
-  for (const r of verify) add(r, 'verify')
   return [...byId.values()]
 }
 

@@ -1,4 +1,3 @@
-import { getCursor, setCursor } from '../db/cursors.js'
 import { upsertIssueRows } from '../db/upsert-issues.js'
 import type { Queryable } from '../db/connect.js'
 import { mapIssue, type GitHubIssue } from '../github/map-issue.js'
@@ -18,20 +17,11 @@ import {
   type HeldRow,
   type NewIssue
 } from './transfers-store.js'
+import { listOpenIssues } from './transfers-vanished.js'
 import type { Deps, TaskResult } from './types.js'
 
-export const TRANSFERS_CURSOR = 'transfers'
-/** How often a bounded set of open issues is re-checked for moves no other signal shows. */
-const VERIFY_EVERY_MS = 24 * 3600 * 1000
-/** Open issues re-checked per verification round. */
-export const VERIFY_BATCH = 20
 /** Requests one run may spend at most. */
 const MAX_REQUESTS = 200
-
-interface TransfersState {
-  /** When the last verification round ran (ISO). */
-  verifiedAt?: string
-}
 
 type Counts = Record<'candidates' | 'transferred' | 'pending' | 'unreadable' | 'deleted' | 'unchanged', number>
 
@@ -39,9 +29,10 @@ type Counts = Record<'candidates' | 'transferred' | 'pending' | 'unreadable' | '
  * Finds issues transferred out of the tracked repositories (or deleted) and
  * records old → new in `transfers`, keeping the old row and its events.
  * Candidates come from our own rows (free): pending moves, `transferred`
- * timeline items, the seed's duplicate `username + created_at` pairs, and
- * once a day a bounded batch of open issues. Each candidate costs at most one
- * billable request per run.
+ * timeline items, the seed's duplicate `username + created_at` pairs; and
+ * once a day per repository, open issues that vanished from its open-issue
+ * listing (conditional pages: free while unchanged). Each candidate costs at
+ * most one billable request per run.
  */
 export async function runTransfers(deps: Deps, settings: Settings): Promise<TaskResult> {
   const { sql, log, clock, meter } = deps
@@ -53,6 +44,13 @@ export async function runTransfers(deps: Deps, settings: Settings): Promise<Task
   let spent = 0
   const canSpend = (): boolean => spent < MAX_REQUESTS && meter.remaining() > settings.budgetReserve
   let stopped = false
+  const asked = new Set<number>()
+  const ask = async (row: HeldRow): Promise<void> => {
+    spent++
+    asked.add(row.id)
+    const probe = await probeIssue(deps.octokit, { owner: row.org, repo: row.repo, number: row.number }, row)
+    await apply(deps, row, probe, byId, now, counts)
+  }
 
   // 1. Moves seen by an earlier run whose new issue was unknown: our rows
   //    first (the issues task may have synced it since), else one fetch of
@@ -74,16 +72,8 @@ export async function runTransfers(deps: Deps, settings: Settings): Promise<Task
     await apply(deps, row, probe, byId, now, counts)
   }
 
-  // 2. Signals from our rows, then a bounded daily verification.
-  // Each shard verifies its own repositories, so each keeps its own clock.
-  const cursorName =
-    settings.shard.count > 1 ? `${TRANSFERS_CURSOR}:${settings.shard.index}/${settings.shard.count}` : TRANSFERS_CURSOR
-  const cursor = await getCursor(sql, cursorName, 0)
-  const state = cursor.state as TransfersState
-  const verifiedAt = state.verifiedAt ? Date.parse(state.verifiedAt) : undefined
-  // The first run only starts the clock: verification spends requests a day later.
-  const verify = verifiedAt !== undefined && now.getTime() - verifiedAt >= VERIFY_EVERY_MS
-  const candidates = await findTransferCandidates(sql, repoIds, verify ? VERIFY_BATCH : 0)
+  // 2. Signals from our rows: `transferred` timeline items, duplicates.
+  const candidates = await findTransferCandidates(sql, repoIds)
   counts.candidates = candidates.length
   const done: Candidate[] = []
   for (const candidate of candidates) {
@@ -91,22 +81,34 @@ export async function runTransfers(deps: Deps, settings: Settings): Promise<Task
       stopped = true
       break
     }
-    spent++
-    const probe = await probeIssue(
-      deps.octokit,
-      { owner: candidate.org, repo: candidate.repo, number: candidate.number },
-      candidate
-    )
-    await apply(deps, candidate, probe, byId, now, counts)
+    await ask(candidate)
     done.push(candidate)
   }
-  await sql.begin(async (tx) => {
-    await markGroupsChecked(tx, candidates, done, now)
-    const next: TransfersState = {
-      verifiedAt: verify && !stopped ? now.toISOString() : (state.verifiedAt ?? now.toISOString())
+  await sql.begin((tx) => markGroupsChecked(tx, candidates, done, now))
+
+  // 3. Once a day per repository: open issues that vanished from its listing.
+  for (const repo of stopped ? [] : repos) {
+    const listing = await listOpenIssues(deps, repo, now, canSpend)
+    if (listing === 'stopped') {
+      stopped = true
+      break
     }
-    await setCursor(tx, cursorName, 0, { state: next as Record<string, unknown> })
-  })
+    if (!listing) continue
+    spent += listing.spent
+    const fresh = listing.vanished.filter((row) => !asked.has(row.id))
+    counts.candidates += fresh.length
+    for (const row of fresh) {
+      if (!canSpend()) {
+        stopped = true
+        break
+      }
+      await ask(row)
+    }
+    // The listing counts as done only once each vanished issue was asked
+    // about; otherwise the next run lists (and asks) again.
+    if (stopped) break
+    await sql.begin((tx) => listing.commit(tx))
+  }
 
   log.info(
     `transfers: ${counts.candidates} candidates, ${spent} requests; ${counts.transferred} transferred, ` +
@@ -118,7 +120,8 @@ export async function runTransfers(deps: Deps, settings: Settings): Promise<Task
     ...(stopped
       ? {
           incomplete: true,
-          remaining: `${candidates.length - done.length} transfer candidates left (budget reserve or per-run cap)`
+          remaining:
+            'transfer candidates or open-issue listings left (budget reserve or per-run cap); the next run continues'
         }
       : {})
   }

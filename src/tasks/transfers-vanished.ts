@@ -1,0 +1,96 @@
+import { getCursor, setCursor } from '../db/cursors.js'
+import { getEtag, putEtag } from '../db/etags.js'
+import type { Queryable } from '../db/connect.js'
+import { etagKey, getPage } from '../github/conditional.js'
+import type { Repo } from '../github/repos.js'
+import type { Deps } from './types.js'
+import { held, type HeldRow, type HeldRowSql } from './transfers-store.js'
+
+const ROUTE = 'GET /repos/{owner}/{repo}/issues'
+const PER_PAGE = 100
+/** GitHub answers 422 past page 100 of an issues listing; stay clear of it. */
+const MAX_PAGES = 90
+/** How often each repository's open issues are listed. */
+export const LIST_EVERY_MS = 24 * 3600 * 1000
+export const OPEN_LISTING_CURSOR = 'transfers-open'
+
+interface OpenListingState {
+  /** Ids (issues and PRs) of each page as last answered 200, so a 304 page needs no body. */
+  pages?: number[][]
+  /** When the listing last completed (ISO). */
+  listedAt?: string
+}
+
+/** One repository's open listing, to be committed once its candidates are handled. */
+export interface OpenListing {
+  repo: Repo
+  /** Issues we hold as open that the listing no longer shows: closed, transferred or deleted. */
+  vanished: HeldRow[]
+  /** Billable requests the listing spent. */
+  spent: number
+  commit(tx: Queryable): Promise<void>
+}
+
+/**
+ * Once a day per repository, lists its open issues page by page with stored
+ * ETags (an unchanged page answers 304 and costs nothing) and returns the
+ * issues we hold as open that are not listed any more. That is the only
+ * signal for a move into a repository nobody tracks or the token cannot
+ * read, and for a deletion. Undefined when the repository is not due, or the
+ * budget ran out (`canSpend`).
+ */
+export async function listOpenIssues(
+  deps: Deps,
+  repo: Repo,
+  now: Date,
+  canSpend: () => boolean
+): Promise<OpenListing | undefined | 'stopped'> {
+  const { sql, octokit } = deps
+  const cursor = await getCursor(sql, OPEN_LISTING_CURSOR, repo.id)
+  const state = cursor.state as OpenListingState
+  if (state.listedAt && now.getTime() - Date.parse(state.listedAt) < LIST_EVERY_MS) return undefined
+  const stored = state.pages ?? []
+  const pages: { key: string; ids: number[]; etag?: string; fresh: boolean }[] = []
+  let spent = 0
+  for (let n = 1; n <= MAX_PAGES; n++) {
+    if (!canSpend()) return 'stopped'
+    const params = {
+      owner: repo.org,
+      repo: repo.name,
+      state: 'open',
+      sort: 'created',
+      direction: 'asc',
+      per_page: PER_PAGE,
+      page: n
+    }
+    const key = etagKey(ROUTE, params)
+    const known = stored[n - 1]
+    const page = await getPage<{ id: number }[]>(octokit, ROUTE, params, known ? await getEtag(sql, key) : undefined)
+    if (page.notModified) pages.push({ key, ids: known as number[], fresh: false })
+    else {
+      spent++
+      pages.push({ key, ids: page.data.map((i) => i.id), etag: page.etag, fresh: true })
+    }
+    if (pages[n - 1].ids.length < PER_PAGE) break
+    if (n === MAX_PAGES) {
+      deps.log.info(`${repo.name}: more than ${MAX_PAGES * PER_PAGE} open items; vanished issues are not looked for.`)
+      return undefined
+    }
+  }
+  const listed = pages.flatMap((p) => p.ids)
+  const rows = await sql<HeldRowSql[]>`
+    select id, repo_id, org, repo, number, url from issues
+    where repo_id = ${repo.id} and state = 'open' and transferred_at is null and deleted_at is null
+      and not (id = any(${listed}::bigint[]))
+    order by id`
+  return {
+    repo,
+    vanished: rows.map(held),
+    spent,
+    commit: async (tx) => {
+      for (const p of pages) if (p.fresh) await putEtag(tx, p.key, p.etag)
+      const next: OpenListingState = { pages: pages.map((p) => p.ids), listedAt: now.toISOString() }
+      await setCursor(tx, OPEN_LISTING_CURSOR, repo.id, { state: next as Record<string, unknown> })
+    }
+  }
+}
