@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startSim, World, type Sim } from '../sim/index.js'
+import { mapMember } from '../src/github/map-member.js'
 import { MembersAccessError, runMembers } from '../src/tasks/members.js'
+import { storeMembership } from '../src/tasks/members-store.js'
 import { createTestDatabase, type TestDatabase } from './helpers/db.js'
 import { migrated, simDeps, simSettings } from './helpers/task-deps.js'
 
@@ -127,6 +129,25 @@ describe('members', () => {
         left_after: null
       }
     ])
+  })
+
+  it('a member listed on two pages (shifted mid-walk) is stored once', async () => {
+    const a = mapMember({ id: 501, login: 'a' })
+    const b = mapMember({ id: 502, login: 'b' })
+    const now = world.now()
+    const counts = await db.sql.begin((tx) =>
+      storeMembership(
+        tx,
+        [
+          { key: 'p1', ids: [501, 502], rows: [a, b], etag: 'W/"1"' },
+          { key: 'p2', ids: [502], rows: [b], etag: 'W/"2"' }
+        ],
+        now,
+        undefined
+      )
+    )
+    expect(counts).toMatchObject({ joined: 2, left: 0 })
+    expect((await members()).map((r) => r.login)).toEqual(['a', 'b'])
   })
 
   it('in a sharded matrix only shard 1 lists members (org-wide rows, no race between jobs)', async () => {

@@ -47960,7 +47960,9 @@ function mapMember(m) {
  * seen now happened after it.
  */
 async function storeMembership(tx, pages, now, previousCheck) {
-    const rows = pages.flatMap((p) => p.rows ?? []);
+    // A member who shifted across a page boundary mid-walk can be listed
+    // twice; one row per id, or the upsert would touch a row twice.
+    const rows = [...new Map(pages.flatMap((p) => p.rows ?? []).map((r) => [r.id, r])).values()];
     const ids = [...new Set(pages.flatMap((p) => p.ids))];
     let written = 0;
     if (rows.length > 0) {

@@ -35,7 +35,9 @@ export async function storeMembership(
   now: Date,
   previousCheck: Date | undefined
 ): Promise<MembershipCounts> {
-  const rows = pages.flatMap((p) => p.rows ?? [])
+  // A member who shifted across a page boundary mid-walk can be listed
+  // twice; one row per id, or the upsert would touch a row twice.
+  const rows = [...new Map(pages.flatMap((p) => p.rows ?? []).map((r) => [r.id, r])).values()]
   const ids = [...new Set(pages.flatMap((p) => p.ids))]
   let written = 0
   if (rows.length > 0) {
