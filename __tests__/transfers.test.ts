@@ -196,6 +196,7 @@ describe('transfers', () => {
 
     world.transfer('app', 1, 'secret', 'ann')
     world.deleteIssue('app', 2)
+    world.close('docs', 1, { actor: 'dan' }) // the issues task has not run: we still hold it open
     world.advance({ hours: 23 })
     sim.log.reset()
     await run({}, 'gt')
@@ -204,18 +205,19 @@ describe('transfers', () => {
     world.advance({ hours: 1 })
     sim.log.reset()
     const { result } = await run({}, 'gt')
-    // app's open page changed (1 request), docs' answered 304; the two
-    // vanished issues were asked about once each.
-    expect(result.counts).toMatchObject({ candidates: 2, unreadable: 1, deleted: 1 })
-    expect(sim.log.billable(LISTING)).toBe(1)
-    expect(sim.log.notModified(LISTING)).toBe(1)
-    expect(issueRequests()).toBe(2)
+    // Both open-issue pages changed (1 request each); the three vanished
+    // issues were asked about once each.
+    expect(result.counts).toMatchObject({ candidates: 3, unreadable: 1, deleted: 1, unchanged: 1 })
+    expect(sim.log.billable(LISTING)).toBe(2)
+    expect(issueRequests()).toBe(3)
     expect(
       sim.log.entries
         .filter((e) => ISSUE_ROUTES.test(e.path))
         .map((e) => e.status)
         .sort()
-    ).toEqual([404, 410])
+    ).toEqual([200, 404, 410])
+    // The closed one answered 200 with its own id: its row is refreshed, not marked.
+    expect(await issue('docs', 1)).toMatchObject({ state: 'closed', transferred_at: null, deleted_at: null })
     const [t] = await db.sql`select * from transfers`
     expect(t).toMatchObject({
       number: 1,
