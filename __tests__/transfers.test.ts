@@ -113,6 +113,20 @@ describe('transfers', () => {
     })
   }
 
+  it('stops before budget-reserve, reports what is left, and the next run finishes', async () => {
+    world.advance({ minutes: 10 })
+    const moved = world.transfer('app', 1, 'docs', 'ann')
+    await syncIssuesFromSim(sim, db.sql, ['app', 'docs'])
+    const short = await run({ 'budget-reserve': '100000' })
+    expect(short.result).toMatchObject({ incomplete: true, remaining: expect.stringMatching(/next run continues/) })
+    expect(issueRequests()).toBe(0)
+    expect(await db.sql`select * from transfers`).toHaveLength(0)
+    const { result } = await run()
+    expect(result.incomplete).toBeUndefined()
+    expect(result.counts).toMatchObject({ transferred: 1 })
+    expect((await db.sql`select new_issue_id from transfers`)[0].new_issue_id).toBe(String(moved.id))
+  })
+
   it("the old issue's events stay and are reachable from the new issue (time to first response survives)", async () => {
     const old = await issue('app', 1)
     world.advance({ minutes: 10 })
