@@ -1,7 +1,7 @@
 import { upsertIssueRows } from '../db/upsert-issues.js'
 import type { Queryable } from '../db/connect.js'
 import { mapIssue, type GitHubIssue } from '../github/map-issue.js'
-import { selectRepositories, type Repo } from '../github/repos.js'
+import { STORED_LIST_MAX_AGE_MS, selectRepositories, type Repo } from '../github/repos.js'
 import { parseIssueLocation, parseRepositoryUrl } from '../github/transfer-location.js'
 import { probeIssue, type Probe } from '../github/transfer-probe.js'
 import type { Settings } from '../inputs.js'
@@ -36,7 +36,7 @@ type Counts = Record<'candidates' | 'transferred' | 'pending' | 'unreadable' | '
  */
 export async function runTransfers(deps: Deps, settings: Settings): Promise<TaskResult> {
   const { sql, log, clock, meter } = deps
-  const repos = await selectRepositories(deps, settings)
+  const repos = await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS })
   const byId = new Map(repos.map((r) => [r.id, r]))
   const repoIds = repos.map((r) => r.id)
   const now = clock()
