@@ -48751,7 +48751,7 @@ const MAX_REQUESTS = 200;
  */
 async function runTransfers(deps, settings) {
     const { sql, log, clock, meter } = deps;
-    const repos = await selectRepositories(deps, settings);
+    const repos = await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS });
     const byId = new Map(repos.map((r) => [r.id, r]));
     const repoIds = repos.map((r) => r.id);
     const now = clock();
