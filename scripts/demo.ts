@@ -142,6 +142,16 @@ export async function describeStored(sql: Sql, runs: [string, RunReport][]): Pro
     '',
     `Requests: ${billable} billable, ${notModified} answered 304 (free): ${share}% of all requests were free.`
   )
+  // The events task reuses the repository list the issues task verified, so
+  // every request it makes is a timeline page.
+  const timeline = runs.flatMap(([, r]) => r.tasks.filter((t) => t.task === 'events'))
+  const pages = timeline.reduce((n, t) => n + t.requests.billable + t.requests.notModified, 0)
+  const free = timeline.reduce((n, t) => n + t.requests.notModified, 0)
+  if (pages > 0) {
+    out.push(
+      `Timeline requests (events task): ${pages}, of which ${free} answered 304 (${Math.round((100 * free) / pages)}%).`
+    )
+  }
   return out
 }
 
