@@ -1,13 +1,11 @@
 // The `issues` task on the simulated GitHub and a real Postgres: full sync,
 // conditional no-change runs, incremental changes, missed runs, ghost
 // authors and a renamed repository — with request counts from the sim's log.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { migrate } from '../src/db/migrate.js'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { runIssues, shiftedFrom, sinceOf } from '../src/tasks/issues.js'
-import { MemoryLog } from '../src/log.js'
-import { startSim, World, type Sim } from '../sim/index.js'
-import { createTestDatabase, type TestDatabase } from './helpers/db.js'
-import { simDeps, simSettings } from './helpers/sync.js'
+import { World, type Sim } from '../sim/index.js'
+import type { TestDatabase } from './helpers/db.js'
+import { simDeps, simSettings, useSimAndDatabase } from './helpers/sync.js'
 import { dbBriefs, worldBriefs } from './helpers/world-rows.js'
 
 const T0 = Date.parse('2025-01-01T00:00:00Z')
@@ -37,20 +35,11 @@ function buildWorld(): World {
 }
 
 describe('issues task', () => {
+  const env = useSimAndDatabase(buildWorld)
   let db: TestDatabase
   let sim: Sim
-  beforeAll(async () => {
-    db = await createTestDatabase()
-    await migrate(db.sql, new MemoryLog())
-  })
-  afterAll(async () => {
-    await sim?.close()
-    await db.drop()
-  })
-  beforeEach(async () => {
-    await db.sql`truncate repositories, issues, pull_requests, http_etags, sync_cursors`
-    await sim?.close()
-    sim = await startSim({ world: buildWorld() })
+  beforeEach(() => {
+    ;({ db, sim } = env)
   })
 
   const apiPath = /^\/repos\/acme\/api\//

@@ -1,14 +1,12 @@
 // The `unmerged` task: search reconciles closed-unmerged pull requests back
 // lookback-days, open ones never read as merged, and after the first run
 // only new closings are searched.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { migrate } from '../src/db/migrate.js'
-import { MemoryLog } from '../src/log.js'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { runIssues } from '../src/tasks/issues.js'
 import { runUnmerged } from '../src/tasks/unmerged.js'
-import { startSim, World, type Sim } from '../sim/index.js'
-import { createTestDatabase, type TestDatabase } from './helpers/db.js'
-import { simDeps, simSettings } from './helpers/sync.js'
+import { World, type Sim } from '../sim/index.js'
+import type { TestDatabase } from './helpers/db.js'
+import { simDeps, simSettings, useSimAndDatabase } from './helpers/sync.js'
 import { dbBriefs, worldBriefs } from './helpers/world-rows.js'
 
 const T0 = Date.parse('2024-01-01T00:00:00Z')
@@ -31,20 +29,11 @@ function buildWorld(): World {
 }
 
 describe('unmerged task', () => {
+  const env = useSimAndDatabase(buildWorld)
   let db: TestDatabase
   let sim: Sim
-  beforeAll(async () => {
-    db = await createTestDatabase()
-    await migrate(db.sql, new MemoryLog())
-  })
-  afterAll(async () => {
-    await sim?.close()
-    await db.drop()
-  })
-  beforeEach(async () => {
-    await db.sql`truncate repositories, issues, pull_requests, http_etags, sync_cursors`
-    await sim?.close()
-    sim = await startSim({ world: buildWorld() })
+  beforeEach(() => {
+    ;({ db, sim } = env)
   })
 
   it('sets merged = false for closed-unmerged and open PRs (the seed defaulted to true), back lookback-days', async () => {
