@@ -3,7 +3,7 @@
 // and deleted issues, a renamed repository): after each run, every stored
 // issue's `events` rows equal its whole timeline on the simulated GitHub.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Repo } from '../src/github/repos.js'
+import type { Repo } from '../src/model/repo.js'
 import { run, type RunReport } from '../src/main.js'
 import { generateWorld, startSim, type Sim } from '../sim/index.js'
 import { createTestDatabase, type TestDatabase } from './helpers/db.js'

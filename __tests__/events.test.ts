@@ -4,7 +4,7 @@
 // resumes to the same rows as a clean run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getCursor } from '../src/db/cursors.js'
-import type { Repo } from '../src/github/repos.js'
+import type { Repo } from '../src/model/repo.js'
 import { readSettings } from '../src/inputs.js'
 import { runEvents } from '../src/tasks/events.js'
 import { startSim, World, type Sim } from '../sim/index.js'

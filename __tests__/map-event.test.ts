@@ -3,14 +3,9 @@
 // which seed column, ghost users, and stable keys for items without an id.
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  SKIPPED_EVENTS,
-  derivedEventId,
-  mapTimelineItem,
-  mapTimelinePage,
-  type TimelineItem
-} from '../src/github/map-event.js'
-import type { Repo } from '../src/github/repos.js'
+import { SKIPPED_EVENTS, derivedEventId, mapTimelineItem, mapTimelinePage } from '../src/github/map-event.js'
+import type { TimelineItem } from '../src/github/types.js'
+import type { Repo } from '../src/model/repo.js'
 import { startSim, World, type Sim } from '../sim/index.js'
 
 const repo: Repo = {

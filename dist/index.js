@@ -30745,7 +30745,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7311);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1780);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30754,7 +30754,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7311:
+/***/ 1780:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42514,6 +42514,27 @@ function escapeCell(text) {
     return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
+;// CONCATENATED MODULE: ./src/model/cursor.ts
+/** `sync_cursors.task` names. */
+const CURSORS = {
+    /** issues: the newest updated_at stored, per repository. */
+    issues: 'issues',
+    /** pulls: the newest pull request updated_at checked, per repository. */
+    pulls: 'pulls',
+    /** unmerged: closed-unmerged pull requests reconciled up to here, per repository. */
+    unmerged: 'unmerged',
+    /** events: the newest issue updated_at whose timeline is stored, per repository. */
+    events: 'events',
+    /** members: org-wide (repo 0), the ids of each page of the last listing. */
+    members: 'members',
+    /** repositories: org-wide (repo 0), when each org's list was fetched and verified. */
+    repositories: 'repositories',
+    /** backfill: per repository, its BackfillState. */
+    backfill: 'backfill',
+    /** transfers: per repository, the daily open-issue listing. */
+    transfersOpen: 'transfers-open'
+};
+
 ;// CONCATENATED MODULE: ./src/db/cursors.ts
 async function getCursor(sql, task, repoId) {
     const [row] = await sql `
@@ -42534,21 +42555,33 @@ async function setCursor(tx, task, repoId, cursor) {
          or sync_cursors.state is distinct from excluded.state`;
 }
 
-;// CONCATENATED MODULE: ./src/backfill/state.ts
+;// CONCATENATED MODULE: ./src/db/backfill.ts
 
-/** The cursor task under which backfill keeps its per-repository progress. */
-const BACKFILL_CURSOR = 'backfill';
-async function loadState(sql, repoId) {
+
+/** A repository's stored backfill, if one was started. */
+async function loadBackfill(sql, repoId) {
     const [row] = await sql `
-    select state from sync_cursors where task = ${BACKFILL_CURSOR} and repo_id = ${repoId}`;
+    select state from sync_cursors where task = ${CURSORS.backfill} and repo_id = ${repoId}`;
     const s = row?.state ?? {};
     return typeof s.since === 'string' && typeof s.until === 'string' ? s : undefined;
 }
 /** Call inside the transaction that stored the rows this state covers. */
-async function state_saveState(tx, repoId, state) {
+async function saveBackfill(tx, repoId, state) {
     const highWater = state.done ? new Date(state.until) : state.position ? new Date(state.position) : undefined;
-    await setCursor(tx, BACKFILL_CURSOR, repoId, { highWater, state: stripUndefined(state) });
+    await setCursor(tx, CURSORS.backfill, repoId, { highWater, state: stripUndefined(state) });
 }
+/** Any repository with a started, unfinished backfill (one query, no GitHub request). */
+async function hasUnfinishedBackfill(sql) {
+    const [row] = await sql `
+    select count(*)::int as n from sync_cursors
+    where task = ${CURSORS.backfill} and coalesce((state ->> 'done')::boolean, true) = false`;
+    return row.n > 0;
+}
+function stripUndefined(state) {
+    return Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined));
+}
+
+;// CONCATENATED MODULE: ./src/tasks/backfill/plan.ts
 function newState(since, until, timelines = true) {
     return { since: since.toISOString(), until: until.toISOString(), timelines, units: 0, stored: 0, done: false };
 }
@@ -42568,11 +42601,8 @@ function planRepository(stored, since, until, now, timelines = true) {
         return stored;
     return newState(since, until ?? now, timelines);
 }
-function stripUndefined(state) {
-    return Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined));
-}
 
-;// CONCATENATED MODULE: ./src/backfill/progress.ts
+;// CONCATENATED MODULE: ./src/tasks/backfill/progress.ts
 /**
  * Percent done and time left for one repository's backfill. Progress is the
  * share of the date range stored (created_at of the latest item, or the end
@@ -42627,6 +42657,7 @@ function formatDuration(ms) {
 
 ;// CONCATENATED MODULE: ./src/github/conditional.ts
 
+
 /**
  * GETs one page, conditionally when an ETag is given. `route` is an Octokit
  * route ('GET /repos/{owner}/{repo}/issues') expanded with `params`, or an
@@ -42669,25 +42700,15 @@ function pageOf(url) {
     return page === null ? undefined : Number(page);
 }
 /**
- * A stable key for a request, for stored ETags: the expanded path and the
- * sorted query, without host or credentials (so a GHES host change or a new
+ * A stable key for a request, for stored ETags: the path octokit sends for
+ * `route` and `params` (expanded by @octokit/endpoint, exactly as
+ * octokit.request does), or the path of an absolute Link URL, with the query
+ * sorted and without host or credentials (so a GHES host change or a new
  * token does not matter).
  */
 function etagKey(route, params = {}) {
-    if (isAbsolute(route)) {
-        const url = new URL(route);
-        return `${url.pathname}${sortedQuery([...url.searchParams.entries()])}`;
-    }
-    const path = route.replace(/^[A-Z]+\s+/, '');
-    const used = new Set();
-    const expanded = path.replace(/\{([^}]+)\}/g, (_, name) => {
-        used.add(name);
-        return encodeURIComponent(String(params[name]));
-    });
-    const query = Object.entries(params)
-        .filter(([k, v]) => !used.has(k) && k !== 'headers' && k !== 'request' && v !== undefined)
-        .map(([k, v]) => [k, String(v)]);
-    return `${expanded}${sortedQuery(query)}`;
+    const url = new URL(isAbsolute(route) ? route : endpoint(route, params).url);
+    return `${url.pathname}${sortedQuery([...url.searchParams.entries()])}`;
 }
 function sortedQuery(pairs) {
     if (pairs.length === 0)
@@ -42714,7 +42735,7 @@ const SECOND = 1000;
  * through the client's throttling, which keeps to the 30-a-minute search
  * bucket and waits out secondary limits.
  */
-async function* searchWindows(deps, q) {
+async function* searchWindows(octokit, log, q) {
     const from = Math.floor(q.from.getTime() / SECOND) * SECOND;
     const to = Math.ceil(q.to.getTime() / SECOND) * SECOND;
     if (!(to > from))
@@ -42723,7 +42744,7 @@ async function* searchWindows(deps, q) {
     const stack = [[from, to]];
     while (stack.length > 0) {
         const [a, b] = stack.pop();
-        const window = await fetchWindow(deps, q, a, b);
+        const window = await fetchWindow(octokit, log, q, a, b);
         if (window === 'split') {
             const mid = a + Math.floor((b - a) / 2 / SECOND) * SECOND;
             stack.push([mid, b], [a, mid]);
@@ -42740,39 +42761,39 @@ function rangeQualifier(field, fromMs, toMs) {
 function isoSeconds(ms) {
     return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
-async function fetchWindow(deps, q, from, to) {
+async function fetchWindow(octokit, log, q, from, to) {
     const query = `${q.query} ${rangeQualifier(q.field, from, to)}`;
     const retries = q.incompleteRetries ?? 2;
     let complete = true;
-    const first = await fetchPage(deps, query, undefined, retries);
+    const first = await fetchPage(octokit, log, query, undefined, retries);
     const totalCount = first.data.total_count;
     if (totalCount > SEARCH_CAP) {
         if (to - from > SECOND) {
-            deps.log.debug(`search: ${totalCount} results for '${query}', splitting the window`);
+            log.debug(`search: ${totalCount} results for '${query}', splitting the window`);
             return 'split';
         }
-        deps.log.warning(`search: ${totalCount} results within one second for '${query}'; only the first ${SEARCH_CAP} are served.`);
+        log.warning(`search: ${totalCount} results within one second for '${query}'; only the first ${SEARCH_CAP} are served.`);
         complete = false;
     }
     const items = [...first.data.items];
     complete &&= !first.incomplete;
     let next = first.next;
     while (next) {
-        const page = await fetchPage(deps, query, next, retries);
+        const page = await fetchPage(octokit, log, query, next, retries);
         items.push(...page.data.items);
         complete &&= !page.incomplete;
         next = page.next;
     }
     if (!complete)
-        deps.log.warning(`search: results for '${query}' may be incomplete.`);
+        log.warning(`search: results for '${query}' may be incomplete.`);
     return { from: new Date(from), to: new Date(to), items, totalCount, complete };
 }
-async function fetchPage(deps, query, url, retries) {
+async function fetchPage(octokit, log, query, url, retries) {
     for (let attempt = 0;; attempt++) {
         // Sorted by creation, oldest first: an order items do not leave while the window is paged.
         const page = url
-            ? await getPage(deps.octokit, url)
-            : await getPage(deps.octokit, 'GET /search/issues', {
+            ? await getPage(octokit, url)
+            : await getPage(octokit, 'GET /search/issues', {
                 q: query,
                 sort: 'created',
                 order: 'asc',
@@ -42783,11 +42804,11 @@ async function fetchPage(deps, query, url, retries) {
         if (!page.data.incomplete_results || attempt >= retries) {
             return { data: page.data, next: page.links.next, incomplete: page.data.incomplete_results };
         }
-        deps.log.debug(`search: incomplete results for '${query}', asking again`);
+        log.debug(`search: incomplete results for '${query}', asking again`);
     }
 }
 
-;// CONCATENATED MODULE: ./src/backfill/route.ts
+;// CONCATENATED MODULE: ./src/tasks/backfill/route.ts
 
 
 const LIST_ROUTE = 'GET /repos/{owner}/{repo}/issues';
@@ -42847,9 +42868,9 @@ async function chooseRoute(deps, repo, state) {
     return { route: 'listing', first, listingPages, searchRequests };
 }
 
-;// CONCATENATED MODULE: ./src/db/upsert-issues.ts
+;// CONCATENATED MODULE: ./src/model/issue.ts
 /** Columns this project writes on both tables (the seed's, plus repo_id). */
-const COMMON = [
+const COMMON_COLUMNS = [
     'id',
     'repo_id',
     'org',
@@ -42884,11 +42905,20 @@ const COMMON = [
     'timeline_url',
     'score'
 ];
-const ISSUE_COLUMNS = [...COMMON];
-const PULL_COLUMNS = [...COMMON, 'merged', 'merged_at', 'draft', 'pull_request'];
+const ISSUE_COLUMNS = [...COMMON_COLUMNS];
+const PULL_COLUMNS = [
+    ...COMMON_COLUMNS,
+    'merged',
+    'merged_at',
+    'draft',
+    'pull_request'
+];
+
+;// CONCATENATED MODULE: ./src/db/issues.ts
+
 // Fragments built from the constant column lists above (never from input).
 const list = (cols) => cols.map((c) => `"${c}"`).join(', ');
-const upsert_issues_assign = (cols) => cols
+const issues_assign = (cols) => cols
     .filter((c) => c !== 'id')
     .map((c) => `"${c}" = excluded."${c}"`)
     .join(', ');
@@ -42905,7 +42935,7 @@ async function upsertIssueRows(tx, rows) {
     insert into issues (${tx.unsafe(list(ISSUE_COLUMNS))})
     select ${tx.unsafe(list(ISSUE_COLUMNS))}
     from json_populate_recordset(null::issues, ${tx.json(rows)}::json)
-    on conflict (id) do update set ${tx.unsafe(upsert_issues_assign(ISSUE_COLUMNS))}
+    on conflict (id) do update set ${tx.unsafe(issues_assign(ISSUE_COLUMNS))}
     where issues.updated_at is null
        or excluded.updated_at > issues.updated_at
        or (excluded.updated_at = issues.updated_at
@@ -42924,7 +42954,7 @@ async function upsertPullRows(tx, rows) {
     insert into pull_requests (${tx.unsafe(list(PULL_COLUMNS))})
     select ${tx.unsafe(list(PULL_COLUMNS))}
     from json_populate_recordset(null::pull_requests, ${tx.json(rows)}::json)
-    on conflict (id) do update set ${tx.unsafe(upsert_issues_assign(PULL_COLUMNS))}
+    on conflict (id) do update set ${tx.unsafe(issues_assign(PULL_COLUMNS))}
     where pull_requests.updated_at is null
        or excluded.updated_at > pull_requests.updated_at
        or (excluded.updated_at = pull_requests.updated_at
@@ -42939,6 +42969,58 @@ async function upsertMapped(tx, mapped) {
     const issues = mapped.flatMap((m) => (m.kind === 'issue' ? [m.row] : []));
     const pulls = mapped.flatMap((m) => (m.kind === 'pull' ? [m.row] : []));
     return { issues: await upsertIssueRows(tx, issues), pulls: await upsertPullRows(tx, pulls) };
+}
+/** The stored status fields of a repository's pull requests with these numbers. */
+async function storedPullsByNumber(sql, repoId, numbers) {
+    return sql `
+    select id, number, state, merged, merged_at, draft, closed_at, updated_at from pull_requests
+    where repo_id = ${repoId} and number = any(${numbers}::int[])`;
+}
+/**
+ * Corrects a pull request's status fields in place, only while the row still
+ * has the updated_at it was compared at (a newer write wins).
+ */
+async function correctPullStatus(sql, row, want) {
+    await sql `
+    update pull_requests set state = ${want.state}, merged = ${want.merged}, merged_at = ${want.merged_at},
+      draft = ${want.draft}, closed_at = ${want.closed_at}
+    where id = ${row.id} and updated_at = ${row.updated_at}`;
+}
+/** Numbers of the repository's pull requests stored as open, other than `except`. */
+async function openPullNumbers(sql, repoId, except) {
+    const rows = await sql `
+    select number from pull_requests
+    where repo_id = ${repoId} and state = 'open' and not (number = any(${[...except]}::int[]))`;
+    return rows.map((r) => r.number);
+}
+/** An open pull request is never merged (rows the seed wrote defaulted to merged = true). Returns rows fixed. */
+async function unmarkOpenPulls(sql, repoIds) {
+    if (repoIds.length === 0)
+        return 0;
+    const result = await sql `
+    update pull_requests set merged = false, merged_at = null
+    where repo_id = any(${repoIds}::bigint[]) and state = 'open' and (merged is distinct from false or merged_at is not null)`;
+    return result.count;
+}
+/** Oldest stored pull request (created_at) per repository that has any. */
+async function oldestPullPerRepository(sql, repoIds) {
+    if (repoIds.length === 0)
+        return new Map();
+    const rows = await sql `
+    select repo_id, to_char(min(created_at), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as oldest
+    from pull_requests where repo_id = any(${repoIds}::bigint[])
+    group by repo_id`;
+    return new Map(rows.map((r) => [Number(r.repo_id), new Date(r.oldest)]));
+}
+/** How many of these pull requests are stored with another `merged` than GitHub's. */
+async function countMergedMismatches(sql, github) {
+    if (github.length === 0)
+        return 0;
+    const [{ n }] = await sql `
+    select count(*)::int as n from pull_requests p
+    join json_to_recordset(${sql.json(github)}::json) as g(id bigint, merged boolean) on g.id = p.id
+    where p.merged is distinct from g.merged`;
+    return n;
 }
 
 ;// CONCATENATED MODULE: ./src/github/users.ts
@@ -43031,9 +43113,7 @@ function mapIssue(item, repo) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/github/map-event.ts
-
-
+;// CONCATENATED MODULE: ./src/model/event.ts
 /** The columns written by upserts, in order. */
 const EVENT_COLUMNS = [
     'id',
@@ -43053,6 +43133,117 @@ const EVENT_COLUMNS = [
     'author_association',
     'username'
 ];
+
+;// CONCATENATED MODULE: ./src/db/events.ts
+
+const COLUMNS = [...EVENT_COLUMNS, 'timeline_page'];
+/** 17 parameters a row; postgres.js allows 65,534 a statement. */
+const BATCH = 1000;
+/**
+ * Inserts or updates timeline rows. A row is rewritten only when something
+ * stored differs — a comment edit (body, updated_at), a reaction change
+ * (reactions, which moves no updated_at on GitHub), a renamed repository,
+ * a page shift — so re-reading an unchanged page writes nothing. Returns
+ * the rows written.
+ */
+async function upsertEventRows(tx, rows) {
+    let written = 0;
+    for (let k = 0; k < rows.length; k += BATCH) {
+        const batch = rows.slice(k, k + BATCH);
+        const result = await tx `
+      insert into events ${tx(batch, COLUMNS)}
+      on conflict (id, issue_id) do update set
+        repo_id = excluded.repo_id, org = excluded.org, repo = excluded.repo, event = excluded.event,
+        body = excluded.body, label = excluded.label, reactions = excluded.reactions, state = excluded.state,
+        created_at = excluded.created_at, updated_at = excluded.updated_at, node_id = excluded.node_id,
+        "user" = excluded."user", author_association = excluded.author_association,
+        username = excluded.username, timeline_page = excluded.timeline_page
+      where (events.repo_id, events.org, events.repo, events.event, events.body, events.label, events.reactions,
+             events.state, events.created_at, events.updated_at, events.node_id, events."user",
+             events.author_association, events.username, events.timeline_page)
+        is distinct from
+            (excluded.repo_id, excluded.org, excluded.repo, excluded.event, excluded.body, excluded.label,
+             excluded.reactions, excluded.state, excluded.created_at, excluded.updated_at, excluded.node_id,
+             excluded."user", excluded.author_association, excluded.username, excluded.timeline_page)`;
+        written += result.count;
+    }
+    return written;
+}
+/**
+ * Deletes an issue's rows that are no longer on its timeline: those last
+ * seen on a page that was just re-read (`pages`) or past the new last page
+ * (`afterPage`), whose ids were not among the items just read (`keep`).
+ * With `everything`, the whole timeline was just read and any other row of
+ * the issue goes, including rows not written by this sync. Returns rows deleted.
+ */
+async function deleteVanishedEvents(tx, issueId, scope) {
+    const keep = scope.keep;
+    const result = scope.everything
+        ? await tx `
+        delete from events where issue_id = ${issueId} and id <> all(${keep}::bigint[])`
+        : await tx `
+        delete from events
+        where issue_id = ${issueId}
+          and (timeline_page = any(${scope.pages}::int[]) or timeline_page > ${scope.afterPage})
+          and id <> all(${keep}::bigint[])`;
+    return result.count;
+}
+/** The stored polls of an issue's timeline pages, by page number. */
+async function getEventPolls(tx, issueId) {
+    const rows = await tx `
+    select page_no, etag, issue_updated_at, item_count from event_polls where id = ${issueId} order by page_no`;
+    const polls = new Map();
+    for (const r of rows) {
+        polls.set(r.page_no, {
+            id: issueId,
+            page_no: r.page_no,
+            etag: r.etag,
+            issue_updated_at: r.issue_updated_at,
+            // A seed poll has no count: assume a full page, so the next one is checked.
+            item_count: r.item_count ?? 100
+        });
+    }
+    return polls;
+}
+/** Stores the polls of the pages just checked and forgets pages past the last one. */
+async function putEventPolls(tx, issueId, polls, lastPage, now) {
+    if (polls.length > 0) {
+        const rows = polls.map((p) => ({ ...p, polled_at: now }));
+        await tx `
+      insert into event_polls ${tx(rows, 'id', 'page_no', 'etag', 'issue_updated_at', 'item_count', 'polled_at')}
+      on conflict (id, page_no) do update set
+        etag = excluded.etag, issue_updated_at = excluded.issue_updated_at,
+        item_count = excluded.item_count, polled_at = excluded.polled_at`;
+    }
+    await tx `delete from event_polls where id = ${issueId} and page_no > ${lastPage}`;
+}
+/**
+ * Serialises syncs of one issue's timeline (events and backfill at once):
+ * a transaction-scoped advisory lock on the issue id, held until commit.
+ */
+async function lockIssueTimeline(tx, issueId) {
+    await tx `select pg_advisory_xact_lock(${issueId}::bigint)`;
+}
+/** Whether any issue or pull request of the repository is stored. */
+async function hasStoredIssues(sql, repoId) {
+    const [row] = await sql `
+    select exists (select 1 from issues where repo_id = ${repoId})
+        or exists (select 1 from pull_requests where repo_id = ${repoId}) as any`;
+    return row.any;
+}
+/** Issues and pull requests (by issue id) updated at or after `since`, oldest first. */
+async function issuesUpdatedSince(sql, repoId, since) {
+    const rows = await sql `
+    select id, number, updated_at from issues where repo_id = ${repoId} and updated_at >= ${since}
+    union
+    select id, number, updated_at from pull_requests where repo_id = ${repoId} and updated_at >= ${since}
+    order by updated_at, id`;
+    return rows.map((r) => ({ id: Number(r.id), number: r.number, updatedAt: r.updated_at }));
+}
+
+;// CONCATENATED MODULE: ./src/github/map-event.ts
+
+
 /**
  * Timeline items that are containers of other records rather than events:
  * `line-commented` holds pull-request review comments and `commit-commented`
@@ -43176,103 +43367,82 @@ function mapTimelinePage(items, issueId, repo) {
     return [...byId.values()];
 }
 
-;// CONCATENATED MODULE: ./src/db/upsert-events.ts
-
-const COLUMNS = [...EVENT_COLUMNS, 'timeline_page'];
-/** 17 parameters a row; postgres.js allows 65,534 a statement. */
-const BATCH = 1000;
-/**
- * Inserts or updates timeline rows. A row is rewritten only when something
- * stored differs — a comment edit (body, updated_at), a reaction change
- * (reactions, which moves no updated_at on GitHub), a renamed repository,
- * a page shift — so re-reading an unchanged page writes nothing. Returns
- * the rows written.
- */
-async function upsertEventRows(tx, rows) {
-    let written = 0;
-    for (let k = 0; k < rows.length; k += BATCH) {
-        const batch = rows.slice(k, k + BATCH);
-        const result = await tx `
-      insert into events ${tx(batch, COLUMNS)}
-      on conflict (id, issue_id) do update set
-        repo_id = excluded.repo_id, org = excluded.org, repo = excluded.repo, event = excluded.event,
-        body = excluded.body, label = excluded.label, reactions = excluded.reactions, state = excluded.state,
-        created_at = excluded.created_at, updated_at = excluded.updated_at, node_id = excluded.node_id,
-        "user" = excluded."user", author_association = excluded.author_association,
-        username = excluded.username, timeline_page = excluded.timeline_page
-      where (events.repo_id, events.org, events.repo, events.event, events.body, events.label, events.reactions,
-             events.state, events.created_at, events.updated_at, events.node_id, events."user",
-             events.author_association, events.username, events.timeline_page)
-        is distinct from
-            (excluded.repo_id, excluded.org, excluded.repo, excluded.event, excluded.body, excluded.label,
-             excluded.reactions, excluded.state, excluded.created_at, excluded.updated_at, excluded.node_id,
-             excluded."user", excluded.author_association, excluded.username, excluded.timeline_page)`;
-        written += result.count;
-    }
-    return written;
-}
-/**
- * Deletes an issue's rows that are no longer on its timeline: those last
- * seen on a page that was just re-read (`pages`) or past the new last page
- * (`afterPage`), whose ids were not among the items just read (`keep`).
- * With `everything`, the whole timeline was just read and any other row of
- * the issue goes, including rows not written by this sync. Returns rows deleted.
- */
-async function deleteVanishedEvents(tx, issueId, scope) {
-    const keep = scope.keep;
-    const result = scope.everything
-        ? await tx `
-        delete from events where issue_id = ${issueId} and id <> all(${keep}::bigint[])`
-        : await tx `
-        delete from events
-        where issue_id = ${issueId}
-          and (timeline_page = any(${scope.pages}::int[]) or timeline_page > ${scope.afterPage})
-          and id <> all(${keep}::bigint[])`;
-    return result.count;
-}
-/** The stored polls of an issue's timeline pages, by page number. */
-async function getEventPolls(tx, issueId) {
-    const rows = await tx `
-    select page_no, etag, issue_updated_at, item_count from event_polls where id = ${issueId} order by page_no`;
-    const polls = new Map();
-    for (const r of rows) {
-        polls.set(r.page_no, {
-            id: issueId,
-            page_no: r.page_no,
-            etag: r.etag,
-            issue_updated_at: r.issue_updated_at,
-            // A seed poll has no count: assume a full page, so the next one is checked.
-            item_count: r.item_count ?? 100
-        });
-    }
-    return polls;
-}
-/** Stores the polls of the pages just checked and forgets pages past the last one. */
-async function putEventPolls(tx, issueId, polls, lastPage, now) {
-    if (polls.length > 0) {
-        const rows = polls.map((p) => ({ ...p, polled_at: now }));
-        await tx `
-      insert into event_polls ${tx(rows, 'id', 'page_no', 'etag', 'issue_updated_at', 'item_count', 'polled_at')}
-      on conflict (id, page_no) do update set
-        etag = excluded.etag, issue_updated_at = excluded.issue_updated_at,
-        item_count = excluded.item_count, polled_at = excluded.polled_at`;
-    }
-    await tx `delete from event_polls where id = ${issueId} and page_no > ${lastPage}`;
-}
-
 ;// CONCATENATED MODULE: ./src/github/timeline.ts
-
-
-
 
 
 const ROUTE = 'GET /repos/{owner}/{repo}/issues/{issue_number}/timeline';
 /** GitHub's largest page; event_polls page numbers assume it. */
 const TIMELINE_PER_PAGE = 100;
-/** Walks of one issue when another sync keeps storing it meanwhile; the last one is stored regardless. */
-const MAX_WALKS = 3;
 /** A timeline longer than this (50,000 items) means a server that ignores `page`: fail rather than loop. */
 const MAX_PAGES = 500;
+/**
+ * Requests the timeline page by page, conditionally where an ETag is
+ * stored. Goes on while a page links a next one, while pages known from
+ * the last walk remain, or while the page is full (items may have been
+ * added after it: GitHub's ETag covers a page's body only, so a full page
+ * stays 304 while the next page fills). A full last page is followed by
+ * one request for the empty page after it, whose ETag makes later checks
+ * free. Returns undefined when the issue moved, was deleted or cannot be read.
+ */
+async function readTimeline(octokit, log, repo, issue, known) {
+    const knownLast = Math.max(0, ...known.keys());
+    const read = { fetched: new Map(), polls: [], lastPage: 1, notModified: 0 };
+    for (let page = 1;; page++) {
+        const poll = known.get(page);
+        const params = {
+            owner: repo.org,
+            repo: repo.name,
+            issue_number: issue.number,
+            per_page: TIMELINE_PER_PAGE,
+            page,
+            // A transferred issue answers 301; following it would file the new
+            // issue's timeline under the old id. The transfers task handles moves.
+            request: { redirect: 'manual' }
+        };
+        let result;
+        try {
+            result = await getPage(octokit, ROUTE, params, poll?.etag ?? undefined);
+        }
+        catch (error) {
+            if (error instanceof RequestError && (error.status === 404 || error.status === 410)) {
+                log.warning(`${repo.name}#${issue.number}: timeline answered ${error.status}; skipped.`);
+                return undefined;
+            }
+            throw error;
+        }
+        let more;
+        if (result.notModified) {
+            const count = poll?.item_count ?? TIMELINE_PER_PAGE;
+            read.notModified++;
+            read.polls.push({ page_no: page, etag: poll?.etag ?? null, item_count: count });
+            more = page < knownLast || count >= TIMELINE_PER_PAGE;
+        }
+        else {
+            if (!Array.isArray(result.data)) {
+                // 301 with redirect: 'manual' comes back as a response, not an error.
+                log.warning(`${repo.name}#${issue.number}: timeline moved (${result.headers.location ?? 'no location'}); skipped.`);
+                return undefined;
+            }
+            read.fetched.set(page, result.data);
+            read.polls.push({ page_no: page, etag: result.etag ?? null, item_count: result.data.length });
+            more = result.links.next !== undefined || result.data.length >= TIMELINE_PER_PAGE;
+        }
+        read.lastPage = page;
+        if (!more)
+            return read;
+        if (page >= MAX_PAGES) {
+            throw new Error(`${repo.fullName}#${issue.number}: timeline has more than ${MAX_PAGES} pages; giving up.`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/tasks/timelines.ts
+
+
+
+
+/** Walks of one issue when another sync keeps storing it meanwhile; the last one is stored regardless. */
+const MAX_WALKS = 3;
 /**
  * Fetches or refreshes the timelines of `issues` (ascending updated_at gives
  * a resumable cursor) into `events`, one transaction per issue holding its
@@ -43303,13 +43473,13 @@ async function syncIssueTimelines(deps, repo, issues, options = {}) {
         let read;
         for (let attempt = 1;; attempt++) {
             const polls = await getEventPolls(deps.sql, issue.id);
-            read = await readTimeline(deps, repo, issue, polls);
+            read = await readTimeline(deps.octokit, deps.log, repo, issue, polls);
             const walk = read;
             const stored = await deps.sql.begin(async (tx) => {
                 // Another sync (events and backfill at once) may have stored this
                 // issue while we walked it: then our ETags and rows may be older
                 // than its, so walk again from what it stored.
-                await tx `select pg_advisory_xact_lock(${issue.id}::bigint)`;
+                await lockIssueTimeline(tx, issue.id);
                 if (!samePolls(polls, await getEventPolls(tx, issue.id)) && attempt < MAX_WALKS)
                     return false;
                 if (walk) {
@@ -43338,66 +43508,6 @@ async function syncIssueTimelines(deps, repo, issues, options = {}) {
         }
     }
     return stats;
-}
-/**
- * Requests the timeline page by page, conditionally where an ETag is
- * stored. Goes on while a page links a next one, while pages known from
- * the last walk remain, or while the page is full (items may have been
- * added after it: GitHub's ETag covers a page's body only, so a full page
- * stays 304 while the next page fills). A full last page is followed by
- * one request for the empty page after it, whose ETag makes later checks
- * free. Returns undefined when the issue moved, was deleted or cannot be read.
- */
-async function readTimeline(deps, repo, issue, known) {
-    const knownLast = Math.max(0, ...known.keys());
-    const read = { fetched: new Map(), polls: [], lastPage: 1, notModified: 0 };
-    for (let page = 1;; page++) {
-        const poll = known.get(page);
-        const params = {
-            owner: repo.org,
-            repo: repo.name,
-            issue_number: issue.number,
-            per_page: TIMELINE_PER_PAGE,
-            page,
-            // A transferred issue answers 301; following it would file the new
-            // issue's timeline under the old id. The transfers task handles moves.
-            request: { redirect: 'manual' }
-        };
-        let result;
-        try {
-            result = await getPage(deps.octokit, ROUTE, params, poll?.etag ?? undefined);
-        }
-        catch (error) {
-            if (error instanceof RequestError && (error.status === 404 || error.status === 410)) {
-                deps.log.warning(`${repo.name}#${issue.number}: timeline answered ${error.status}; skipped.`);
-                return undefined;
-            }
-            throw error;
-        }
-        let more;
-        if (result.notModified) {
-            const count = poll?.item_count ?? TIMELINE_PER_PAGE;
-            read.notModified++;
-            read.polls.push({ page_no: page, etag: poll?.etag ?? null, item_count: count });
-            more = page < knownLast || count >= TIMELINE_PER_PAGE;
-        }
-        else {
-            if (!Array.isArray(result.data)) {
-                // 301 with redirect: 'manual' comes back as a response, not an error.
-                deps.log.warning(`${repo.name}#${issue.number}: timeline moved (${result.headers.location ?? 'no location'}); skipped.`);
-                return undefined;
-            }
-            read.fetched.set(page, result.data);
-            read.polls.push({ page_no: page, etag: result.etag ?? null, item_count: result.data.length });
-            more = result.links.next !== undefined || result.data.length >= TIMELINE_PER_PAGE;
-        }
-        read.lastPage = page;
-        if (!more)
-            return read;
-        if (page >= MAX_PAGES) {
-            throw new Error(`${repo.fullName}#${issue.number}: timeline has more than ${MAX_PAGES} pages; giving up.`);
-        }
-    }
 }
 /**
  * Writes one walk: rows of the pages that changed, deletion of rows whose
@@ -43438,7 +43548,7 @@ function samePolls(a, b) {
     return true;
 }
 
-;// CONCATENATED MODULE: ./src/backfill/walk.ts
+;// CONCATENATED MODULE: ./src/tasks/backfill/walk.ts
 
 
 
@@ -43492,7 +43602,12 @@ async function walkSearch(ctx) {
     const { deps, repo } = ctx;
     const from = new Date(ctx.state.doneTo ?? ctx.state.since);
     const to = new Date(Date.parse(ctx.state.until) + 1);
-    for await (const window of searchWindows(deps, { query: searchQuery(repo), field: 'created', from, to })) {
+    for await (const window of searchWindows(deps.octokit, deps.log, {
+        query: searchQuery(repo),
+        field: 'created',
+        from,
+        to
+    })) {
         // A window GitHub answered incompletely is not checkpointed: the next run asks again.
         if (!window.complete)
             return 'incomplete';
@@ -43509,7 +43624,7 @@ async function walkSearch(ctx) {
             return 'budget';
     }
     const done = { ...ctx.state, position: ctx.state.until, done: true };
-    await deps.sql.begin((tx) => state_saveState(tx, repo.id, done));
+    await deps.sql.begin((tx) => saveBackfill(tx, repo.id, done));
     ctx.state = done;
     return 'done';
 }
@@ -43531,7 +43646,7 @@ async function storeUnit(ctx, items, next, label) {
     const mapped = items.map((i) => mapIssue(i, repo));
     const written = await deps.sql.begin(async (tx) => {
         const w = await upsertMapped(tx, mapped);
-        await state_saveState(tx, repo.id, next);
+        await saveBackfill(tx, repo.id, next);
         return w;
     });
     ctx.state = next;
@@ -47092,14 +47207,133 @@ async function putEtag(tx, key, etag) {
     where http_etags.etag is distinct from excluded.etag`;
 }
 
+;// CONCATENATED MODULE: ./src/model/repo.ts
+const REPOSITORY_COLUMNS = [
+    'id',
+    'node_id',
+    'org',
+    'name',
+    'full_name',
+    'private',
+    'archived',
+    'html_url',
+    'created_at',
+    'pushed_at'
+];
+
+;// CONCATENATED MODULE: ./src/db/repositories.ts
+
+/** The org's repositories as last listed (those still listed), by name. */
+async function storedRepositories(sql, org) {
+    const rows = await sql `
+    select id, org, name, full_name, archived, private from repositories
+    where lower(org) = lower(${org}) and listed order by name`;
+    return rows.map((r) => ({
+        id: Number(r.id),
+        org: r.org,
+        name: r.name,
+        fullName: r.full_name,
+        archived: r.archived,
+        private: r.private
+    }));
+}
+/**
+ * Records a complete listing of the org. A repository whose id is known
+ * under another name was renamed: its old name joins previous_names and
+ * every row keyed by its id takes the new name, so history stays in one
+ * place. Repositories no longer listed are kept but marked unlisted.
+ */
+async function upsertRepositories(tx, org, rows) {
+    const ids = rows.map((r) => r.id);
+    await tx `update repositories set listed = false where lower(org) = lower(${org}) and not (id = any(${ids}::bigint[]))`;
+    if (rows.length === 0)
+        return;
+    const renamed = await tx `
+    select r.id, l.name from repositories r
+    join json_to_recordset(${tx.json(rows.map((x) => ({ id: x.id, name: x.name })))}::json) as l(id bigint, name varchar)
+      on l.id = r.id
+    where r.name <> l.name`;
+    await tx `
+    insert into repositories ${tx(rows, ...REPOSITORY_COLUMNS)}
+    on conflict (id) do update set
+      node_id = excluded.node_id, org = excluded.org, name = excluded.name, full_name = excluded.full_name,
+      private = excluded.private, archived = excluded.archived, html_url = excluded.html_url,
+      pushed_at = excluded.pushed_at, last_seen_at = now(), listed = true,
+      previous_names = case when repositories.name <> excluded.name
+        then array_append(repositories.previous_names, repositories.name) else repositories.previous_names end`;
+    for (const { id, name } of renamed) {
+        await tx `update issues set repo = ${name} where repo_id = ${id} and repo is distinct from ${name}`;
+        await tx `update pull_requests set repo = ${name} where repo_id = ${id} and repo is distinct from ${name}`;
+        await tx `update events set repo = ${name} where repo_id = ${id} and repo is distinct from ${name}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/map-repo.ts
+/** A listed repository as the sync tasks use it (owner falls back to the org asked for). */
+function toRepo(org, r) {
+    return {
+        id: r.id,
+        org: r.owner?.login ?? org,
+        name: r.name,
+        fullName: r.full_name,
+        archived: !!r.archived,
+        private: !!r.private
+    };
+}
+/** A listed repository as a `repositories` row. */
+function mapRepository(org, r) {
+    return {
+        id: r.id,
+        node_id: r.node_id ?? null,
+        org: r.owner?.login ?? org,
+        name: r.name,
+        full_name: r.full_name,
+        private: !!r.private,
+        archived: !!r.archived,
+        html_url: r.html_url ?? null,
+        created_at: r.created_at ?? null,
+        pushed_at: r.pushed_at ?? null
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/github/repos.ts
+
+const repos_ROUTE = 'GET /orgs/{org}/repos';
+/** The request key the list's first page's ETag is stored under. */
+function orgRepositoriesKey(org) {
+    return etagKey(repos_ROUTE, listParams(org));
+}
+/**
+ * Lists an organisation's repositories, newest first. The first page is
+ * asked conditionally when an ETag is given (a 304 costs nothing); the rest
+ * follow the `Link: rel="next"` URLs as given.
+ */
+async function listOrgRepositories(octokit, org, etag) {
+    const first = await getPage(octokit, repos_ROUTE, listParams(org), etag);
+    if (first.notModified)
+        return { notModified: true };
+    const repos = [...first.data];
+    if (first.links.next) {
+        for await (const page of octokit.paginate.iterator({ method: 'GET', url: first.links.next })) {
+            repos.push(...page.data);
+        }
+    }
+    return { notModified: false, repos, etag: first.etag };
+}
+function listParams(org) {
+    return { org, type: 'all', sort: 'created', direction: 'desc', per_page: 100 };
+}
+
+;// CONCATENATED MODULE: ./src/tasks/repositories.ts
+
+
+
 
 
 
 
 /** The maximum age tasks other than `issues` and `backfill` accept. */
 const STORED_LIST_MAX_AGE_MS = 60 * 60 * 1000;
-const repos_ROUTE = 'GET /orgs/{org}/repos';
 /** A full listing at least this often, so changes past the first page are seen. */
 const FULL_LISTING_MS = 24 * 3600 * 1000;
 /**
@@ -47110,7 +47344,7 @@ const FULL_LISTING_MS = 24 * 3600 * 1000;
  * `include-archived` and `shard`.
  */
 async function selectRepositories(deps, settings, options = {}) {
-    const all = await listOrgRepositories(deps, settings.org, options.maxAgeMs ?? 0);
+    const all = await orgRepositories(deps, settings.org, options.maxAgeMs ?? 0);
     const selected = all.filter((r) => (settings.includeArchived || !r.archived) && matchesRepos(r.name, settings.repos) && inShard(r.id, settings.shard));
     for (const pattern of settings.repos) {
         if (!all.some((r) => minimatch(r.name, pattern, { nocase: true }))) {
@@ -47135,11 +47369,10 @@ function inShard(repoId, shard) {
     const mixed = (BigInt(repoId) * 2654435761n) % 4294967296n;
     return Number(mixed % BigInt(shard.count)) === shard.index - 1;
 }
-async function listOrgRepositories(deps, org, maxAgeMs) {
+async function orgRepositories(deps, org, maxAgeMs) {
     const { sql, octokit, clock, log } = deps;
-    const params = { org, type: 'all', sort: 'created', direction: 'desc', per_page: 100 };
-    const key = etagKey(repos_ROUTE, params);
-    const cursor = await getCursor(sql, 'repositories', 0);
+    const key = orgRepositoriesKey(org);
+    const cursor = await getCursor(sql, CURSORS.repositories, 0);
     const orgKey = org.toLowerCase();
     const seen = listingTimes(cursor.state[orgKey]);
     const now = clock().getTime();
@@ -47148,31 +47381,22 @@ async function listOrgRepositories(deps, org, maxAgeMs) {
         return storedRepositories(sql, org);
     }
     const fresh = seen.full !== undefined && now - seen.full < FULL_LISTING_MS;
-    const first = await getPage(octokit, repos_ROUTE, params, fresh ? await getEtag(sql, key) : undefined);
-    if (first.notModified) {
+    const listing = await listOrgRepositories(octokit, org, fresh ? await getEtag(sql, key) : undefined);
+    if (listing.notModified) {
         log.debug(`Repository list of ${org} unchanged (304).`);
-        await setCursor(sql, 'repositories', 0, {
+        await setCursor(sql, CURSORS.repositories, 0, {
             state: { ...cursor.state, [orgKey]: { full: iso(seen.full), verified: iso(now) } }
         });
         return storedRepositories(sql, org);
     }
-    const listed = [...first.data];
-    let next = first.links.next;
-    while (next) {
-        const page = await getPage(octokit, next);
-        if (page.notModified)
-            break;
-        listed.push(...page.data);
-        next = page.links.next;
-    }
     await sql.begin(async (tx) => {
-        await upsertRepositories(tx, org, listed);
-        await putEtag(tx, key, first.etag);
-        await setCursor(tx, 'repositories', 0, {
+        await upsertRepositories(tx, org, listing.repos.map((r) => mapRepository(org, r)));
+        await putEtag(tx, key, listing.etag);
+        await setCursor(tx, CURSORS.repositories, 0, {
             state: { ...cursor.state, [orgKey]: { full: iso(now), verified: iso(now) } }
         });
     });
-    return listed.map((r) => toRepo(org, r)).sort((a, b) => a.name.localeCompare(b.name));
+    return listing.repos.map((r) => toRepo(org, r)).sort((a, b) => a.name.localeCompare(b.name));
 }
 /** When the org's list was last fetched whole, and last confirmed current. */
 function listingTimes(value) {
@@ -47187,73 +47411,9 @@ function listingTimes(value) {
 function iso(ms) {
     return ms === undefined ? undefined : new Date(ms).toISOString();
 }
-function toRepo(org, r) {
-    return {
-        id: r.id,
-        org: r.owner?.login ?? org,
-        name: r.name,
-        fullName: r.full_name,
-        archived: !!r.archived,
-        private: !!r.private
-    };
-}
-async function storedRepositories(sql, org) {
-    const rows = await sql `
-    select id, org, name, full_name, archived, private from repositories
-    where lower(org) = lower(${org}) and listed order by name`;
-    return rows.map((r) => ({
-        id: Number(r.id),
-        org: r.org,
-        name: r.name,
-        fullName: r.full_name,
-        archived: r.archived,
-        private: r.private
-    }));
-}
-/**
- * Records the listing. A repository whose id is known under another name
- * was renamed: its old name joins previous_names and every row keyed by its
- * id takes the new name, so history stays in one place. Repositories no
- * longer listed are kept but marked unlisted.
- */
-async function upsertRepositories(tx, org, listed) {
-    const rows = listed.map((r) => ({
-        id: r.id,
-        node_id: r.node_id ?? null,
-        org: r.owner?.login ?? org,
-        name: r.name,
-        full_name: r.full_name,
-        private: !!r.private,
-        archived: !!r.archived,
-        html_url: r.html_url ?? null,
-        created_at: r.created_at ?? null,
-        pushed_at: r.pushed_at ?? null
-    }));
-    const ids = listed.map((r) => r.id);
-    await tx `update repositories set listed = false where lower(org) = lower(${org}) and not (id = any(${ids}::bigint[]))`;
-    if (rows.length === 0)
-        return;
-    const renamed = await tx `
-    select r.id, l.name from repositories r
-    join json_to_recordset(${tx.json(rows.map((x) => ({ id: x.id, name: x.name })))}::json) as l(id bigint, name varchar)
-      on l.id = r.id
-    where r.name <> l.name`;
-    await tx `
-    insert into repositories ${tx(rows, 'id', 'node_id', 'org', 'name', 'full_name', 'private', 'archived', 'html_url', 'created_at', 'pushed_at')}
-    on conflict (id) do update set
-      node_id = excluded.node_id, org = excluded.org, name = excluded.name, full_name = excluded.full_name,
-      private = excluded.private, archived = excluded.archived, html_url = excluded.html_url,
-      pushed_at = excluded.pushed_at, last_seen_at = now(), listed = true,
-      previous_names = case when repositories.name <> excluded.name
-        then array_append(repositories.previous_names, repositories.name) else repositories.previous_names end`;
-    for (const { id, name } of renamed) {
-        await tx `update issues set repo = ${name} where repo_id = ${id} and repo is distinct from ${name}`;
-        await tx `update pull_requests set repo = ${name} where repo_id = ${id} and repo is distinct from ${name}`;
-        await tx `update events set repo = ${name} where repo_id = ${id} and repo is distinct from ${name}`;
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/tasks/backfill.ts
+
 
 
 
@@ -47280,7 +47440,7 @@ async function runBackfill(deps, settings) {
         finished,
         ...totals
     });
-    if (!settings.since && !(await hasUnfinished(deps))) {
+    if (!settings.since && !(await hasUnfinishedBackfill(deps.sql))) {
         log.info('backfill: no unfinished backfill to continue; pass since (and until) to start one.');
         return { counts: counts(0, 0) };
     }
@@ -47296,12 +47456,12 @@ async function runBackfill(deps, settings) {
     const plans = [];
     await deps.sql.begin(async (tx) => {
         for (const repo of repos) {
-            const stored = await loadState(tx, repo.id);
+            const stored = await loadBackfill(tx, repo.id);
             const state = planRepository(stored, settings.since, settings.until, now, settings.backfillTimelines);
             if (!state)
                 continue;
             if (state !== stored)
-                await state_saveState(tx, repo.id, state);
+                await saveBackfill(tx, repo.id, state);
             plans.push({ repo, state });
         }
     });
@@ -47358,13 +47518,6 @@ async function backfillRepository(ctx) {
     ctx.state = { ...ctx.state, route: choice.route };
     return choice.route === 'search' ? walkSearch(ctx) : walkListing(ctx, choice.first);
 }
-/** Any repository with a started, unfinished backfill (one query, no GitHub request). */
-async function hasUnfinished(deps) {
-    const [row] = await deps.sql `
-    select count(*)::int as n from sync_cursors
-    where task = ${BACKFILL_CURSOR} and coalesce((state ->> 'done')::boolean, true) = false`;
-    return row.n > 0;
-}
 function describeRemaining(unfinished) {
     const parts = unfinished.map(({ repo, state }) => {
         const from = state.position ?? state.since;
@@ -47397,7 +47550,7 @@ function describeRemaining(unfinished) {
 async function runDaily(deps, settings) {
     const { sql, log, clock } = deps;
     const repos = await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS });
-    const ranges = await storedRanges(sql, repos);
+    const ranges = await oldestPullPerRepository(sql, repos.map((r) => r.id));
     const counts = { repositories: 0, windows: 0, checked: 0, corrected: 0, written: 0 };
     if (ranges.size === 0) {
         log.info('daily: no pull requests stored for the selected repositories; nothing to reconcile.');
@@ -47421,7 +47574,12 @@ async function runDaily(deps, settings) {
     counts.repositories = ranges.size;
     for (const scope of scopes) {
         const span = Math.max(1, to.getTime() - scope.from.getTime());
-        for await (const window of searchWindows(deps, { query: scope.query, field: 'closed', from: scope.from, to })) {
+        for await (const window of searchWindows(deps.octokit, deps.log, {
+            query: scope.query,
+            field: 'closed',
+            from: scope.from,
+            to
+        })) {
             counts.windows++;
             const rows = [];
             for (const item of window.items) {
@@ -47443,16 +47601,6 @@ async function runDaily(deps, settings) {
     }
     return { counts };
 }
-/** Oldest stored pull request (created_at) per selected repository that has any. */
-async function storedRanges(sql, repos) {
-    if (repos.length === 0)
-        return new Map();
-    const rows = await sql `
-    select repo_id, to_char(min(created_at), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as oldest
-    from pull_requests where repo_id = any(${repos.map((r) => r.id)}::bigint[])
-    group by repo_id`;
-    return new Map(rows.map((r) => [Number(r.repo_id), new Date(r.oldest)]));
-}
 /** The selected repository a search item belongs to (by its repository_url's name). */
 function repoOf(item, byName) {
     const name = /\/repos\/[^/]+\/([^/]+)$/.exec(item.repository_url ?? '')?.[1];
@@ -47465,14 +47613,8 @@ function repoOf(item, byName) {
 async function reconcile(tx, rows) {
     if (rows.length === 0)
         return { corrected: 0, written: 0 };
-    const github = tx.json(rows.map((r) => ({ id: r.id, merged: r.merged })));
-    const wrong = async () => {
-        const [{ n }] = await tx `
-      select count(*)::int as n from pull_requests p
-      join json_to_recordset(${github}::json) as g(id bigint, merged boolean) on g.id = p.id
-      where p.merged is distinct from g.merged`;
-        return n;
-    };
+    const github = rows.map((r) => ({ id: r.id, merged: r.merged }));
+    const wrong = () => countMergedMismatches(tx, github);
     const before = await wrong();
     const written = await upsertPullRows(tx, rows);
     const after = before === 0 ? 0 : await wrong();
@@ -47483,8 +47625,8 @@ async function reconcile(tx, rows) {
 
 
 
-/** sync_cursors.task of this task: the newest issue updated_at whose timeline is stored, per repository. */
-const EVENTS_CURSOR = 'events';
+
+
 /** Without a cursor or `since`, look back as far as the seed did. */
 const FIRST_RUN_LOOKBACK_MS = 24 * 3600 * 1000;
 /**
@@ -47498,13 +47640,13 @@ async function runEvents(deps, settings) {
     const counts = { repositories: 0, issues: 0, events: 0, deleted: 0, pages: 0, notModified: 0, skipped: 0 };
     const shouldStop = () => deps.meter.remaining('core') < settings.budgetReserve;
     for (const [index, repo] of repos.entries()) {
-        if (!(await hasStoredIssues(deps.sql, repo))) {
+        if (!(await hasStoredIssues(deps.sql, repo.id))) {
             deps.log.info(`${repo.fullName}: no issues or pull requests stored yet; run the 'issues' task first. Nothing to do here.`);
             continue;
         }
         const since = await windowStart(deps, settings, repo);
-        const issues = await updatedIssues(deps.sql, repo, since);
-        const stats = await syncIssueTimelines(deps, repo, issues, { cursorTask: EVENTS_CURSOR, shouldStop });
+        const issues = await issuesUpdatedSince(deps.sql, repo.id, since);
+        const stats = await syncIssueTimelines(deps, repo, issues, { cursorTask: CURSORS.events, shouldStop });
         counts.repositories++;
         counts.issues += stats.issues;
         counts.events += stats.events;
@@ -47528,30 +47670,44 @@ async function runEvents(deps, settings) {
     }
     return { counts };
 }
-async function hasStoredIssues(sql, repo) {
-    const [row] = await sql `
-    select exists (select 1 from issues where repo_id = ${repo.id})
-        or exists (select 1 from pull_requests where repo_id = ${repo.id}) as any`;
-    return row.any;
-}
 /** Cursor minus overlap; on a first run `since`, else the last day. */
 async function windowStart(deps, settings, repo) {
-    const cursor = await getCursor(deps.sql, EVENTS_CURSOR, repo.id);
+    const cursor = await getCursor(deps.sql, CURSORS.events, repo.id);
     if (cursor.highWater)
         return new Date(cursor.highWater.getTime() - settings.overlapMinutes * 60_000);
     return settings.since ?? new Date(deps.clock().getTime() - FIRST_RUN_LOOKBACK_MS);
 }
-/** Issues and pull requests (by issue id) updated at or after `since`, oldest first. */
-async function updatedIssues(sql, repo, since) {
-    const rows = await sql `
-    select id, number, updated_at from issues where repo_id = ${repo.id} and updated_at >= ${since}
-    union
-    select id, number, updated_at from pull_requests where repo_id = ${repo.id} and updated_at >= ${since}
-    order by updated_at, id`;
-    return rows.map((r) => ({ id: Number(r.id), number: r.number, updatedAt: r.updated_at }));
+
+;// CONCATENATED MODULE: ./src/tasks/budget.ts
+/** True when the core budget is down to the reserve: stop cleanly, resume next run. */
+function outOfBudget(deps, settings) {
+    return deps.meter.remaining('core') <= settings.budgetReserve;
+}
+
+;// CONCATENATED MODULE: ./src/tasks/unreadable.ts
+/**
+ * Runs one repository's sync; a repository that vanished or became
+ * unreadable since the listing (404, 410 — also "issues are disabled" —,
+ * 451) is skipped with a warning instead of failing the whole run.
+ */
+async function skipUnreadable(deps, repo, fn) {
+    try {
+        return await fn();
+    }
+    catch (error) {
+        const status = error.status;
+        if (status === 404 || status === 410 || status === 451) {
+            deps.log.warning(`${repo.fullName}: answered ${status} (${error.message}); skipped this run.`);
+            return undefined;
+        }
+        throw error;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/issues.ts
+
+
+
 
 
 
@@ -47567,8 +47723,6 @@ const MOVE_AT = 50;
  * changed during a listing (changes before the listing began shift nothing).
  */
 const CLOCK_SKEW_MS = 60_000;
-/** Cursor name in sync_cursors. */
-const ISSUES_CURSOR = 'issues';
 /**
  * The `issues` task: every issue and pull request created or updated since
  * each repository's high-water mark (less `overlap-minutes`), upserted
@@ -47633,24 +47787,6 @@ async function syncRepoIssues(deps, settings, repo) {
         (result.incomplete ? ' (stopped at the budget reserve)' : ''));
     return result;
 }
-/**
- * Runs one repository's sync; a repository that vanished or became
- * unreadable since the listing (404, 410 — also "issues are disabled" —,
- * 451) is skipped with a warning instead of failing the whole run.
- */
-async function skipUnreadable(deps, repo, fn) {
-    try {
-        return await fn();
-    }
-    catch (error) {
-        const status = error.status;
-        if (status === 404 || status === 410 || status === 451) {
-            deps.log.warning(`${repo.fullName}: answered ${status} (${error.message}); skipped this run.`);
-            return undefined;
-        }
-        throw error;
-    }
-}
 function debugLine(deps, repo, message) {
     deps.log.debug(`${repo.name}: ${message}`);
 }
@@ -47662,7 +47798,7 @@ function debugLine(deps, repo, message) {
 async function listOnce(deps, settings, repo, result, from) {
     const { sql, octokit, clock } = deps;
     const recheck = from !== undefined;
-    const cursor = await getCursor(sql, ISSUES_CURSOR, repo.id);
+    const cursor = await getCursor(sql, CURSORS.issues, repo.id);
     const params = issues_listingParams(repo, recheck ? new Date(from) : sinceOf(cursor.highWater, settings));
     const key = etagKey(issues_ROUTE, params);
     const pages = [{ fetchedAt: clock().getTime() }];
@@ -47707,7 +47843,7 @@ async function listOnce(deps, settings, repo, result, from) {
             result.issues += written.issues;
             result.pulls += written.pulls;
             if (hw !== undefined && moved) {
-                await setCursor(tx, ISSUES_CURSOR, repo.id, { highWater: new Date(hw), state: cursor.state });
+                await setCursor(tx, CURSORS.issues, repo.id, { highWater: new Date(hw), state: cursor.state });
             }
             if (index === 0 && !recheck)
                 await putEtag(tx, key, keepEtag ? etag : undefined);
@@ -47767,12 +47903,8 @@ function maxUpdatedAt(items) {
     }
     return max;
 }
-/** True when the core budget is down to the reserve: stop cleanly, resume next run. */
-function outOfBudget(deps, settings) {
-    return deps.meter.remaining('core') <= settings.budgetReserve;
-}
 
-;// CONCATENATED MODULE: ./src/github/map-member.ts
+;// CONCATENATED MODULE: ./src/model/member.ts
 /** Columns of MemberRow, in a stable order, for `sql(rows, columns)`. */
 const MEMBER_COLUMNS = [
     'id',
@@ -47794,36 +47926,16 @@ const MEMBER_COLUMNS = [
     'type',
     'site_admin'
 ];
-/** Pure: one listed member → one `members` row (without our bookkeeping columns). */
-function mapMember(m) {
-    if (!Number.isSafeInteger(m.id) || typeof m.login !== 'string' || m.login === '') {
-        throw new Error(`Malformed member in GET /orgs/{org}/members: ${JSON.stringify(m).slice(0, 200)}`);
-    }
-    return {
-        id: m.id,
-        login: m.login,
-        node_id: m.node_id ?? null,
-        avatar_url: m.avatar_url ?? null,
-        gravatar_id: m.gravatar_id ?? null,
-        url: m.url ?? null,
-        html_url: m.html_url ?? null,
-        followers_url: m.followers_url ?? null,
-        following_url: m.following_url ?? null,
-        gists_url: m.gists_url ?? null,
-        starred_url: m.starred_url ?? null,
-        subscriptions_url: m.subscriptions_url ?? null,
-        organizations_url: m.organizations_url ?? null,
-        repos_url: m.repos_url ?? null,
-        events_url: m.events_url ?? null,
-        received_events_url: m.received_events_url ?? null,
-        type: m.type ?? null,
-        site_admin: m.site_admin ?? null
-    };
+
+;// CONCATENATED MODULE: ./src/db/members.ts
+
+
+/** Members the database holds as active. */
+async function countActiveMembers(sql) {
+    const [{ active }] = await sql `
+    select count(*)::int as active from members where coalesce(inactive, false) = false`;
+    return active;
 }
-
-;// CONCATENATED MODULE: ./src/tasks/members-store.ts
-
-
 /**
  * Applies one complete listing inside the caller's transaction: upserts the
  * rows of pages that answered 200 (inserted_dt = now for new ones), marks
@@ -47900,7 +48012,36 @@ async function storeMembership(tx, pages, now, previousCheck) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/github/map-member.ts
+/** Pure: one listed member → one `members` row (without our bookkeeping columns). */
+function mapMember(m) {
+    if (!Number.isSafeInteger(m.id) || typeof m.login !== 'string' || m.login === '') {
+        throw new Error(`Malformed member in GET /orgs/{org}/members: ${JSON.stringify(m).slice(0, 200)}`);
+    }
+    return {
+        id: m.id,
+        login: m.login,
+        node_id: m.node_id ?? null,
+        avatar_url: m.avatar_url ?? null,
+        gravatar_id: m.gravatar_id ?? null,
+        url: m.url ?? null,
+        html_url: m.html_url ?? null,
+        followers_url: m.followers_url ?? null,
+        following_url: m.following_url ?? null,
+        gists_url: m.gists_url ?? null,
+        starred_url: m.starred_url ?? null,
+        subscriptions_url: m.subscriptions_url ?? null,
+        organizations_url: m.organizations_url ?? null,
+        repos_url: m.repos_url ?? null,
+        events_url: m.events_url ?? null,
+        received_events_url: m.received_events_url ?? null,
+        type: m.type ?? null,
+        site_admin: m.site_admin ?? null
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/tasks/members.ts
+
 
 
 
@@ -47911,7 +48052,6 @@ const members_ROUTE = 'GET /orgs/{org}/members';
 const members_PER_PAGE = 100;
 /** Guard against a server that never returns a short page. */
 const members_MAX_PAGES = 2000;
-const MEMBERS_CURSOR = 'members';
 /** The token cannot read org membership: say which token can, and that nothing changed. */
 class MembersAccessError extends Error {
     constructor(org, status, detail) {
@@ -47940,7 +48080,7 @@ async function runMembers(deps, settings) {
         log.info(`members: org-wide, left to shard 1/${settings.shard.count}.`);
         return { counts: { members: 0, skipped_shard: 1 } };
     }
-    const cursor = await getCursor(sql, MEMBERS_CURSOR, 0);
+    const cursor = await getCursor(sql, CURSORS.members, 0);
     const state = cursor.state;
     const storedPages = state.org === org.toLowerCase() ? (state.pages ?? []) : [];
     const pages = [];
@@ -47971,8 +48111,7 @@ async function runMembers(deps, settings) {
     const changed = pages.some((p) => p.rows) || pages.length !== storedPages.length;
     const now = clock();
     if (listed.size === 0) {
-        const [{ active }] = await sql `
-      select count(*)::int as active from members where coalesce(inactive, false) = false`;
+        const active = await countActiveMembers(sql);
         if (active > 0) {
             log.warning(`GET /orgs/${org}/members listed nobody, but ${active} members are active in the database. ` +
                 'Treating this as a failed listing: nobody was marked inactive. Check the token can read membership.');
@@ -47985,7 +48124,7 @@ async function runMembers(deps, settings) {
             ? await storeMembership(tx, pages, now, previousCheck)
             : { joined: 0, returned: 0, left: 0, written: 0 };
         const next = { org: org.toLowerCase(), pages: pages.map((p) => p.ids), checkedAt: now.toISOString() };
-        await setCursor(tx, MEMBERS_CURSOR, 0, { state: next });
+        await setCursor(tx, CURSORS.members, 0, { state: next });
         return counts;
     });
     const unchanged = pages.filter((p) => !p.rows).length;
@@ -48028,12 +48167,13 @@ async function runMigrate(deps) {
 
 
 
+
+
 const LIST = 'GET /repos/{owner}/{repo}/pulls';
 const ISSUE = 'GET /repos/{owner}/{repo}/issues/{issue_number}';
 const DAY = 86_400_000;
 /** Rows re-read one by one per repository and run, at most; the rest wait for the next run. */
 const MAX_REFETCH = 100;
-const PULLS_CURSOR = 'pulls';
 /**
  * The `pulls` task: re-checks pull requests the database holds as open and
  * those updated (so also closed) in the last `closed-days`, correcting
@@ -48072,7 +48212,7 @@ async function runPulls(deps, settings) {
 async function checkRepoPulls(deps, settings, repo) {
     const { sql, octokit, log, clock } = deps;
     const result = { checked: 0, corrected: 0, refetched: 0, incomplete: false };
-    const cursor = await getCursor(sql, PULLS_CURSOR, repo.id);
+    const cursor = await getCursor(sql, CURSORS.pulls, repo.id);
     // Back to the closed-days window, and further if runs were missed since the last check.
     let stopAt = clock().getTime() - settings.closedDays * DAY;
     if (cursor.highWater)
@@ -48088,7 +48228,7 @@ async function checkRepoPulls(deps, settings, repo) {
     const stale = [];
     // Pull requests missing from the table are the issues task's to list; they
     // are re-read here one by one only once that task has synced the repository.
-    const listed = (await getCursor(sql, ISSUES_CURSOR, repo.id)).highWater !== undefined;
+    const listed = (await getCursor(sql, CURSORS.issues, repo.id)).highWater !== undefined;
     let page = first;
     for (;;) {
         const inWindow = page.data.filter((p) => Date.parse(p.updated_at) >= stopAt);
@@ -48119,7 +48259,7 @@ async function checkRepoPulls(deps, settings, repo) {
         const newest = first.data.reduce((m, p) => Math.max(m, Date.parse(p.updated_at)), cursor.highWater?.getTime() ?? 0);
         await sql.begin(async (tx) => {
             if (newest > 0)
-                await setCursor(tx, PULLS_CURSOR, repo.id, { highWater: new Date(newest), state: cursor.state });
+                await setCursor(tx, CURSORS.pulls, repo.id, { highWater: new Date(newest), state: cursor.state });
             await putEtag(tx, key, first.etag);
         });
     }
@@ -48143,9 +48283,7 @@ async function compare(sql, repo, pulls, { seen, stale, listed }, result) {
     for (const n of numbers)
         seen.add(n);
     result.checked += pulls.length;
-    const rows = await sql `
-    select id, number, state, merged, merged_at, draft, closed_at, updated_at from pull_requests
-    where repo_id = ${repo.id} and number = any(${numbers}::int[])`;
+    const rows = await storedPullsByNumber(sql, repo.id, numbers);
     const stored = new Map(rows.map((r) => [r.number, r]));
     for (const p of pulls) {
         const row = stored.get(p.number);
@@ -48176,36 +48314,23 @@ async function compare(sql, repo, pulls, { seen, stale, listed }, result) {
         }
         if (rowUpdated > updated)
             continue;
-        await sql `
-      update pull_requests set state = ${want.state}, merged = ${want.merged}, merged_at = ${want.merged_at},
-        draft = ${want.draft}, closed_at = ${want.closed_at}
-      where id = ${row.id} and updated_at = ${row.updated_at}`;
+        await correctPullStatus(sql, row, want);
         result.corrected++;
     }
 }
 /** Open rows the window did not reach: still open on GitHub, or changed long ago and missed? */
 async function checkOldOpen(deps, repo, stopAt, queue, result) {
     const { seen, stale } = queue;
-    const open = await deps.sql `
-    select number from pull_requests
-    where repo_id = ${repo.id} and state = 'open' and not (number = any(${[...seen]}::int[]))`;
+    const open = await openPullNumbers(deps.sql, repo.id, seen);
     if (open.length === 0)
         return;
     const listed = [];
-    let url;
     const params = { owner: repo.org, repo: repo.name, state: 'open', per_page: 100 };
-    do {
-        const page = url
-            ? await getPage(deps.octokit, url)
-            : await getPage(deps.octokit, LIST, params);
-        if (page.notModified)
-            break;
+    for await (const page of deps.octokit.paginate.iterator(LIST, params))
         listed.push(...page.data);
-        url = page.links.next;
-    } while (url);
     const stillOpen = new Set(listed.map((p) => p.number));
     await compare(deps.sql, repo, listed.filter((p) => !seen.has(p.number) && Date.parse(p.updated_at) < stopAt), queue, result);
-    for (const { number } of open)
+    for (const number of open)
         if (!stillOpen.has(number) && !stale.includes(number))
             stale.push(number);
 }
@@ -48235,105 +48360,7 @@ function time(d) {
     return d === null ? null : d.getTime();
 }
 
-;// CONCATENATED MODULE: ./src/github/transfer-location.ts
-const REPOS = /\/repos\/([^/?#]+)\/([^/?#]+)\/issues\/(\d+)(?:[/?#]|$)/;
-const REPOSITORIES = /\/repositories\/(\d+)\/issues\/(\d+)(?:[/?#]|$)/;
-/** Parses an issue API URL in either form; undefined when it is neither. */
-function parseIssueLocation(location) {
-    if (!location)
-        return undefined;
-    let path;
-    try {
-        path = new URL(location, 'http://relative.invalid').pathname;
-    }
-    catch {
-        return undefined;
-    }
-    const byId = REPOSITORIES.exec(path);
-    if (byId)
-        return { form: 'repositories', repoId: Number(byId[1]), number: Number(byId[2]) };
-    const byName = REPOS.exec(path);
-    if (byName) {
-        return {
-            form: 'repos',
-            owner: decodeURIComponent(byName[1]),
-            repo: decodeURIComponent(byName[2]),
-            number: Number(byName[3])
-        };
-    }
-    return undefined;
-}
-/** The repository part of an API URL (`…/repos/{o}/{r}` or `…/repositories/{id}`). */
-function parseRepositoryUrl(url) {
-    if (!url)
-        return undefined;
-    let path;
-    try {
-        path = new URL(url, 'http://relative.invalid').pathname;
-    }
-    catch {
-        return undefined;
-    }
-    const byId = /\/repositories\/(\d+)\/?$/.exec(path);
-    if (byId)
-        return { repoId: Number(byId[1]) };
-    const byName = /\/repos\/([^/]+)\/([^/]+)\/?$/.exec(path);
-    if (byName)
-        return { owner: decodeURIComponent(byName[1]), repo: decodeURIComponent(byName[2]) };
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/github/transfer-probe.ts
-
-
-/**
- * One billable GET of an issue URL without following redirects
- * (`redirect: 'manual'` reaches fetch through the client's metered fetch),
- * so a 301 shows where the issue went. Should a redirect be followed anyway,
- * the answer's id differs from ours, and it is reported as a move, never as
- * fresh data for the old row.
- */
-async function probeIssue(octokit, at, held) {
-    let response;
-    const url = typeof at === 'string' ? at : `/repos/${at.owner}/${at.repo}/issues/${at.number}`;
-    try {
-        response =
-            typeof at === 'string'
-                ? await octokit.request({ method: 'GET', url: at, request: { redirect: 'manual' } })
-                : await octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', {
-                    owner: at.owner,
-                    repo: at.repo,
-                    issue_number: at.number,
-                    request: { redirect: 'manual' }
-                });
-    }
-    catch (error) {
-        if (error instanceof RequestError && error.status === 404)
-            return { kind: 'unreadable' };
-        if (error instanceof RequestError && error.status === 410)
-            return { kind: 'deleted' };
-        throw error;
-    }
-    if (response.status >= 300 && response.status < 400) {
-        const location = String(response.headers.location ?? response.data?.url ?? '');
-        const target = parseIssueLocation(location);
-        if (!target)
-            throw new Error(`GET ${url} answered ${response.status} with an unusable Location '${location}'.`);
-        if (target.form === 'repositories' && target.repoId === held.repoId && target.number === held.number) {
-            return { kind: 'renamed', location };
-        }
-        return { kind: 'moved', location, target };
-    }
-    const issue = response.data;
-    if (issue.id === held.id)
-        return { kind: 'here', issue };
-    const target = parseIssueLocation(issue.url) ?? parseIssueLocation(response.url);
-    if (!target)
-        throw new Error(`GET ${url} answered another issue (id ${issue.id}) at an unrecognised URL.`);
-    return { kind: 'moved', location: issue.url, target, issue };
-}
-
-;// CONCATENATED MODULE: ./src/tasks/transfers-store.ts
+;// CONCATENATED MODULE: ./src/db/transfers.ts
 /** The target of a move, from our own rows (0 requests), if the issues task has it. */
 async function findStoredTarget(sql, target) {
     const rows = target.form === 'repositories'
@@ -48451,9 +48478,6 @@ function held(r) {
         url: r.url
     };
 }
-
-;// CONCATENATED MODULE: ./src/tasks/transfers-candidates.ts
-
 /**
  * Candidates for a transfer or deletion check, from our rows only:
  * - timeline: an issue holding a `transferred` item (written by the events
@@ -48504,6 +48528,125 @@ async function findTransferCandidates(sql, repoIds) {
         add(r, 'duplicate', r.newest);
     return [...byId.values()];
 }
+/** Marks the newest issue of each settled duplicate group checked (until another issue joins it). */
+async function markNewestChecked(tx, newestIds, now) {
+    if (newestIds.length === 0)
+        return;
+    await tx `
+    update issues set transfer_checked_at = ${now}
+    where id = any(${newestIds}::bigint[]) and transfer_checked_at is null`;
+}
+/** Issues held as open in the repository that are not among `listed` (ids of its open-issue listing). */
+async function openIssuesNotListed(sql, repoId, listed) {
+    const rows = await sql `
+    select id, repo_id, org, repo, number, url from issues
+    where repo_id = ${repoId} and state = 'open' and transferred_at is null and deleted_at is null
+      and not (id = any(${listed}::bigint[]))
+    order by id`;
+    return rows.map(held);
+}
+
+;// CONCATENATED MODULE: ./src/github/transfer-location.ts
+// GitHub uses either form; a GHES API prefix (`/api/v3`) may precede both.
+const REPOS = /\/repos\/([^/?#]+)\/([^/?#]+)\/issues\/(\d+)(?:[/?#]|$)/;
+const REPOSITORIES = /\/repositories\/(\d+)\/issues\/(\d+)(?:[/?#]|$)/;
+/** Parses an issue API URL in either form; undefined when it is neither. */
+function parseIssueLocation(location) {
+    if (!location)
+        return undefined;
+    let path;
+    try {
+        path = new URL(location, 'http://relative.invalid').pathname;
+    }
+    catch {
+        return undefined;
+    }
+    const byId = REPOSITORIES.exec(path);
+    if (byId)
+        return { form: 'repositories', repoId: Number(byId[1]), number: Number(byId[2]) };
+    const byName = REPOS.exec(path);
+    if (byName) {
+        return {
+            form: 'repos',
+            owner: decodeURIComponent(byName[1]),
+            repo: decodeURIComponent(byName[2]),
+            number: Number(byName[3])
+        };
+    }
+    return undefined;
+}
+/** The repository part of an API URL (`…/repos/{o}/{r}` or `…/repositories/{id}`). */
+function parseRepositoryUrl(url) {
+    if (!url)
+        return undefined;
+    let path;
+    try {
+        path = new URL(url, 'http://relative.invalid').pathname;
+    }
+    catch {
+        return undefined;
+    }
+    const byId = /\/repositories\/(\d+)\/?$/.exec(path);
+    if (byId)
+        return { repoId: Number(byId[1]) };
+    const byName = /\/repos\/([^/]+)\/([^/]+)\/?$/.exec(path);
+    if (byName)
+        return { owner: decodeURIComponent(byName[1]), repo: decodeURIComponent(byName[2]) };
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/github/transfer-probe.ts
+
+
+/**
+ * One billable GET of an issue URL without following redirects
+ * (`redirect: 'manual'` reaches fetch through the client's metered fetch),
+ * so a 301 shows where the issue went. Should a redirect be followed anyway,
+ * the answer's id differs from ours, and it is reported as a move, never as
+ * fresh data for the old row.
+ */
+async function probeIssue(octokit, at, held) {
+    let response;
+    const url = typeof at === 'string' ? at : `/repos/${at.owner}/${at.repo}/issues/${at.number}`;
+    try {
+        response =
+            typeof at === 'string'
+                ? await octokit.request({ method: 'GET', url: at, request: { redirect: 'manual' } })
+                : await octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', {
+                    owner: at.owner,
+                    repo: at.repo,
+                    issue_number: at.number,
+                    request: { redirect: 'manual' }
+                });
+    }
+    catch (error) {
+        if (error instanceof RequestError && error.status === 404)
+            return { kind: 'unreadable' };
+        if (error instanceof RequestError && error.status === 410)
+            return { kind: 'deleted' };
+        throw error;
+    }
+    if (response.status >= 300 && response.status < 400) {
+        const location = String(response.headers.location ?? response.data?.url ?? '');
+        const target = parseIssueLocation(location);
+        if (!target)
+            throw new Error(`GET ${url} answered ${response.status} with an unusable Location '${location}'.`);
+        if (target.form === 'repositories' && target.repoId === held.repoId && target.number === held.number) {
+            return { kind: 'renamed', location };
+        }
+        return { kind: 'moved', location, target };
+    }
+    const issue = response.data;
+    if (issue.id === held.id)
+        return { kind: 'here', issue };
+    const target = parseIssueLocation(issue.url) ?? parseIssueLocation(response.url);
+    if (!target)
+        throw new Error(`GET ${url} answered another issue (id ${issue.id}) at an unrecognised URL.`);
+    return { kind: 'moved', location: issue.url, target, issue };
+}
+
+;// CONCATENATED MODULE: ./src/tasks/transfers-candidates.ts
+
 /**
  * After the probes: a duplicate group whose older members were all asked is
  * settled, so its newest member is marked checked too, and the group is not
@@ -48518,14 +48661,11 @@ async function markGroupsChecked(tx, all, done, now) {
         groups.set(c.newest, (groups.get(c.newest) ?? true) && doneIds.has(c.id));
     }
     const settled = [...groups].filter(([, ok]) => ok).map(([newest]) => newest);
-    if (settled.length === 0)
-        return;
-    await tx `
-    update issues set transfer_checked_at = ${now}
-    where id = any(${settled}::bigint[]) and transfer_checked_at is null`;
+    await markNewestChecked(tx, settled, now);
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/transfers-vanished.ts
+
 
 
 
@@ -48536,7 +48676,6 @@ const transfers_vanished_PER_PAGE = 100;
 const transfers_vanished_MAX_PAGES = 90;
 /** How often each repository's open issues are listed. */
 const LIST_EVERY_MS = 24 * 3600 * 1000;
-const OPEN_LISTING_CURSOR = 'transfers-open';
 /**
  * Once a day per repository, lists its open issues page by page with stored
  * ETags (an unchanged page answers 304 and costs nothing) and returns the
@@ -48547,7 +48686,7 @@ const OPEN_LISTING_CURSOR = 'transfers-open';
  */
 async function listOpenIssues(deps, repo, now, canSpend) {
     const { sql, octokit } = deps;
-    const cursor = await getCursor(sql, OPEN_LISTING_CURSOR, repo.id);
+    const cursor = await getCursor(sql, CURSORS.transfersOpen, repo.id);
     const state = cursor.state;
     if (state.listedAt && now.getTime() - Date.parse(state.listedAt) < LIST_EVERY_MS)
         return undefined;
@@ -48583,21 +48722,17 @@ async function listOpenIssues(deps, repo, now, canSpend) {
         }
     }
     const listed = pages.flatMap((p) => p.ids);
-    const rows = await sql `
-    select id, repo_id, org, repo, number, url from issues
-    where repo_id = ${repo.id} and state = 'open' and transferred_at is null and deleted_at is null
-      and not (id = any(${listed}::bigint[]))
-    order by id`;
+    const vanished = await openIssuesNotListed(sql, repo.id, listed);
     return {
         repo,
-        vanished: rows.map(held),
+        vanished,
         spent,
         commit: async (tx) => {
             for (const p of pages)
                 if (p.fresh)
                     await putEtag(tx, p.key, p.etag);
             const next = { pages: pages.map((p) => p.ids), listedAt: now.toISOString() };
-            await setCursor(tx, OPEN_LISTING_CURSOR, repo.id, { state: next });
+            await setCursor(tx, CURSORS.transfersOpen, repo.id, { state: next });
         }
     };
 }
@@ -48791,11 +48926,11 @@ async function targetFromIssue(tx, issue, byId) {
 
 
 
+
 const unmerged_DAY = 86_400_000;
 const SEARCH = 'GET /search/issues';
 /** A steady-state answer this long moves the cursors on, so the query stays one short page. */
 const unmerged_MOVE_AT = 50;
-const UNMERGED_CURSOR = 'unmerged';
 /**
  * The `unmerged` task: reconciles pull requests closed without merging,
  * back `lookback-days`, from search (`is:pr is:unmerged is:closed
@@ -48812,7 +48947,7 @@ const UNMERGED_CURSOR = 'unmerged';
 async function runUnmerged(deps, settings) {
     const { sql, clock, log } = deps;
     const repos = await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS });
-    const openFixed = await unmarkOpen(sql, repos);
+    const openFixed = await unmarkOpenPulls(sql, repos.map((r) => r.id));
     if (repos.length === 0)
         return { counts: { repositories: 0, found: 0, written: 0, openFixed } };
     const now = clock().getTime();
@@ -48820,7 +48955,7 @@ async function runUnmerged(deps, settings) {
     const cursors = new Map();
     let from = now;
     for (const repo of repos) {
-        const cursor = await getCursor(sql, UNMERGED_CURSOR, repo.id);
+        const cursor = await getCursor(sql, CURSORS.unmerged, repo.id);
         cursors.set(repo.id, cursor);
         const start = cursor.highWater ? cursor.highWater.getTime() - settings.overlapMinutes * 60_000 : floor;
         from = Math.min(from, Math.max(floor, start));
@@ -48881,7 +49016,7 @@ async function conditionalSearch(deps, ctx, tally) {
 /** The first run (or a long gap): every date window from `from` to now, cursors moved window by window. */
 async function windowSearch(deps, ctx, tally) {
     deps.log.info(`Searching '${ctx.query}' closed from ${new Date(ctx.from).toISOString()}`);
-    const windows = searchWindows(deps, {
+    const windows = searchWindows(deps.octokit, deps.log, {
         query: ctx.query,
         field: 'closed',
         from: new Date(ctx.from),
@@ -48920,18 +49055,8 @@ async function moveCursors(tx, ctx, to) {
         if (cursor.highWater && cursor.highWater >= to)
             continue;
         cursor.highWater = to;
-        await setCursor(tx, UNMERGED_CURSOR, repo.id, cursor);
+        await setCursor(tx, CURSORS.unmerged, repo.id, cursor);
     }
-}
-/** An open pull request is never merged (rows the seed wrote defaulted to merged = true). */
-async function unmarkOpen(sql, repos) {
-    if (repos.length === 0)
-        return 0;
-    const ids = repos.map((r) => r.id);
-    const result = await sql `
-    update pull_requests set merged = false, merged_at = null
-    where repo_id = any(${ids}::bigint[]) and state = 'open' and (merged is distinct from false or merged_at is not null)`;
-    return result.count;
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/index.ts

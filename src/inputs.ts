@@ -1,13 +1,9 @@
 import path from 'node:path'
 import { Inputs, TASKS, type InputName, type Task } from './constants.js'
+import type { DatabaseTarget } from './db/connect.js'
 import { redactUrl } from './redact.js'
 
-/** Where the database lives. */
-export type DatabaseTarget =
-  /** A Postgres server reached through a connection URL (hosted or local). */
-  | { readonly kind: 'url'; readonly url: string }
-  /** An embedded Postgres started by this process, kept in `dataDir`. */
-  | { readonly kind: 'embedded'; readonly dataDir: string }
+export type { DatabaseTarget } from './db/connect.js'
 
 /** Everything a run needs to know, parsed and validated once. */
 export interface Settings {

@@ -7,9 +7,12 @@ import { RequestMeter } from './github/meter.js'
 import { readSettings, type Settings } from './inputs.js'
 import { actionsIO, type RunnerIO } from './io.js'
 import { getErrorMessage } from './redact.js'
+import type { RunReport, TaskReport } from './run-report.js'
 import { renderSummary } from './summary.js'
 import { TASK_RUNNERS } from './tasks/index.js'
 import type { Deps, TaskResult } from './tasks/types.js'
+
+export type { RunReport, TaskReport } from './run-report.js'
 
 /** Knobs tests and the demo turn; the action uses the defaults. */
 export interface RunOptions {
@@ -19,23 +22,6 @@ export interface RunOptions {
   msPerSecond?: number
   /** Per-request time-out. */
   requestTimeoutMs?: number
-}
-
-/** One task's outcome in a run. */
-export interface TaskReport extends TaskResult {
-  readonly task: Task
-  /** Another run held this task's lock, so this run skipped it. */
-  readonly skipped?: boolean
-  readonly requests: { billable: number; notModified: number }
-  readonly seconds: number
-}
-
-export interface RunReport {
-  readonly ok: boolean
-  readonly error?: string
-  readonly tasks: TaskReport[]
-  readonly requests: { billable: number; notModified: number }
-  readonly incomplete: boolean
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { RunReport } from './main.js'
+import type { RunReport } from './run-report.js'
 
 /** The job summary: a Markdown table of what each task did and what it cost. */
 export function renderSummary(report: RunReport): string {

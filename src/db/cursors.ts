@@ -1,14 +1,7 @@
-import type { Queryable, Sql } from './connect.js'
+import type { Cursor } from '../model/cursor.js'
+import type { Queryable } from './connect.js'
 
-/** How far a task has synced one repository (repo id 0: organisation-wide). */
-export interface Cursor {
-  /** Latest GitHub time (or window end) fully stored. */
-  highWater?: Date
-  /** Task-specific resumable state. */
-  state: Record<string, unknown>
-}
-
-export async function getCursor(sql: Sql, task: string, repoId: number): Promise<Cursor> {
+export async function getCursor(sql: Queryable, task: string, repoId: number): Promise<Cursor> {
   const [row] = await sql<{ high_water: Date | null; state: Record<string, unknown> }[]>`
     select high_water, state from sync_cursors where task = ${task} and repo_id = ${repoId}`
   return { highWater: row?.high_water ?? undefined, state: row?.state ?? {} }

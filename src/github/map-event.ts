@@ -1,78 +1,8 @@
 import { createHash } from 'node:crypto'
-import type { Repo } from './repos.js'
-import { loginOf, userOrGhost, type GitHubUser } from './users.js'
-
-/**
- * One item of GET /repos/{o}/{r}/issues/{n}/timeline. The timeline is a
- * union of a dozen shapes (issue events, comments, reviews, commits,
- * cross-references…); only the fields stored are named here.
- */
-export interface TimelineItem {
-  event?: string
-  id?: number | null
-  node_id?: string | null
-  actor?: GitHubUser | null
-  /** Comments and reviews: the author (null for a deleted account on some endpoints). */
-  user?: GitHubUser | null
-  body?: string | null
-  label?: { name: string; color?: string } | null
-  reactions?: Record<string, unknown> | null
-  /** Reviews: approved, changes_requested, commented, dismissed… */
-  state?: string | null
-  created_at?: string | null
-  updated_at?: string | null
-  /** Reviews have submitted_at instead of created_at. */
-  submitted_at?: string | null
-  author_association?: string | null
-  /** committed */
-  sha?: string
-  message?: string
-  author?: { name?: string; email?: string; date?: string } | null
-  committer?: { name?: string; email?: string; date?: string } | null
-  /** cross-referenced */
-  source?: { type?: string; issue?: { id?: number; url?: string; html_url?: string } | null } | null
-  [field: string]: unknown
-}
-
-/** A row of `events`: the seed's columns plus repo_id. `id` is a bigint as a string. */
-export interface EventRow {
-  id: string
-  issue_id: number
-  repo_id: number
-  org: string
-  repo: string
-  event: string
-  body: string | null
-  label: Record<string, unknown> | null
-  reactions: Record<string, unknown> | null
-  state: string | null
-  created_at: string | null
-  updated_at: string | null
-  node_id: string | null
-  user: GitHubUser | null
-  author_association: string | null
-  username: string | null
-}
-
-/** The columns written by upserts, in order. */
-export const EVENT_COLUMNS = [
-  'id',
-  'issue_id',
-  'repo_id',
-  'org',
-  'repo',
-  'event',
-  'body',
-  'label',
-  'reactions',
-  'state',
-  'created_at',
-  'updated_at',
-  'node_id',
-  'user',
-  'author_association',
-  'username'
-] as const
+import type { EventRow } from '../model/event.js'
+import type { Repo } from '../model/repo.js'
+import type { TimelineItem } from './types.js'
+import { loginOf, userOrGhost } from './users.js'
 
 /**
  * Timeline items that are containers of other records rather than events:

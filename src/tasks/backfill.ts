@@ -1,9 +1,12 @@
-import { BACKFILL_CURSOR, loadState, planRepository, saveState, type BackfillState } from '../backfill/state.js'
-import { Progress } from '../backfill/progress.js'
-import { chooseRoute } from '../backfill/route.js'
-import { walkListing, walkSearch, type BackfillTotals, type WalkContext, type WalkOutcome } from '../backfill/walk.js'
-import { selectRepositories, type Repo } from '../github/repos.js'
+import { hasUnfinishedBackfill, loadBackfill, saveBackfill } from '../db/backfill.js'
 import type { Settings } from '../inputs.js'
+import type { BackfillState } from '../model/backfill.js'
+import type { Repo } from '../model/repo.js'
+import { planRepository } from './backfill/plan.js'
+import { Progress } from './backfill/progress.js'
+import { chooseRoute } from './backfill/route.js'
+import { walkListing, walkSearch, type BackfillTotals, type WalkContext, type WalkOutcome } from './backfill/walk.js'
+import { selectRepositories } from './repositories.js'
 import type { Deps, TaskResult } from './types.js'
 
 /**
@@ -27,7 +30,7 @@ export async function runBackfill(deps: Deps, settings: Settings): Promise<TaskR
     finished,
     ...totals
   })
-  if (!settings.since && !(await hasUnfinished(deps))) {
+  if (!settings.since && !(await hasUnfinishedBackfill(deps.sql))) {
     log.info('backfill: no unfinished backfill to continue; pass since (and until) to start one.')
     return { counts: counts(0, 0) }
   }
@@ -45,10 +48,10 @@ export async function runBackfill(deps: Deps, settings: Settings): Promise<TaskR
   const plans: { repo: Repo; state: BackfillState }[] = []
   await deps.sql.begin(async (tx) => {
     for (const repo of repos) {
-      const stored = await loadState(tx, repo.id)
+      const stored = await loadBackfill(tx, repo.id)
       const state = planRepository(stored, settings.since, settings.until, now, settings.backfillTimelines)
       if (!state) continue
-      if (state !== stored) await saveState(tx, repo.id, state)
+      if (state !== stored) await saveBackfill(tx, repo.id, state)
       plans.push({ repo, state })
     }
   })
@@ -110,14 +113,6 @@ async function backfillRepository(ctx: WalkContext): Promise<WalkOutcome> {
   )
   ctx.state = { ...ctx.state, route: choice.route }
   return choice.route === 'search' ? walkSearch(ctx) : walkListing(ctx, choice.first)
-}
-
-/** Any repository with a started, unfinished backfill (one query, no GitHub request). */
-async function hasUnfinished(deps: Deps): Promise<boolean> {
-  const [row] = await deps.sql<{ n: number }[]>`
-    select count(*)::int as n from sync_cursors
-    where task = ${BACKFILL_CURSOR} and coalesce((state ->> 'done')::boolean, true) = false`
-  return row.n > 0
 }
 
 function describeRemaining(unfinished: { repo: Repo; state: BackfillState }[]): string {

@@ -1,12 +1,11 @@
-import type { Sql } from '../db/connect.js'
 import { getCursor } from '../db/cursors.js'
-import { STORED_LIST_MAX_AGE_MS, selectRepositories, type Repo } from '../github/repos.js'
-import { syncIssueTimelines, type TimelineIssue } from '../github/timeline.js'
+import { hasStoredIssues, issuesUpdatedSince } from '../db/events.js'
 import type { Settings } from '../inputs.js'
+import { CURSORS } from '../model/cursor.js'
+import type { Repo } from '../model/repo.js'
+import { STORED_LIST_MAX_AGE_MS, selectRepositories } from './repositories.js'
+import { syncIssueTimelines } from './timelines.js'
 import type { Deps, TaskResult } from './types.js'
-
-/** sync_cursors.task of this task: the newest issue updated_at whose timeline is stored, per repository. */
-export const EVENTS_CURSOR = 'events'
 /** Without a cursor or `since`, look back as far as the seed did. */
 const FIRST_RUN_LOOKBACK_MS = 24 * 3600 * 1000
 
@@ -22,15 +21,15 @@ export async function runEvents(deps: Deps, settings: Settings): Promise<TaskRes
   const shouldStop = (): boolean => deps.meter.remaining('core') < settings.budgetReserve
 
   for (const [index, repo] of repos.entries()) {
-    if (!(await hasStoredIssues(deps.sql, repo))) {
+    if (!(await hasStoredIssues(deps.sql, repo.id))) {
       deps.log.info(
         `${repo.fullName}: no issues or pull requests stored yet; run the 'issues' task first. Nothing to do here.`
       )
       continue
     }
     const since = await windowStart(deps, settings, repo)
-    const issues = await updatedIssues(deps.sql, repo, since)
-    const stats = await syncIssueTimelines(deps, repo, issues, { cursorTask: EVENTS_CURSOR, shouldStop })
+    const issues = await issuesUpdatedSince(deps.sql, repo.id, since)
+    const stats = await syncIssueTimelines(deps, repo, issues, { cursorTask: CURSORS.events, shouldStop })
     counts.repositories++
     counts.issues += stats.issues
     counts.events += stats.events
@@ -58,26 +57,9 @@ export async function runEvents(deps: Deps, settings: Settings): Promise<TaskRes
   return { counts }
 }
 
-async function hasStoredIssues(sql: Sql, repo: Repo): Promise<boolean> {
-  const [row] = await sql<{ any: boolean }[]>`
-    select exists (select 1 from issues where repo_id = ${repo.id})
-        or exists (select 1 from pull_requests where repo_id = ${repo.id}) as any`
-  return row.any
-}
-
 /** Cursor minus overlap; on a first run `since`, else the last day. */
 async function windowStart(deps: Deps, settings: Settings, repo: Repo): Promise<Date> {
-  const cursor = await getCursor(deps.sql, EVENTS_CURSOR, repo.id)
+  const cursor = await getCursor(deps.sql, CURSORS.events, repo.id)
   if (cursor.highWater) return new Date(cursor.highWater.getTime() - settings.overlapMinutes * 60_000)
   return settings.since ?? new Date(deps.clock().getTime() - FIRST_RUN_LOOKBACK_MS)
-}
-
-/** Issues and pull requests (by issue id) updated at or after `since`, oldest first. */
-async function updatedIssues(sql: Sql, repo: Repo, since: Date): Promise<TimelineIssue[]> {
-  const rows = await sql<{ id: string; number: number; updated_at: Date }[]>`
-    select id, number, updated_at from issues where repo_id = ${repo.id} and updated_at >= ${since}
-    union
-    select id, number, updated_at from pull_requests where repo_id = ${repo.id} and updated_at >= ${since}
-    order by updated_at, id`
-  return rows.map((r) => ({ id: Number(r.id), number: r.number, updatedAt: r.updated_at }))
 }

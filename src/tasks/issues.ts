@@ -1,11 +1,16 @@
 import { getCursor, setCursor } from '../db/cursors.js'
 import { getEtag, putEtag } from '../db/etags.js'
-import { upsertMapped } from '../db/upsert-issues.js'
+import { upsertMapped } from '../db/issues.js'
 import { etagKey, getPage, type Page } from '../github/conditional.js'
-import { mapIssue, type GitHubIssue } from '../github/map-issue.js'
-import { selectRepositories, type Repo } from '../github/repos.js'
+import { mapIssue } from '../github/map-issue.js'
+import type { GitHubIssue } from '../github/types.js'
 import type { Settings } from '../inputs.js'
+import { CURSORS } from '../model/cursor.js'
+import type { Repo } from '../model/repo.js'
+import { outOfBudget } from './budget.js'
+import { selectRepositories } from './repositories.js'
 import type { Deps, TaskResult } from './types.js'
+import { skipUnreadable } from './unreadable.js'
 
 const ROUTE = 'GET /repos/{owner}/{repo}/issues'
 const PER_PAGE = 100
@@ -16,8 +21,6 @@ const MOVE_AT = 50
  * changed during a listing (changes before the listing began shift nothing).
  */
 const CLOCK_SKEW_MS = 60_000
-/** Cursor name in sync_cursors. */
-export const ISSUES_CURSOR = 'issues'
 
 /** What one repository's sync did. */
 export interface RepoIssuesResult {
@@ -96,24 +99,6 @@ export async function syncRepoIssues(deps: Deps, settings: Settings, repo: Repo)
   return result
 }
 
-/**
- * Runs one repository's sync; a repository that vanished or became
- * unreadable since the listing (404, 410 — also "issues are disabled" —,
- * 451) is skipped with a warning instead of failing the whole run.
- */
-export async function skipUnreadable<T>(deps: Deps, repo: Repo, fn: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await fn()
-  } catch (error) {
-    const status = (error as { status?: unknown }).status
-    if (status === 404 || status === 410 || status === 451) {
-      deps.log.warning(`${repo.fullName}: answered ${status} (${(error as Error).message}); skipped this run.`)
-      return undefined
-    }
-    throw error
-  }
-}
-
 function debugLine(deps: Deps, repo: Repo, message: string): void {
   deps.log.debug(`${repo.name}: ${message}`)
 }
@@ -145,7 +130,7 @@ async function listOnce(
 ): Promise<Listed> {
   const { sql, octokit, clock } = deps
   const recheck = from !== undefined
-  const cursor = await getCursor(sql, ISSUES_CURSOR, repo.id)
+  const cursor = await getCursor(sql, CURSORS.issues, repo.id)
   const params = listingParams(repo, recheck ? new Date(from) : sinceOf(cursor.highWater, settings))
   const key = etagKey(ROUTE, params)
   const pages: { fetchedAt: number; last?: number }[] = [{ fetchedAt: clock().getTime() }]
@@ -192,7 +177,7 @@ async function listOnce(
       result.issues += written.issues
       result.pulls += written.pulls
       if (hw !== undefined && moved) {
-        await setCursor(tx, ISSUES_CURSOR, repo.id, { highWater: new Date(hw), state: cursor.state })
+        await setCursor(tx, CURSORS.issues, repo.id, { highWater: new Date(hw), state: cursor.state })
       }
       if (index === 0 && !recheck) await putEtag(tx, key, keepEtag ? etag : undefined)
     })
@@ -256,9 +241,4 @@ function maxUpdatedAt(items: GitHubIssue[]): number | undefined {
     if (!Number.isNaN(t) && (max === undefined || t > max)) max = t
   }
   return max
-}
-
-/** True when the core budget is down to the reserve: stop cleanly, resume next run. */
-export function outOfBudget(deps: Pick<Deps, 'meter'>, settings: Pick<Settings, 'budgetReserve'>): boolean {
-  return deps.meter.remaining('core') <= settings.budgetReserve
 }

@@ -1,13 +1,15 @@
-import { upsertMapped } from '../db/upsert-issues.js'
-import { getPage, type Page } from '../github/conditional.js'
-import { mapIssue, type GitHubIssue } from '../github/map-issue.js'
-import type { Repo } from '../github/repos.js'
-import { searchWindows } from '../github/search.js'
-import { syncIssueTimelines } from '../github/timeline.js'
-import type { Deps } from '../tasks/types.js'
+import { saveBackfill } from '../../db/backfill.js'
+import { upsertMapped } from '../../db/issues.js'
+import { getPage, type Page } from '../../github/conditional.js'
+import { mapIssue } from '../../github/map-issue.js'
+import { searchWindows } from '../../github/search.js'
+import type { GitHubIssue } from '../../github/types.js'
+import type { BackfillState } from '../../model/backfill.js'
+import type { Repo } from '../../model/repo.js'
+import { syncIssueTimelines } from '../timelines.js'
+import type { Deps } from '../types.js'
 import type { Progress } from './progress.js'
 import { LIST_ROUTE, listingParams, searchQuery } from './route.js'
-import { saveState, type BackfillState } from './state.js'
 
 /** Counts over the whole run. */
 export interface BackfillTotals {
@@ -75,7 +77,12 @@ export async function walkSearch(ctx: WalkContext): Promise<WalkOutcome> {
   const { deps, repo } = ctx
   const from = new Date(ctx.state.doneTo ?? ctx.state.since)
   const to = new Date(Date.parse(ctx.state.until) + 1)
-  for await (const window of searchWindows(deps, { query: searchQuery(repo), field: 'created', from, to })) {
+  for await (const window of searchWindows(deps.octokit, deps.log, {
+    query: searchQuery(repo),
+    field: 'created',
+    from,
+    to
+  })) {
     // A window GitHub answered incompletely is not checkpointed: the next run asks again.
     if (!window.complete) return 'incomplete'
     const end = Math.min(window.to.getTime(), Date.parse(ctx.state.until))
@@ -90,7 +97,7 @@ export async function walkSearch(ctx: WalkContext): Promise<WalkOutcome> {
     if (!(await storeUnit(ctx, window.items, next, label))) return 'budget'
   }
   const done: BackfillState = { ...ctx.state, position: ctx.state.until, done: true }
-  await deps.sql.begin((tx) => saveState(tx, repo.id, done))
+  await deps.sql.begin((tx) => saveBackfill(tx, repo.id, done))
   ctx.state = done
   return 'done'
 }
@@ -117,7 +124,7 @@ async function storeUnit(ctx: WalkContext, items: GitHubIssue[], next: BackfillS
   const mapped = items.map((i) => mapIssue(i, repo))
   const written = await deps.sql.begin(async (tx) => {
     const w = await upsertMapped(tx, mapped)
-    await saveState(tx, repo.id, next)
+    await saveBackfill(tx, repo.id, next)
     return w
   })
   ctx.state = next

@@ -1,21 +1,6 @@
-import type { EventRow } from '../github/map-event.js'
-import { EVENT_COLUMNS } from '../github/map-event.js'
-import type { Queryable } from './connect.js'
-
-/** An events row with the timeline page it was read from. */
-export interface PagedEventRow extends EventRow {
-  timeline_page: number
-}
-
-/** One polled timeline page: the ETag that makes the next request free. */
-export interface EventPollRow {
-  /** Issue id. */
-  id: number
-  page_no: number
-  etag: string | null
-  issue_updated_at: Date
-  item_count: number
-}
+import { EVENT_COLUMNS, type EventPollRow, type PagedEventRow } from '../model/event.js'
+import type { TimelineIssue } from '../model/issue.js'
+import type { Queryable, Sql, Tx } from './connect.js'
 
 const COLUMNS = [...EVENT_COLUMNS, 'timeline_page'] as const
 /** 17 parameters a row; postgres.js allows 65,534 a statement. */
@@ -111,4 +96,30 @@ export async function putEventPolls(
         item_count = excluded.item_count, polled_at = excluded.polled_at`
   }
   await tx`delete from event_polls where id = ${issueId} and page_no > ${lastPage}`
+}
+
+/**
+ * Serialises syncs of one issue's timeline (events and backfill at once):
+ * a transaction-scoped advisory lock on the issue id, held until commit.
+ */
+export async function lockIssueTimeline(tx: Tx, issueId: number): Promise<void> {
+  await tx`select pg_advisory_xact_lock(${issueId}::bigint)`
+}
+
+/** Whether any issue or pull request of the repository is stored. */
+export async function hasStoredIssues(sql: Sql, repoId: number): Promise<boolean> {
+  const [row] = await sql<{ any: boolean }[]>`
+    select exists (select 1 from issues where repo_id = ${repoId})
+        or exists (select 1 from pull_requests where repo_id = ${repoId}) as any`
+  return row.any
+}
+
+/** Issues and pull requests (by issue id) updated at or after `since`, oldest first. */
+export async function issuesUpdatedSince(sql: Sql, repoId: number, since: Date): Promise<TimelineIssue[]> {
+  const rows = await sql<{ id: string; number: number; updated_at: Date }[]>`
+    select id, number, updated_at from issues where repo_id = ${repoId} and updated_at >= ${since}
+    union
+    select id, number, updated_at from pull_requests where repo_id = ${repoId} and updated_at >= ${since}
+    order by updated_at, id`
+  return rows.map((r) => ({ id: Number(r.id), number: r.number, updatedAt: r.updated_at }))
 }
