@@ -41,6 +41,8 @@ export const Outputs = {
   Results: 'results',
   RequestsBillable: 'requests-billable',
   RequestsNotModified: 'requests-not-modified',
+  GraphqlPoints: 'graphql-points',
+  Usage: 'usage',
   Incomplete: 'incomplete',
   Remaining: 'remaining'
 } as const

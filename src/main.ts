@@ -3,7 +3,7 @@ import { openDatabase, type Database } from './db/connect.js'
 import { migrate } from './db/migrate.js'
 import { withTaskLock } from './db/task-lock.js'
 import { createOctokit } from './github/client.js'
-import { RequestMeter } from './github/meter.js'
+import { RequestMeter, usageSince, type Usage } from './github/meter.js'
 import { readSettings, type Settings } from './inputs.js'
 import { actionsIO, type RunnerIO } from './io.js'
 import { getErrorMessage } from './redact.js'
@@ -76,7 +76,7 @@ export async function run(io: RunnerIO = actionsIO(), options: RunOptions = {}):
     ok: error === undefined,
     error,
     tasks: reports,
-    requests: { billable: meter.billable, notModified: meter.notModified },
+    requests: meter.snapshot(),
     incomplete: reports.some((r) => r.incomplete)
   }
   publish(io, report)
@@ -93,8 +93,7 @@ async function runTask(task: Task, deps: Deps, settings: Settings): Promise<Task
   const run = (): Promise<TaskResult> => TASK_RUNNERS[task](deps, settings)
   const lockKey = `${task}:${settings.org.toLowerCase()}:${settings.shard.index}/${settings.shard.count}`
   const result = task === 'migrate' ? await run() : await withTaskLock(deps.sql, lockKey, run)
-  const after = deps.meter.snapshot()
-  const requests = { billable: after.billable - before.billable, notModified: after.notModified - before.notModified }
+  const requests = usageSince(before, deps.meter.snapshot())
   const seconds = (Date.now() - started) / 1000
   if (result === undefined) {
     deps.log.warning(`Another run is executing '${task}' for ${settings.org}; skipped it here.`)
@@ -103,9 +102,7 @@ async function runTask(task: Task, deps: Deps, settings: Settings): Promise<Task
   const counts = Object.entries(result.counts)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')
-  deps.log.info(
-    `${task}: ${counts || 'done'}; ${requests.billable} billable requests, ${requests.notModified} answered 304`
-  )
+  deps.log.info(`${task}: ${counts || 'done'}; ${describeUsage(requests)}`)
   return { task, ...result, requests, seconds }
 }
 
@@ -133,6 +130,16 @@ function publish(io: RunnerIO, report: RunReport): void {
   io.setOutput(Outputs.Results, JSON.stringify(results))
   io.setOutput(Outputs.RequestsBillable, String(report.requests.billable))
   io.setOutput(Outputs.RequestsNotModified, String(report.requests.notModified))
+  io.setOutput(Outputs.GraphqlPoints, String(report.requests.points))
+  io.setOutput(
+    Outputs.Usage,
+    JSON.stringify({
+      core: report.requests.core,
+      search: report.requests.search,
+      graphql_points: report.requests.points,
+      not_modified: report.requests.notModified
+    })
+  )
   io.setOutput(Outputs.Incomplete, String(report.incomplete))
   io.setOutput(
     Outputs.Remaining,
@@ -141,4 +148,11 @@ function publish(io: RunnerIO, report: RunReport): void {
       .map((t) => `${t.task}: ${t.remaining}`)
       .join('; ')
   )
+}
+
+/** `3 core + 1 search requests, 2 GraphQL points; 12 answered 304` */
+export function describeUsage(u: Usage): string {
+  const parts = [`${u.billable} billable requests (${u.core} core, ${u.search} search)`]
+  if (u.graphqlRequests > 0 || u.points > 0) parts.push(`${u.points} GraphQL points (${u.graphqlRequests} queries)`)
+  return `${parts.join(', ')}; ${u.notModified} answered 304`
 }

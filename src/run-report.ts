@@ -1,4 +1,5 @@
 import type { Task } from './constants.js'
+import type { Usage } from './github/meter.js'
 import type { TaskResult } from './tasks/types.js'
 
 /** One task's outcome in a run. */
@@ -6,7 +7,7 @@ export interface TaskReport extends TaskResult {
   readonly task: Task
   /** Another run held this task's lock, so this run skipped it. */
   readonly skipped?: boolean
-  readonly requests: { billable: number; notModified: number }
+  readonly requests: Usage
   readonly seconds: number
 }
 
@@ -15,6 +16,6 @@ export interface RunReport {
   readonly ok: boolean
   readonly error?: string
   readonly tasks: TaskReport[]
-  readonly requests: { billable: number; notModified: number }
+  readonly requests: Usage
   readonly incomplete: boolean
 }

@@ -14,7 +14,7 @@ export async function loadBackfill(sql: Queryable, repoId: number): Promise<Back
 /** Call inside the transaction that stored the rows this state covers. */
 export async function saveBackfill(tx: Queryable, repoId: number, state: BackfillState): Promise<void> {
   const highWater = state.done ? new Date(state.until) : state.position ? new Date(state.position) : undefined
-  await setCursor(tx, CURSORS.backfill, repoId, { highWater, state: stripUndefined(state) })
+  await setCursor(tx, CURSORS.backfill, repoId, { highWater, state: stripUndefined(state) }, { forwardOnly: false })
 }
 
 /** Any repository with a started, unfinished backfill (one query, no GitHub request). */

@@ -1,6 +1,7 @@
 import { GitHub, defaults as actionsDefaults } from '@actions/github/lib/utils'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
+import Bottleneck from 'bottleneck'
 import { API_VERSION } from '../constants.js'
 import type { Log } from '../log.js'
 import type { RequestMeter } from './meter.js'
@@ -45,7 +46,7 @@ export function createOctokit(options: ClientOptions): Octokit {
       meter.recordFailure()
       throw error
     }
-    meter.record(response.status, response.headers)
+    meter.record(response.status, response.headers, isGraphqlRequest(input))
     return ensureParsableJson(response)
   }
 
@@ -63,6 +64,9 @@ export function createOctokit(options: ClientOptions): Octokit {
     },
     throttle: {
       retryAfterBaseValue: msPerSecond,
+      // The plugin's own pacing of search (one at a time, 2 s apart, to stay
+      // under 30 a minute), on this client's clock so tests can shrink it.
+      search: new Bottleneck.Group({ maxConcurrent: 1, minTime: 2 * msPerSecond }),
       onRateLimit: (retryAfter, request, _octokit, retryCount) => {
         const where = `${request.method} ${request.url}`
         if (retryCount < 1 && retryAfter <= options.maxRateLimitWaitSeconds) {
@@ -109,4 +113,10 @@ async function ensureParsableJson(response: Response): Promise<Response> {
   } catch {
     return rebuilt(502, JSON.stringify({ message: 'Malformed JSON in response body' }))
   }
+}
+
+/** A POST to the GraphQL endpoint (`{baseUrl}/graphql`, GHES `…/api/graphql`). */
+function isGraphqlRequest(input: string | URL | Request): boolean {
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+  return /\/graphql(?:\?|$)/.test(url)
 }

@@ -20,7 +20,7 @@ export function mapTimelineItem(item: TimelineItem, issueId: number, repo: Repo)
   if (typeof event !== 'string' || event === '' || SKIPPED_EVENTS.has(event)) return undefined
 
   const base = {
-    id: item.id != null ? String(item.id) : derivedEventId(event, discriminator(item)),
+    id: eventKey(event, item),
     issue_id: issueId,
     repo_id: repo.id,
     org: repo.org,
@@ -93,16 +93,49 @@ export function mapTimelineItem(item: TimelineItem, issueId: number, repo: Repo)
   }
 }
 
-/** What tells apart two id-less items of the same kind on one timeline. */
-function discriminator(item: TimelineItem): string {
-  if (item.event === 'committed' && item.sha) return `sha:${item.sha}`
-  if (item.event === 'cross-referenced') {
-    const source = item.source?.issue
-    const from = source?.id != null ? `issue:${source.id}` : `url:${source?.url ?? source?.html_url ?? ''}`
-    return `${from}@${item.created_at ?? ''}`
-  }
-  if (item.node_id) return `node:${item.node_id}`
-  return `${item.created_at ?? ''}:${item.actor?.login ?? ''}`
+/** Kinds whose REST `id` GitHub's GraphQL API also gives (`databaseId`): the key is that id. */
+export const DATABASE_ID_EVENTS: ReadonlySet<string> = new Set(['commented', 'reviewed'])
+
+/**
+ * The `events.id` of a timeline item, the same whichever API read it, so a
+ * REST walk and a GraphQL sync never store one event twice:
+ * - comments and reviews: GitHub's id (REST `id` = GraphQL `databaseId`);
+ * - commits: derived from the sha (REST `sha` = GraphQL `commit.oid`);
+ * - cross-references (no id or node id in REST): derived from the source's
+ *   node id (REST `source.issue.node_id` = GraphQL `source.id`) and the time;
+ * - every other event: derived from its node id (REST `node_id` = GraphQL
+ *   `id`; GraphQL gives these events no numeric id).
+ */
+export function eventKey(event: string, item: TimelineItem): string {
+  if (DATABASE_ID_EVENTS.has(event) && item.id != null) return String(item.id)
+  if (event === 'committed' && item.sha) return derivedEventId(event, `sha:${item.sha}`)
+  if (event === 'cross-referenced') return derivedEventId(event, crossReferenceKey(item))
+  if (item.node_id) return nodeEventId(item.node_id)
+  if (item.id != null) return String(item.id)
+  return derivedEventId(event, `${item.created_at ?? ''}:${item.actor?.login ?? ''}`)
+}
+
+/** What tells one cross-reference apart: where it comes from, and when. */
+function crossReferenceKey(item: TimelineItem): string {
+  const source = item.source?.issue
+  const from = source?.node_id
+    ? `node:${source.node_id}`
+    : source?.id != null
+      ? `issue:${source.id}`
+      : `url:${source?.html_url ?? source?.url ?? ''}`
+  return `${from}@${item.created_at ?? ''}`
+}
+
+/**
+ * The key of an event that has only a node id: SHA-256 of `node:` and the
+ * node id, the first 62 bits, negated and less one — so it lies in
+ * [-2^62, -1], apart from GitHub's (positive) ids. Migration 0006's SQL
+ * function event_key_from_node() computes the same number.
+ */
+export function nodeEventId(nodeId: string): string {
+  const digest = createHash('sha256').update(`node:${nodeId}`).digest()
+  const bits = digest.readBigUInt64BE(0) & ((1n << 62n) - 1n)
+  return String(-(bits + 1n))
 }
 
 /**

@@ -28,8 +28,9 @@ export interface SearchWindow {
   readonly totalCount: number
   /**
    * False when GitHub still answered `incomplete_results` after the retries,
-   * or a one-second window held more than 1,000 results: a caller keeping a
-   * cursor must not move it past this window.
+   * a one-second window held more than 1,000 results, or fewer distinct
+   * items came than `total_count` said: a caller keeping a cursor must not
+   * move it past this window.
    */
   readonly complete: boolean
 }
@@ -98,16 +99,28 @@ async function fetchWindow(
     )
     complete = false
   }
-  const items = [...first.data.items]
+  // Items with equal sort keys can trade places between pages, and items
+  // move in and out of the window while it is paged: keep one item per id
+  // (the last answer wins), and call the window incomplete when fewer
+  // distinct items came than GitHub counted, so no cursor moves past it.
+  const byId = new Map<number, GitHubIssue>()
+  for (const item of first.data.items) byId.set(item.id, item)
   complete &&= !first.incomplete
   let next = first.next
   while (next) {
     const page = await fetchPage(octokit, log, query, next, retries)
-    items.push(...page.data.items)
+    for (const item of page.data.items) byId.set(item.id, item)
     complete &&= !page.incomplete
     next = page.next
   }
-  if (!complete) log.warning(`search: results for '${query}' may be incomplete.`)
+  const items = [...byId.values()]
+  if (complete && items.length < Math.min(totalCount, SEARCH_CAP)) {
+    log.warning(
+      `search: ${items.length} distinct results of the ${totalCount} counted for '${query}' ` +
+        '(items moved while it was paged); the window counts as incomplete.'
+    )
+    complete = false
+  } else if (!complete) log.warning(`search: results for '${query}' may be incomplete.`)
   return { from: new Date(from), to: new Date(to), items, totalCount, complete }
 }
 

@@ -117,7 +117,10 @@ export interface TimelineItem {
   author?: { name?: string; email?: string; date?: string } | null
   committer?: { name?: string; email?: string; date?: string } | null
   /** cross-referenced */
-  source?: { type?: string; issue?: { id?: number; url?: string; html_url?: string } | null } | null
+  source?: {
+    type?: string
+    issue?: { id?: number; node_id?: string; url?: string; html_url?: string } | null
+  } | null
   [field: string]: unknown
 }
 

@@ -10,6 +10,8 @@ export interface Cursor {
 export const CURSORS = {
   /** issues: the newest updated_at stored, per repository. */
   issues: 'issues',
+  /** issues, search path: the end of the last complete org-wide search, per repository. */
+  issuesSearch: 'issues-search',
   /** pulls: the newest pull request updated_at checked, per repository. */
   pulls: 'pulls',
   /** unmerged: closed-unmerged pull requests reconciled up to here, per repository. */

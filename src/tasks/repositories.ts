@@ -34,7 +34,16 @@ const FULL_LISTING_MS = 24 * 3600 * 1000
  * `include-archived` and `shard`.
  */
 export async function selectRepositories(deps: Deps, settings: Settings, options: SelectOptions = {}): Promise<Repo[]> {
-  const all = await orgRepositories(deps, settings.org, options.maxAgeMs ?? 0)
+  return selectFrom(deps, settings, await orgRepositories(deps, settings.org, options.maxAgeMs ?? 0))
+}
+
+/** The org's repositories (stored list or a fresh listing, as selectRepositories decides), unfiltered. */
+export function orgRepositories(deps: Deps, org: string, maxAgeMs = 0): Promise<Repo[]> {
+  return listOrStored(deps, org, maxAgeMs)
+}
+
+/** The repositories of `all` this run syncs: `repos` globs, `include-archived`, `shard`. */
+export function selectFrom(deps: Pick<Deps, 'log'>, settings: Settings, all: readonly Repo[]): Repo[] {
   const selected = all.filter(
     (r) =>
       (settings.includeArchived || !r.archived) && matchesRepos(r.name, settings.repos) && inShard(r.id, settings.shard)
@@ -66,7 +75,7 @@ export function inShard(repoId: number, shard: { index: number; count: number })
   return Number(mixed % BigInt(shard.count)) === shard.index - 1
 }
 
-async function orgRepositories(deps: Deps, org: string, maxAgeMs: number): Promise<Repo[]> {
+async function listOrStored(deps: Deps, org: string, maxAgeMs: number): Promise<Repo[]> {
   const { sql, octokit, clock, log } = deps
   const key = orgRepositoriesKey(org)
   const cursor = await getCursor(sql, CURSORS.repositories, 0)
