@@ -1,6 +1,6 @@
 // Every request the simulator answered, for assertions such as
 // "this run cost 3 billable requests".
-export type Bucket = 'core' | 'search'
+export type Bucket = 'core' | 'search' | 'graphql'
 
 export interface LogEntry {
   method: string
@@ -16,6 +16,8 @@ export interface LogEntry {
   billable: boolean
   bucket: Bucket | null
   notModified: boolean
+  /** How the 304 was earned: a matching ETag or an unchanged Last-Modified. */
+  conditional?: 'etag' | 'last-modified'
   token?: string
   /** Name of the injected fault, if any. */
   fault?: string

@@ -1,6 +1,7 @@
 // The world's state, clock, people and repositories, and the helpers issue
 // mutations share. `World` (world.ts) adds the issue/PR mutation API.
 import { createHash } from 'node:crypto'
+import type { EtagScope } from './conditional.js'
 import { Item, type IssueRec, type ItemKind, type RepoRec, type UserRec, type UserType } from './model.js'
 
 export interface WorldConfig {
@@ -15,6 +16,8 @@ export interface WorldConfig {
   transferRedirect: 'repos' | 'repositories'
   /** GitHub does not move an issue's updated_at when a comment is edited; flip to experiment. */
   commentEditTouchesIssue: boolean
+  /** What an ETag covers: the credentials and the body as on github.com ('token'), or the body alone ('body'). */
+  etagScope: EtagScope
 }
 
 export type Duration = number | { minutes?: number; hours?: number; days?: number; seconds?: number }
@@ -72,6 +75,7 @@ export class WorldState {
       eventsFeedDays: 90,
       transferRedirect: 'repos',
       commentEditTouchesIssue: false,
+      etagScope: 'token',
       ...opts.config
     }
     const ghost: UserRec = { id: GHOST_ID, login: 'ghost', type: 'User', deleted: true }
