@@ -18,6 +18,12 @@ export interface WorldConfig {
   commentEditTouchesIssue: boolean
   /** What an ETag covers: the credentials and the body as on github.com ('token'), or the body alone ('body'). */
   etagScope: EtagScope
+  /**
+   * Search index lag in ms of world time: search (REST and GraphQL) shows an
+   * issue as it was before any change made within the last `searchLagMs`,
+   * and an issue created within it not at all (see search-index.ts).
+   */
+  searchLagMs: number
 }
 
 export type Duration = number | { minutes?: number; hours?: number; days?: number; seconds?: number }
@@ -53,6 +59,12 @@ export class WorldState {
   readonly members = new Set<number>()
   readonly memberHistory: { login: string; action: 'added' | 'removed'; at: number }[] = []
   readonly commentsById = new Map<number, Item>()
+  /**
+   * Only while `config.searchLagMs` > 0: issues changed within the lag, each
+   * with the times of those changes and the record as it was before each
+   * (null before its creation). Search reads it through search-index.ts.
+   */
+  readonly searchPending = new Map<IssueRec, { at: number; before: IssueRec | null }[]>()
   /** Bumped on every mutation; lets renderers cache per version. */
   version = 0
   protected clock: number
@@ -76,6 +88,7 @@ export class WorldState {
       transferRedirect: 'repos',
       commentEditTouchesIssue: false,
       etagScope: 'token',
+      searchLagMs: 0,
       ...opts.config
     }
     const ghost: UserRec = { id: GHOST_ID, login: 'ghost', type: 'User', deleted: true }
@@ -244,7 +257,20 @@ export class WorldState {
     const i = this.issue(repo, number)
     if (i.deleted) throw new Error(`${repo}#${number} was deleted`)
     if (i.movedTo) throw new Error(`${repo}#${number} was transferred`)
+    this.willChange(i)
     return i
+  }
+  /** Called before every change of `i` (and on creation, `created`): feeds the search index lag. */
+  protected willChange(i: IssueRec, created = false): void {
+    const lag = this.config.searchLagMs
+    if (lag <= 0) return
+    let list = this.searchPending.get(i)
+    if (!list) this.searchPending.set(i, (list = []))
+    while (list.length && list[0].at <= this.clock - lag) list.shift()
+    list.push({
+      at: this.clock,
+      before: created ? null : { ...i, labels: [...i.labels], assignees: [...i.assignees], rx: i.rx && [...i.rx] }
+    })
   }
   protected touch(i: IssueRec): IssueRec {
     i.updatedAt = this.clock

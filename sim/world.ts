@@ -46,6 +46,7 @@ export class World extends WorldState {
     }
     r.issues.set(i.number, i)
     r.list.push(i)
+    this.willChange(i, true)
     this.version++
     return i
   }
@@ -69,6 +70,7 @@ export class World extends WorldState {
   }
   editComment(_repo: string, commentId: number, body: string): Item {
     const c = this.commentItem(commentId)
+    this.willChange(c.issue)
     c.body = body
     c.updatedAt = this.clock
     if (this.config.commentEditTouchesIssue) this.touch(c.issue)
@@ -77,6 +79,7 @@ export class World extends WorldState {
   }
   deleteComment(_repo: string, commentId: number): Item {
     const c = this.commentItem(commentId)
+    this.willChange(c.issue)
     c.deleted = true
     const tl = c.issue.timeline
     tl.splice(tl.indexOf(c), 1)
@@ -251,6 +254,7 @@ export class World extends WorldState {
     }
     to.issues.set(moved.number, moved)
     to.list.push(moved)
+    this.willChange(moved, true)
     for (const it of moved.timeline) it.issue = moved
     old.movedTo = moved
     old.timeline = []
