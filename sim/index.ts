@@ -1,4 +1,4 @@
-// Public entry point: start a simulated GitHub REST API in-process.
+// Public entry point: start a simulated GitHub (REST and GraphQL) in-process.
 import type { AddressInfo } from 'node:net'
 import { Faults } from './faults.js'
 import { generateWorld, type GenerateOptions } from './generate.js'

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { etagMatches, etagOf, httpDate, notModifiedSince } from './conditional.js'
 import { faultName, type Fault, type Faults } from './faults.js'
+import { graphqlRequest } from './graphql/endpoint.js'
 import { DOCS, HttpError, type Req, type Result } from './http.js'
 import type { RateLimits } from './limits.js'
 import type { Bucket, LogEntry, RequestLog } from './log.js'
@@ -31,6 +32,15 @@ function tokenOf(req: IncomingMessage): string {
 
 const json = (body: unknown): string => JSON.stringify(body)
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
 
 export function createSimServer(deps: ServerDeps): Server {
   const server = createServer((req, res) => {
@@ -59,16 +69,18 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   const method = req.method ?? 'GET'
   const token = tokenOf(req)
   const who = tokens.caller(token)
-  const m = match(world, url.pathname)
+  const isGraphql = url.pathname.replace(/\/+$/, '') === '/graphql'
+  const m = isGraphql ? null : match(world, url.pathname)
   const entry: LogEntry = {
     method,
     path: url.pathname,
     query: url.search.slice(1),
-    route: m?.route ?? null,
+    route: isGraphql ? '/graphql' : (m?.route ?? null),
     status: 0,
     billable: false,
-    bucket: m?.bucket ?? (m ? null : 'core'),
+    bucket: isGraphql ? 'graphql' : (m?.bucket ?? (m ? null : 'core')),
     notModified: false,
+    ...(isGraphql ? { points: 0 } : {}),
     ...(token ? { token } : {})
   }
   const headers: Record<string, string> = {
@@ -88,6 +100,17 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   }
 
   if (!who) return send(401, json({ message: 'Bad credentials', documentation_url: DOCS, status: '401' }))
+  if (isGraphql && who.kind === 'anonymous') {
+    // GitHub's GraphQL API has no unauthenticated access.
+    return send(
+      401,
+      json({
+        message: 'This endpoint requires you to be authenticated.',
+        documentation_url:
+          'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql'
+      })
+    )
+  }
   const bucket: Bucket = entry.bucket ?? 'core'
   const rl = (): void => {
     const s = limits.state(who.principal, who.kind, bucket)
@@ -97,10 +120,12 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     headers['x-ratelimit-reset'] = String(s.reset)
     headers['x-ratelimit-resource'] = bucket
   }
-  const bill = (): void => {
+  /** Counts the request (GraphQL: `points` points) against its bucket. */
+  const bill = (points = 1): void => {
     if (entry.bucket === null) return
-    limits.spend(who.principal, bucket)
+    limits.spend(who.principal, bucket, bucket === 'graphql' ? points : 1)
     entry.billable = true
+    if (bucket === 'graphql') entry.points = (entry.points ?? 0) + points
   }
 
   if (m && m.route === '/rate_limit') {
@@ -154,6 +179,20 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   }
   const sec = limits.takeSecondary()
   if (sec) return secondary(sec.retryAfter, sec.status)
+
+  if (isGraphql) {
+    if (method !== 'POST') {
+      rl()
+      return send(404, json({ message: 'Not Found', documentation_url: 'https://docs.github.com/graphql' }))
+    }
+    const answer = graphqlRequest(await readBody(req), { world, caller: who, api, limits })
+    if (answer.secondaryRetryAfter !== undefined) return secondary(answer.secondaryRetryAfter, 403)
+    if (answer.points > 0) bill(answer.points)
+    rl()
+    const body = json(answer.body)
+    if (fault && 'malformedJson' in fault) return send(answer.status, body.slice(0, Math.max(1, body.length >> 1)))
+    return send(answer.status, body)
+  }
 
   rl()
   if (headers['x-ratelimit-remaining'] === '0') {

@@ -24,6 +24,8 @@ export interface WorldConfig {
    * and an issue created within it not at all (see search-index.ts).
    */
   searchLagMs: number
+  /** Body of a GraphQL answer once the points are spent: GitHub's newer `RATE_LIMIT` or older `RATE_LIMITED` (graphql/endpoint.ts). */
+  graphqlRateLimitError: 'RATE_LIMIT' | 'RATE_LIMITED'
 }
 
 export type Duration = number | { minutes?: number; hours?: number; days?: number; seconds?: number }
@@ -89,6 +91,7 @@ export class WorldState {
       commentEditTouchesIssue: false,
       etagScope: 'token',
       searchLagMs: 0,
+      graphqlRateLimitError: 'RATE_LIMIT',
       ...opts.config
     }
     const ghost: UserRec = { id: GHOST_ID, login: 'ghost', type: 'User', deleted: true }

@@ -194,6 +194,15 @@ export class World extends WorldState {
     this.push(i, 'ready_for_review', this.uid(actor))
     return this.touch(i)
   }
+  /** An open pull request back to draft (`convert_to_draft`). */
+  convertToDraft(repo: string, number: number, actor?: string): IssueRec {
+    const i = this.live(repo, number)
+    if (!i.isPull) throw new Error(`${repo}#${number} is not a pull request`)
+    if (i.draft || i.state !== 'open') return i
+    i.draft = true
+    this.push(i, 'convert_to_draft', this.uid(actor))
+    return this.touch(i)
+  }
   /** `source` mentioned this issue; the item (no id) lands on this issue's timeline. */
   crossReference(
     repo: string,
@@ -258,7 +267,7 @@ export class World extends WorldState {
     for (const it of moved.timeline) it.issue = moved
     old.movedTo = moved
     old.timeline = []
-    this.push(moved, 'transferred', this.uid(actor))
+    this.push(moved, 'transferred', this.uid(actor), old.repo)
     this.touch(old)
     return this.touch(moved)
   }
