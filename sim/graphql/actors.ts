@@ -20,17 +20,38 @@ const avatar = (id: number, size?: unknown): string =>
 /** Accounts have no creation time in the world; a fixed, plausible one per id. */
 const created = (id: number): string => iso(Date.UTC(2012, 0, 1) + (id % 100_000) * 3_600_000)
 
-export class UserNode {
-  readonly __typename = 'User'
+/** What User and Bot share. */
+abstract class AccountNode {
   constructor(readonly _u: UserRec) {}
-  id(): string {
-    return nodeId('U', this._u.id)
-  }
   databaseId(): number {
     return this._u.id
   }
+  avatarUrl(a: { size?: number }): string {
+    return avatar(this._u.id, a.size)
+  }
+  createdAt(): string {
+    return created(this._u.id)
+  }
+  updatedAt(): string {
+    return created(this._u.id)
+  }
+  abstract login(): string
+  abstract resourcePath(): string
+  url(): string {
+    return `${HTML}${this.resourcePath()}`
+  }
+}
+
+export class UserNode extends AccountNode {
+  readonly __typename = 'User'
+  id(): string {
+    return nodeId('U', this._u.id)
+  }
   login(): string {
     return this._u.login
+  }
+  resourcePath(): string {
+    return `/${this._u.login}`
   }
   name(): null {
     return null
@@ -38,52 +59,21 @@ export class UserNode {
   email(): string {
     return ''
   }
-  avatarUrl(a: { size?: number }): string {
-    return avatar(this._u.id, a.size)
-  }
-  url(): string {
-    return `${HTML}/${this._u.login}`
-  }
-  resourcePath(): string {
-    return `/${this._u.login}`
-  }
   isSiteAdmin(): boolean {
     return false
   }
-  createdAt(): string {
-    return created(this._u.id)
-  }
-  updatedAt(): string {
-    return created(this._u.id)
-  }
 }
 
-export class BotNode {
+export class BotNode extends AccountNode {
   readonly __typename = 'Bot'
-  constructor(readonly _u: UserRec) {}
   id(): string {
     return nodeId('BOT', this._u.id)
-  }
-  databaseId(): number {
-    return this._u.id
   }
   login(): string {
     return this._u.login.replace(/\[bot\]$/, '')
   }
-  avatarUrl(a: { size?: number }): string {
-    return avatar(this._u.id, a.size)
-  }
-  url(): string {
-    return `${HTML}/apps/${this.login()}`
-  }
   resourcePath(): string {
     return `/apps/${this.login()}`
-  }
-  createdAt(): string {
-    return created(this._u.id)
-  }
-  updatedAt(): string {
-    return created(this._u.id)
   }
 }
 

@@ -94,23 +94,14 @@ export function itemNode(t: Item): TimelineNode {
 const issueUrl = (c: GqlCtx, i: IssueRec): string =>
   `${HTML}/${c.world.org}/${i.repo.name}/${i.isPull ? 'pull' : 'issues'}/${i.number}`
 
-export class CommentNode {
-  readonly __typename = 'IssueComment'
+/** What IssueComment and PullRequestReview share (GraphQL's `Comment` interface and kin). */
+abstract class AuthoredNode {
   constructor(readonly _t: Item) {}
-  id(): string {
-    return nodeId('IC', this._t.id)
-  }
   databaseId(): number {
     return this._t.id
   }
   fullDatabaseId(): string {
     return String(this._t.id)
-  }
-  body(): string {
-    return commentBody(this._t)
-  }
-  bodyText(): string {
-    return commentBody(this._t)
   }
   createdAt(): string {
     return iso(this._t.at)
@@ -120,10 +111,6 @@ export class CommentNode {
   }
   updatedAt(): string {
     return iso(this._t.updatedAt)
-  }
-  /** Set once the comment was edited (the world's comment `updatedAt` moves only on edits). */
-  lastEditedAt(): string | null {
-    return this._t.updatedAt > this._t.at ? iso(this._t.updatedAt) : null
   }
   includesCreatedEdit(): boolean {
     return false
@@ -140,6 +127,26 @@ export class CommentNode {
   authorAssociation(_a: Args, c: GqlCtx): string {
     return authorAssociation(c.rest, this._t.actor)
   }
+  repository(): RepoNode {
+    return new RepoNode(this._t.issue.repo)
+  }
+}
+
+export class CommentNode extends AuthoredNode {
+  readonly __typename = 'IssueComment'
+  id(): string {
+    return nodeId('IC', this._t.id)
+  }
+  body(): string {
+    return commentBody(this._t)
+  }
+  bodyText(): string {
+    return commentBody(this._t)
+  }
+  /** Set once the comment was edited (the world's comment `updatedAt` moves only on edits). */
+  lastEditedAt(): string | null {
+    return this._t.updatedAt > this._t.at ? iso(this._t.updatedAt) : null
+  }
   url(_a: Args, c: GqlCtx): string {
     return `${issueUrl(c, this._t.issue)}#issuecomment-${this._t.id}`
   }
@@ -149,9 +156,6 @@ export class CommentNode {
   pullRequest(): IssueNode | null {
     return this._t.issue.isPull ? new IssueNode(this._t.issue) : null
   }
-  repository(): RepoNode {
-    return new RepoNode(this._t.issue.repo)
-  }
   reactions(a: Args, c: GqlCtx): ReturnType<typeof reactions> {
     return reactions(c, this._t.rx, a, this._t.at)
   }
@@ -160,17 +164,10 @@ export class CommentNode {
   }
 }
 
-export class ReviewNode {
+export class ReviewNode extends AuthoredNode {
   readonly __typename = 'PullRequestReview'
-  constructor(readonly _t: Item) {}
   id(): string {
     return nodeId('PRR', this._t.id)
-  }
-  databaseId(): number {
-    return this._t.id
-  }
-  fullDatabaseId(): string {
-    return String(this._t.id)
   }
   state(): string {
     return this._t.arg as string
@@ -184,29 +181,8 @@ export class ReviewNode {
   submittedAt(): string {
     return iso(this._t.at)
   }
-  createdAt(): string {
-    return iso(this._t.at)
-  }
-  publishedAt(): string {
-    return iso(this._t.at)
-  }
-  updatedAt(): string {
-    return iso(this._t.updatedAt)
-  }
   lastEditedAt(): null {
     return null
-  }
-  includesCreatedEdit(): boolean {
-    return false
-  }
-  isMinimized(): boolean {
-    return false
-  }
-  author(_a: Args, c: GqlCtx): UserNode | BotNode | null {
-    return actor(c, this._t.actor)
-  }
-  authorAssociation(_a: Args, c: GqlCtx): string {
-    return authorAssociation(c.rest, this._t.actor)
   }
   authorCanPushToRepository(): boolean {
     return false
@@ -216,9 +192,6 @@ export class ReviewNode {
   }
   pullRequest(): IssueNode {
     return new IssueNode(this._t.issue)
-  }
-  repository(): RepoNode {
-    return new RepoNode(this._t.issue.repo)
   }
   commit(): ReturnType<typeof commitObject> {
     return commitObject(sha('head', this._t.issue.id), this._t.issue)
