@@ -33614,7 +33614,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8443);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(509);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33623,7 +33623,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8443:
+/***/ 509:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33664,6 +33664,7 @@ const Inputs = {
     LookbackDays: 'lookback-days',
     BackfillTimelines: 'backfill-timelines',
     BudgetReserve: 'budget-reserve',
+    TimelineApi: 'timeline-api',
     MaxRateLimitWait: 'max-rate-limit-wait',
     Shard: 'shard'
 };
@@ -42043,8 +42044,9 @@ function createOctokit(options) {
             meter.recordFailure();
             throw error;
         }
-        meter.record(response.status, response.headers, isGraphqlRequest(input));
-        return ensureParsableJson(response);
+        const graphql = isGraphqlRequest(input);
+        meter.record(response.status, response.headers, graphql, isRateLimitRequest(input));
+        return ensureParsableJson(response, graphql);
     };
     return new Client({
         ...(options.token ? { auth: `token ${options.token}` } : {}),
@@ -42060,9 +42062,15 @@ function createOctokit(options) {
         },
         throttle: {
             retryAfterBaseValue: msPerSecond,
-            // The plugin's own pacing of search (one at a time, 2 s apart, to stay
-            // under 30 a minute), on this client's clock so tests can shrink it.
+            // The plugin's own pacing, on this client's clock so tests can shrink
+            // it: search one at a time 2 s apart (under 30 a minute). Its "write"
+            // group also paces every GraphQL POST (1 s apart by default, GitHub's
+            // advice for *mutating* requests); this client sends no REST write and
+            // no mutation, so queries go one at a time 0.1 s apart — serially, as
+            // GitHub asks, and at most 600 a minute, under the 2,000 points a
+            // minute of GraphQL's secondary limit.
             search: new (bottleneck_lib_default()).Group({ maxConcurrent: 1, minTime: 2 * msPerSecond }),
+            write: new (bottleneck_lib_default()).Group({ maxConcurrent: 1, minTime: msPerSecond / 10 }),
             onRateLimit: (retryAfter, request, _octokit, retryCount) => {
                 const where = `${request.method} ${request.url}`;
                 if (retryCount < 1 && retryAfter <= options.maxRateLimitWaitSeconds) {
@@ -42089,8 +42097,15 @@ function createOctokit(options) {
  * @octokit/request hands back unparsable JSON as a string, which a caller
  * would silently store. Turn a JSON response that does not parse into a 502
  * so the retry policy treats it as the transient fault it is.
+ *
+ * A GraphQL answer for spent points is HTTP 200 with an error. GitHub's
+ * current body names it `type: 'RATE_LIMIT'` (`code: 'graphql_rate_limit'`,
+ * yanyongyu/githubkit#271), but @octokit/plugin-throttling 11 waits only on
+ * the older `RATE_LIMITED` (its wrap-request.js); the type is renamed to the
+ * older one here, so the plugin waits for the reset as for REST (bounded by
+ * max-rate-limit-wait), instead of the query failing at once.
  */
-async function ensureParsableJson(response) {
+async function ensureParsableJson(response, graphql = false) {
     const type = response.headers.get('content-type') ?? '';
     if (!/json/i.test(type) || response.status === 204 || response.status === 304)
         return response;
@@ -42101,18 +42116,32 @@ async function ensureParsableJson(response) {
     const rebuilt = (status, body) => new Response(body, { status, statusText: response.statusText, headers });
     if (text.length === 0)
         return rebuilt(response.status, text);
+    let body;
     try {
-        JSON.parse(text);
-        return rebuilt(response.status, text);
+        body = JSON.parse(text);
     }
     catch {
         return rebuilt(502, JSON.stringify({ message: 'Malformed JSON in response body' }));
     }
+    const errors = graphql ? body?.errors : undefined;
+    if (Array.isArray(errors) && errors.some((e) => e?.type === 'RATE_LIMIT')) {
+        for (const e of errors)
+            if (e?.type === 'RATE_LIMIT')
+                e.type = 'RATE_LIMITED';
+        return rebuilt(response.status, JSON.stringify(body));
+    }
+    return rebuilt(response.status, text);
+}
+function urlOf(input) {
+    return typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+}
+/** `GET /rate_limit`, which GitHub does not charge. */
+function isRateLimitRequest(input) {
+    return /\/rate_limit(?:\?|$)/.test(urlOf(input));
 }
 /** A POST to the GraphQL endpoint (`{baseUrl}/graphql`, GHES `…/api/graphql`). */
 function isGraphqlRequest(input) {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    return /\/graphql(?:\?|$)/.test(url);
+    return /\/graphql(?:\?|$)/.test(urlOf(input));
 }
 
 ;// CONCATENATED MODULE: ./src/github/meter.ts
@@ -42149,10 +42178,17 @@ class RequestMeter {
     get points() {
         return this.usage.points;
     }
-    /** Records one HTTP answer. `graphql` marks a POST to the GraphQL endpoint. */
-    record(status, headers, graphql = false) {
+    /**
+     * Records one HTTP answer. `graphql` marks a POST to the GraphQL endpoint;
+     * `free` a request GitHub does not charge (`GET /rate_limit`: "does not
+     * count against your primary rate limit", github/docs).
+     */
+    record(status, headers, graphql = false, free = false) {
         const resource = headers.get('x-ratelimit-resource') ?? (graphql ? 'graphql' : 'core');
-        if (graphql || resource === 'graphql')
+        if (free) {
+            // counted nowhere
+        }
+        else if (graphql || resource === 'graphql')
             this.usage.graphqlRequests++;
         else if (status === 304)
             this.usage.notModified++;
@@ -42188,6 +42224,13 @@ class RequestMeter {
     }
     recordFailure() {
         this.usage.failed++;
+    }
+    /** Sets what is left of buckets from a `GET /rate_limit` answer's `resources`. */
+    recordLimits(resources) {
+        for (const [bucket, b] of Object.entries(resources)) {
+            if (b && typeof b.remaining === 'number')
+                this.buckets.set(bucket, { ...b });
+        }
     }
     /** Requests (or, for graphql, points) left in a bucket, as of the latest response (Infinity before any). */
     remaining(bucket = 'core') {
@@ -42268,6 +42311,7 @@ function readSettings(read, env = process.env, now = new Date()) {
         lookbackDays: parseInteger(Inputs.LookbackDays, get(Inputs.LookbackDays), 365, 1, 36500),
         backfillTimelines: parseBoolean(Inputs.BackfillTimelines, get(Inputs.BackfillTimelines), true),
         budgetReserve: parseInteger(Inputs.BudgetReserve, get(Inputs.BudgetReserve), 500, 0, 1_000_000),
+        timelineApi: parseChoice(Inputs.TimelineApi, get(Inputs.TimelineApi), ['graphql', 'rest'], 'graphql'),
         maxRateLimitWaitSeconds: parseInteger(Inputs.MaxRateLimitWait, get(Inputs.MaxRateLimitWait), 900, 0, 6 * 3600),
         shard: parseShard(get(Inputs.Shard))
     });
@@ -42396,6 +42440,14 @@ function parseBoolean(name, raw, fallback) {
     if (['false', 'no', '0', 'off'].includes(v))
         return false;
     throw new InputError(`Invalid ${name} '${raw}'. Expected true or false.`);
+}
+function parseChoice(name, raw, choices, fallback) {
+    if (!raw)
+        return fallback;
+    const v = raw.toLowerCase();
+    if (choices.includes(v))
+        return v;
+    throw new InputError(`Invalid ${name} '${raw}'. Expected one of: ${choices.join(', ')}.`);
 }
 function parseInteger(name, raw, fallback, min, max) {
     if (!raw)
@@ -45472,6 +45524,8 @@ const CURSORS = {
     unmerged: 'unmerged',
     /** events: the newest issue updated_at whose timeline is stored, per repository. */
     events: 'events',
+    /** events: org-wide (repo 0), when comments' reaction counts were last refreshed. */
+    reactions: 'reactions',
     /** members: org-wide (repo 0), the ids of each page of the last listing. */
     members: 'members',
     /** repositories: org-wide (repo 0), when each org's list was fetched and verified. */
@@ -45524,11 +45578,12 @@ async function saveBackfill(tx, repoId, state) {
     const highWater = state.done ? new Date(state.until) : state.position ? new Date(state.position) : undefined;
     await setCursor(tx, CURSORS.backfill, repoId, { highWater, state: stripUndefined(state) }, { forwardOnly: false });
 }
-/** Any repository with a started, unfinished backfill (one query, no GitHub request). */
+/** Any repository with a started, unfinished backfill, or one whose reaction counts are still to be read (one query, no GitHub request). */
 async function hasUnfinishedBackfill(sql) {
     const [row] = await sql `
     select count(*)::int as n from sync_cursors
-    where task = ${CURSORS.backfill} and coalesce((state ->> 'done')::boolean, true) = false`;
+    where task = ${CURSORS.backfill}
+      and (coalesce((state ->> 'done')::boolean, true) = false or state ->> 'reactions' = 'pending')`;
     return row.n > 0;
 }
 function stripUndefined(state) {
@@ -45547,7 +45602,7 @@ function newState(since, until, timelines = true) {
  */
 function planRepository(stored, since, until, now, timelines = true) {
     if (!since)
-        return stored && !stored.done ? stored : undefined;
+        return stored && (!stored.done || stored.reactions === 'pending') ? stored : undefined;
     const sameRange = stored !== undefined &&
         stored.since === since.toISOString() &&
         (until === undefined || stored.until === until.toISOString());
@@ -45835,6 +45890,243 @@ async function chooseRoute(deps, repo, state) {
     return { route: 'listing', first, listingPages, searchRequests };
 }
 
+;// CONCATENATED MODULE: ./src/model/event.ts
+/** The columns written by upserts, in order. */
+const EVENT_COLUMNS = [
+    'id',
+    'issue_id',
+    'repo_id',
+    'org',
+    'repo',
+    'event',
+    'body',
+    'label',
+    'reactions',
+    'state',
+    'created_at',
+    'updated_at',
+    'node_id',
+    'user',
+    'author_association',
+    'username'
+];
+
+;// CONCATENATED MODULE: ./src/db/events.ts
+
+const COLUMNS = [...EVENT_COLUMNS, 'timeline_page'];
+/** 17 parameters a row; postgres.js allows 65,534 a statement. */
+const BATCH = 1000;
+/**
+ * Inserts or updates timeline rows. A row is rewritten only when something
+ * stored differs — a comment edit (body, updated_at), a reaction change
+ * (reactions, which moves no updated_at on GitHub), a renamed repository,
+ * a page shift — so re-reading an unchanged page writes nothing. With
+ * `keepReactions` (a read that did not see reaction counts), a stored
+ * row's `reactions` stay as they are. Returns the rows written.
+ */
+async function upsertEventRows(tx, rows, options = {}) {
+    let written = 0;
+    const reactions = options.keepReactions ? tx `coalesce(events.reactions, excluded.reactions)` : tx `excluded.reactions`;
+    for (let k = 0; k < rows.length; k += BATCH) {
+        const batch = rows.slice(k, k + BATCH);
+        const result = await tx `
+      insert into events ${tx(batch, COLUMNS)}
+      on conflict (id, issue_id) do update set
+        repo_id = excluded.repo_id, org = excluded.org, repo = excluded.repo, event = excluded.event,
+        body = excluded.body, label = excluded.label, reactions = ${reactions}, state = excluded.state,
+        created_at = excluded.created_at, updated_at = excluded.updated_at, node_id = excluded.node_id,
+        "user" = excluded."user", author_association = excluded.author_association,
+        username = excluded.username, timeline_page = excluded.timeline_page
+      where (events.repo_id, events.org, events.repo, events.event, events.body, events.label, events.reactions,
+             events.state, events.created_at, events.updated_at, events.node_id, events."user",
+             events.author_association, events.username, events.timeline_page)
+        is distinct from
+            (excluded.repo_id, excluded.org, excluded.repo, excluded.event, excluded.body, excluded.label,
+             ${reactions}, excluded.state, excluded.created_at, excluded.updated_at, excluded.node_id,
+             excluded."user", excluded.author_association, excluded.username, excluded.timeline_page)`;
+        written += result.count;
+    }
+    return written;
+}
+/**
+ * Deletes an issue's rows that are no longer on its timeline: those last
+ * seen on a page that was just re-read (`pages`) or past the new last page
+ * (`afterPage`), whose ids were not among the items just read (`keep`).
+ * With `everything`, the whole timeline was just read and any other row of
+ * the issue goes, including rows not written by this sync. Returns rows deleted.
+ */
+async function deleteVanishedEvents(tx, issueId, scope) {
+    const keep = scope.keep;
+    const result = scope.everything
+        ? await tx `
+        delete from events where issue_id = ${issueId} and id <> all(${keep}::bigint[])`
+        : await tx `
+        delete from events
+        where issue_id = ${issueId}
+          and (timeline_page = any(${scope.pages}::int[]) or timeline_page > ${scope.afterPage})
+          and id <> all(${keep}::bigint[])`;
+    return result.count;
+}
+/** The stored polls of an issue's timeline pages, by page number. */
+async function getEventPolls(tx, issueId) {
+    const rows = await tx `
+    select page_no, etag, issue_updated_at, item_count from event_polls where id = ${issueId} order by page_no`;
+    const polls = new Map();
+    for (const r of rows) {
+        polls.set(r.page_no, {
+            id: issueId,
+            page_no: r.page_no,
+            etag: r.etag,
+            issue_updated_at: r.issue_updated_at,
+            // A seed poll has no count: assume a full page, so the next one is checked.
+            item_count: r.item_count ?? 100
+        });
+    }
+    return polls;
+}
+/** Stores the polls of the pages just checked and forgets pages past the last one. */
+async function putEventPolls(tx, issueId, polls, lastPage, now) {
+    if (polls.length > 0) {
+        const rows = polls.map((p) => ({ ...p, polled_at: now }));
+        await tx `
+      insert into event_polls ${tx(rows, 'id', 'page_no', 'etag', 'issue_updated_at', 'item_count', 'polled_at')}
+      on conflict (id, page_no) do update set
+        etag = excluded.etag, issue_updated_at = excluded.issue_updated_at,
+        item_count = excluded.item_count, polled_at = excluded.polled_at`;
+    }
+    await tx `delete from event_polls where id = ${issueId} and page_no > ${lastPage}`;
+}
+/**
+ * Serialises syncs of one issue's timeline (events and backfill at once):
+ * a transaction-scoped advisory lock on the issue id, held until commit.
+ */
+async function lockIssueTimeline(tx, issueId) {
+    await tx `select pg_advisory_xact_lock(${issueId}::bigint)`;
+}
+/** Whether any issue or pull request of the repository is stored. */
+async function hasStoredIssues(sql, repoId) {
+    const [row] = await sql `
+    select exists (select 1 from issues where repo_id = ${repoId})
+        or exists (select 1 from pull_requests where repo_id = ${repoId}) as any`;
+    return row.any;
+}
+/** Issues and pull requests (by issue id) updated at or after `since`, oldest first. */
+async function issuesUpdatedSince(sql, repoId, since) {
+    const rows = await sql `
+    select id, number, updated_at from issues where repo_id = ${repoId} and updated_at >= ${since}
+    union
+    select id, number, updated_at from pull_requests where repo_id = ${repoId} and updated_at >= ${since}
+    order by updated_at, id`;
+    return rows.map((r) => ({ id: Number(r.id), number: r.number, updatedAt: r.updated_at }));
+}
+/**
+ * Issues and pull requests of the repositories whose timeline is behind
+ * (updated_at later than timeline_updated_at, or never stored), newest
+ * first, at most `limit`. Items known to be transferred away or deleted are
+ * left to the transfers task. `since` keeps only items updated from then on.
+ */
+async function timelinesBehind(sql, repoIds, limit, since) {
+    if (repoIds.length === 0)
+        return [];
+    const rows = await sql `
+    select * from (
+      select id, node_id, number, repo_id, updated_at, false as is_pull from issues
+      where repo_id = any(${repoIds}::bigint[])
+        and (timeline_updated_at is null or updated_at > timeline_updated_at)
+        and coalesce(state, '') not in ('transferred', 'deleted')
+        and (${since ?? null}::timestamp is null or updated_at >= ${since ?? null}::timestamp)
+      union all
+      select id, node_id, number, repo_id, updated_at, true as is_pull from pull_requests
+      where repo_id = any(${repoIds}::bigint[])
+        and (timeline_updated_at is null or updated_at > timeline_updated_at)
+        and (${since ?? null}::timestamp is null or updated_at >= ${since ?? null}::timestamp)
+    ) behind
+    order by updated_at desc, id desc
+    limit ${limit}`;
+    return rows.map((r) => ({
+        id: Number(r.id),
+        nodeId: r.node_id,
+        number: r.number,
+        repoId: Number(r.repo_id),
+        updatedAt: r.updated_at,
+        isPull: r.is_pull
+    }));
+}
+/** How many timelines of the repositories are behind (for the report of what is left). */
+async function countTimelinesBehind(sql, repoIds) {
+    if (repoIds.length === 0)
+        return 0;
+    const [{ n }] = await sql `
+    select (select count(*) from issues where repo_id = any(${repoIds}::bigint[])
+              and (timeline_updated_at is null or updated_at > timeline_updated_at)
+              and coalesce(state, '') not in ('transferred', 'deleted'))::int
+         + (select count(*) from pull_requests where repo_id = any(${repoIds}::bigint[])
+              and (timeline_updated_at is null or updated_at > timeline_updated_at))::int as n`;
+    return n;
+}
+/**
+ * Clears an item's "timeline behind" mark: its timeline as of `updatedAt`
+ * (the item's updated_at when the read began) is stored. Never moves the
+ * mark back, and leaves the item behind if it changed again meanwhile.
+ */
+async function markTimelineStored(tx, issueId, updatedAt) {
+    await tx `
+    update issues set timeline_updated_at = greatest(timeline_updated_at, ${updatedAt}::timestamp)
+    where id = ${issueId} and timeline_updated_at is distinct from greatest(timeline_updated_at, ${updatedAt}::timestamp)`;
+    await tx `
+    update pull_requests set timeline_updated_at = greatest(timeline_updated_at, ${updatedAt}::timestamp)
+    where id = ${issueId} and timeline_updated_at is distinct from greatest(timeline_updated_at, ${updatedAt}::timestamp)`;
+}
+/**
+ * Comments of the repositories stored without reaction counts (read
+ * through GraphQL, which leaves them unknown), oldest first — or, with
+ * `updatedSince`, every comment of the items updated since then (the
+ * periodic refresh: a reaction moves no updated_at GitHub documents).
+ */
+async function commentsForReactions(sql, repoIds, limit, updatedSince) {
+    if (repoIds.length === 0 || limit <= 0)
+        return [];
+    const rows = updatedSince
+        ? await sql `
+        select distinct on (e.id) e.id, e.node_id, e.org, e.repo from events e
+        where e.event = 'commented' and e.node_id is not null and e.repo_id = any(${repoIds}::bigint[])
+          and (e.issue_id in (select id from issues where repo_id = any(${repoIds}::bigint[]) and updated_at >= ${updatedSince}::timestamp)
+            or e.issue_id in (select id from pull_requests where repo_id = any(${repoIds}::bigint[]) and updated_at >= ${updatedSince}::timestamp))
+        order by e.id limit ${limit}`
+        : await sql `
+        select distinct on (e.id) e.id, e.node_id, e.org, e.repo from events e
+        where e.event = 'commented' and e.reactions is null and e.node_id is not null
+          and e.repo_id = any(${repoIds}::bigint[])
+        order by e.id limit ${limit}`;
+    return rows.map((r) => ({ id: r.id, nodeId: r.node_id, org: r.org, repo: r.repo }));
+}
+/** Stores comments' reaction rollups on every row of each comment (a transferred one has two). */
+async function storeCommentReactions(tx, reactions) {
+    if (reactions.length === 0)
+        return 0;
+    const result = await tx `
+    update events e set reactions = r.reactions
+    from json_to_recordset(${tx.json(reactions)}::json) as r(id bigint, reactions jsonb)
+    where e.id = r.id and e.event = 'commented' and e.reactions is distinct from r.reactions`;
+    return result.count;
+}
+/**
+ * Comments whose node no longer resolves were deleted (or moved with a
+ * transfer): mark their items' timelines behind, so the next timeline read
+ * deletes (or re-files) their rows.
+ */
+async function markCommentsItemsBehind(tx, commentIds) {
+    if (commentIds.length === 0)
+        return;
+    const ids = commentIds;
+    await tx `
+    update issues set timeline_updated_at = null
+    where id in (select issue_id from events where event = 'commented' and id = any(${ids}::bigint[]))`;
+    await tx `
+    update pull_requests set timeline_updated_at = null
+    where id in (select issue_id from events where event = 'commented' and id = any(${ids}::bigint[]))`;
+}
+
 ;// CONCATENATED MODULE: ./src/model/issue.ts
 /** Columns this project writes on both tables (the seed's, plus repo_id). */
 const COMMON_COLUMNS = [
@@ -46080,132 +46372,421 @@ function mapIssue(item, repo) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/model/event.ts
-/** The columns written by upserts, in order. */
-const EVENT_COLUMNS = [
-    'id',
-    'issue_id',
-    'repo_id',
-    'org',
-    'repo',
-    'event',
-    'body',
-    'label',
-    'reactions',
-    'state',
-    'created_at',
-    'updated_at',
-    'node_id',
-    'user',
-    'author_association',
-    'username'
-];
+;// CONCATENATED MODULE: ./src/github/graphql.ts
 
-;// CONCATENATED MODULE: ./src/db/events.ts
-
-const COLUMNS = [...EVENT_COLUMNS, 'timeline_page'];
-/** 17 parameters a row; postgres.js allows 65,534 a statement. */
-const BATCH = 1000;
+/** What every query asks for beside its data: its price, and what is left of the bucket. */
+const RATE_LIMIT_FIELDS = 'rateLimit { cost remaining resetAt }';
 /**
- * Inserts or updates timeline rows. A row is rewritten only when something
- * stored differs — a comment edit (body, updated_at), a reaction change
- * (reactions, which moves no updated_at on GitHub), a renamed repository,
- * a page shift — so re-reading an unchanged page writes nothing. Returns
- * the rows written.
+ * Runs a query through the client (retry, throttling and the meter apply as
+ * to REST) and records its cost in points from `rateLimit { cost }`, which
+ * every query here selects: GitHub's GraphQL API has its own primary bucket,
+ * priced by the number of connection requests a query could need ÷ 100, at
+ * least 1 point (github/docs, "Rate limits and query limits for the GraphQL
+ * API"). Errors that only say some nodes were not found (a deleted or
+ * transferred issue, one the token cannot read) come back as `notFound`
+ * with the rest of the data; any other error throws.
  */
-async function upsertEventRows(tx, rows) {
-    let written = 0;
-    for (let k = 0; k < rows.length; k += BATCH) {
-        const batch = rows.slice(k, k + BATCH);
-        const result = await tx `
-      insert into events ${tx(batch, COLUMNS)}
-      on conflict (id, issue_id) do update set
-        repo_id = excluded.repo_id, org = excluded.org, repo = excluded.repo, event = excluded.event,
-        body = excluded.body, label = excluded.label, reactions = excluded.reactions, state = excluded.state,
-        created_at = excluded.created_at, updated_at = excluded.updated_at, node_id = excluded.node_id,
-        "user" = excluded."user", author_association = excluded.author_association,
-        username = excluded.username, timeline_page = excluded.timeline_page
-      where (events.repo_id, events.org, events.repo, events.event, events.body, events.label, events.reactions,
-             events.state, events.created_at, events.updated_at, events.node_id, events."user",
-             events.author_association, events.username, events.timeline_page)
-        is distinct from
-            (excluded.repo_id, excluded.org, excluded.repo, excluded.event, excluded.body, excluded.label,
-             excluded.reactions, excluded.state, excluded.created_at, excluded.updated_at, excluded.node_id,
-             excluded."user", excluded.author_association, excluded.username, excluded.timeline_page)`;
-        written += result.count;
+async function graphqlQuery(octokit, meter, query, variables = {}) {
+    let data;
+    const notFound = new Set();
+    try {
+        data = await octokit.graphql(query, variables);
     }
-    return written;
+    catch (error) {
+        if (!(error instanceof GraphqlResponseError))
+            throw error;
+        const errors = (error.errors ?? []);
+        const other = errors.filter((e) => e.type !== 'NOT_FOUND');
+        if (other.length > 0 || !error.data) {
+            const first = other[0] ?? errors[0];
+            const type = first?.type ? `${first.type}: ` : '';
+            throw new Error(`GraphQL query failed: ${type}${first?.message ?? error.message}`);
+        }
+        data = error.data;
+        for (const e of errors)
+            if (e.path)
+                notFound.add(e.path.join('.'));
+    }
+    if (data.rateLimit)
+        meter.recordPoints(data.rateLimit.cost, data.rateLimit.remaining);
+    return { data, notFound };
 }
+
+;// CONCATENATED MODULE: ./src/github/graphql-user.ts
+
+/** Selection of an `Actor` (User, Bot, Mannequin, Organization, EnterpriseUserAccount). */
+const ACTOR_FIELDS = `__typename login avatarUrl url
+  ... on User { id databaseId isSiteAdmin }
+  ... on Bot { id databaseId }
+  ... on Mannequin { id databaseId }
+  ... on Organization { id databaseId }`;
 /**
- * Deletes an issue's rows that are no longer on its timeline: those last
- * seen on a page that was just re-read (`pages`) or past the new last page
- * (`afterPage`), whose ids were not among the items just read (`keep`).
- * With `everything`, the whole timeline was just read and any other row of
- * the issue goes, including rows not written by this sync. Returns rows deleted.
+ * The REST API's simple-user object for a GraphQL actor, so rows written
+ * from GraphQL equal rows written from REST:
+ * - a bot's GraphQL `login` lacks the `[bot]` suffix REST shows
+ *   (anthropics/claude-code-action#1516), so it is added back;
+ * - GraphQL answers a deleted account with `null` where REST shows GitHub's
+ *   `ghost` user (atlassian/github-for-jira#164), so null becomes ghost;
+ * - REST's URL fields are templates on the login, under `apiUrl`;
+ * - `avatar_url` is GraphQL's `avatarUrl` without the size and cache-key
+ *   parameters REST does not add (`s`, `u`).
  */
-async function deleteVanishedEvents(tx, issueId, scope) {
-    const keep = scope.keep;
-    const result = scope.everything
-        ? await tx `
-        delete from events where issue_id = ${issueId} and id <> all(${keep}::bigint[])`
-        : await tx `
-        delete from events
-        where issue_id = ${issueId}
-          and (timeline_page = any(${scope.pages}::int[]) or timeline_page > ${scope.afterPage})
-          and id <> all(${keep}::bigint[])`;
-    return result.count;
+function restUser(actor, apiUrl) {
+    if (!actor)
+        return ghostUser(apiUrl);
+    const login = actor.__typename === 'Bot' && !actor.login.endsWith('[bot]') ? `${actor.login}[bot]` : actor.login;
+    const type = actor.__typename === 'Bot' || actor.__typename === 'Organization' ? actor.__typename : 'User';
+    return simpleUser(apiUrl, {
+        login,
+        id: actor.databaseId ?? 0,
+        node_id: actor.id ?? '',
+        avatar_url: normaliseAvatar(actor.avatarUrl ?? ''),
+        html_url: actor.url ?? '',
+        type,
+        site_admin: actor.isSiteAdmin ?? false
+    });
 }
-/** The stored polls of an issue's timeline pages, by page number. */
-async function getEventPolls(tx, issueId) {
-    const rows = await tx `
-    select page_no, etag, issue_updated_at, item_count from event_polls where id = ${issueId} order by page_no`;
-    const polls = new Map();
-    for (const r of rows) {
-        polls.set(r.page_no, {
-            id: issueId,
-            page_no: r.page_no,
-            etag: r.etag,
-            issue_updated_at: r.issue_updated_at,
-            // A seed poll has no count: assume a full page, so the next one is checked.
-            item_count: r.item_count ?? 100
+/** GitHub's `ghost` user as the REST API renders it under `apiUrl`. */
+function ghostUser(apiUrl) {
+    return simpleUser(apiUrl, {
+        login: GHOST_USER.login,
+        id: GHOST_USER.id,
+        node_id: GHOST_USER.node_id,
+        avatar_url: GHOST_USER.avatar_url,
+        html_url: GHOST_USER.html_url,
+        type: 'User',
+        site_admin: false
+    });
+}
+function simpleUser(apiUrl, u) {
+    const base = `${apiUrl}/users/${encodeURIComponent(u.login)}`;
+    return {
+        login: u.login,
+        id: u.id,
+        node_id: u.node_id,
+        avatar_url: u.avatar_url,
+        gravatar_id: '',
+        url: base,
+        html_url: u.html_url,
+        followers_url: `${base}/followers`,
+        following_url: `${base}/following{/other_user}`,
+        gists_url: `${base}/gists{/gist_id}`,
+        starred_url: `${base}/starred{/owner}{/repo}`,
+        subscriptions_url: `${base}/subscriptions`,
+        organizations_url: `${base}/orgs`,
+        repos_url: `${base}/repos`,
+        events_url: `${base}/events{/privacy}`,
+        received_events_url: `${base}/received_events`,
+        type: u.type,
+        user_view_type: 'public',
+        site_admin: u.site_admin
+    };
+}
+function normaliseAvatar(url) {
+    if (!url)
+        return url;
+    try {
+        const u = new URL(url);
+        u.searchParams.delete('s');
+        u.searchParams.delete('u');
+        return u.toString();
+    }
+    catch {
+        return url;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/graphql-timeline.ts
+
+
+/** GitHub's largest page of a connection. */
+const TIMELINE_PAGE = 100;
+/** Issues whose timelines one query reads: 100 `timelineItems(first: 100)` connections are 1 point. */
+const TIMELINES_PER_QUERY = 100;
+/**
+ * Timeline item types selected with just `id createdAt actor` (the event
+ * name is their `__typename`): every member of GitHub's IssueTimelineItems
+ * and PullRequestTimelineItems unions with those fields, as in the published
+ * schema (@octokit/graphql-schema; a test validates the query against it).
+ * Types with more to store are selected apart below; review and commit
+ * comment threads (REST `line-commented`, `commit-commented`) are not stored.
+ */
+const ISSUE_EVENT_TYPES = [
+    'AddedToProjectEvent',
+    'AssignedEvent',
+    'ClosedEvent',
+    'CommentDeletedEvent',
+    'ConnectedEvent',
+    'ConvertedNoteToIssueEvent',
+    'ConvertedToDiscussionEvent',
+    'DemilestonedEvent',
+    'DisconnectedEvent',
+    'LockedEvent',
+    'MarkedAsDuplicateEvent',
+    'MentionedEvent',
+    'MilestonedEvent',
+    'MovedColumnsInProjectEvent',
+    'ParentIssueAddedEvent',
+    'ParentIssueRemovedEvent',
+    'PinnedEvent',
+    'ReferencedEvent',
+    'RemovedFromProjectEvent',
+    'RenamedTitleEvent',
+    'ReopenedEvent',
+    'SubIssueAddedEvent',
+    'SubIssueRemovedEvent',
+    'SubscribedEvent',
+    'TransferredEvent',
+    'UnassignedEvent',
+    'UnlockedEvent',
+    'UnmarkedAsDuplicateEvent',
+    'UnpinnedEvent',
+    'UnsubscribedEvent',
+    'UserBlockedEvent'
+];
+const PULL_ONLY_EVENT_TYPES = [
+    'AddedToMergeQueueEvent',
+    'AutoMergeDisabledEvent',
+    'AutoMergeEnabledEvent',
+    'AutoRebaseEnabledEvent',
+    'AutoSquashEnabledEvent',
+    'AutomaticBaseChangeFailedEvent',
+    'AutomaticBaseChangeSucceededEvent',
+    'BaseRefChangedEvent',
+    'BaseRefDeletedEvent',
+    'BaseRefForcePushedEvent',
+    'ConvertToDraftEvent',
+    'DeployedEvent',
+    'DeploymentEnvironmentChangedEvent',
+    'HeadRefDeletedEvent',
+    'HeadRefForcePushedEvent',
+    'HeadRefRestoredEvent',
+    'MergedEvent',
+    'ReadyForReviewEvent',
+    'RemovedFromMergeQueueEvent',
+    'ReviewDismissedEvent',
+    'ReviewRequestRemovedEvent',
+    'ReviewRequestedEvent'
+];
+const COMMON_ITEMS = `
+  ... on IssueComment { id databaseId body createdAt updatedAt authorAssociation author { ...Actor } }
+  ... on CrossReferencedEvent { id createdAt actor { ...Actor }
+    source { __typename ... on Issue { id url } ... on PullRequest { id url } } }
+  ... on LabeledEvent { id createdAt actor { ...Actor } label { name color } }
+  ... on UnlabeledEvent { id createdAt actor { ...Actor } label { name color } }`;
+const events = (types) => types.map((t) => `  ... on ${t} { id createdAt actor { ...Actor } }`).join('\n');
+const ISSUE_ITEM = `fragment IssueItem on IssueTimelineItems { __typename ${COMMON_ITEMS}
+${events(ISSUE_EVENT_TYPES)}
+}`;
+const PULL_ITEM = `fragment PullItem on PullRequestTimelineItems { __typename ${COMMON_ITEMS}
+  ... on PullRequestReview { id databaseId body state submittedAt createdAt authorAssociation author { ...Actor } }
+  ... on PullRequestCommit { id commit { id oid message authoredDate author { date } committer { date } } }
+${events([...ISSUE_EVENT_TYPES, ...PULL_ONLY_EVENT_TYPES])}
+}`;
+/** The fragments a query uses (GraphQL rejects unused ones). */
+function fragments(used) {
+    return [
+        `fragment Actor on Actor { ${ACTOR_FIELDS} }`,
+        ...(used.has('IssueItem') ? [ISSUE_ITEM] : []),
+        ...(used.has('PullItem') ? [PULL_ITEM] : [])
+    ].join('\n');
+}
+const FRAGMENTS = fragments(new Set(['IssueItem', 'PullItem']));
+const graphql_timeline_connection = (fragment, after) => `timelineItems(first: ${TIMELINE_PAGE}${after}) { totalCount pageInfo { hasNextPage endCursor } nodes { ...${fragment} } }`;
+/** Comments' reaction counts: one `reactions(first: 100)` connection each (1 point per 100 comments). */
+const REACTIONS = `comments: nodes(ids: $comments) {
+    __typename
+    ... on IssueComment { id databaseId reactions(first: 100) { totalCount nodes { content } } }
+  }`;
+/**
+ * Reads the first page of the timelines of up to TIMELINES_PER_QUERY issues
+ * and pull requests by node id, and the reaction counts of up to
+ * REACTIONS_WITH_TIMELINES comments, in one query of 1 point: issues and pull
+ * requests go in `nodes()` lists of their own, because a connection selected
+ * under both `... on Issue` and `... on PullRequest` of one list is priced
+ * for both (the simulator's costlier reading of GitHub's formula), and
+ * 100 + 49 connection requests ÷ 100 rounds to 1.
+ */
+const FIRST_PAGES_QUERY = `query($issues: [ID!]!, $pulls: [ID!]!, $comments: [ID!]!) {
+  ${RATE_LIMIT_FIELDS}
+  issues: nodes(ids: $issues) { __typename ... on Issue { id ${graphql_timeline_connection('IssueItem', '')} } }
+  pulls: nodes(ids: $pulls) { __typename ... on PullRequest { id ${graphql_timeline_connection('PullItem', '')} } }
+  ${REACTIONS}
+}
+${FRAGMENTS}`;
+/** Reaction counts of up to REACTIONS_PER_QUERY comments (1 point). */
+const REACTIONS_QUERY = `query($comments: [ID!]!) {
+  ${RATE_LIMIT_FIELDS}
+  ${REACTIONS}
+}`;
+/** Comments whose reaction counts ride along with a full batch of timelines at no extra point. */
+const REACTIONS_WITH_TIMELINES = 49;
+/** Comments one query reads the reactions of when it reads no timeline. */
+const REACTIONS_PER_QUERY = 100;
+/** Reaction counts of comments beyond the first 100 reactions: per content, one connection per group. */
+const REACTION_GROUPS_QUERY = `query($comments: [ID!]!) {
+  ${RATE_LIMIT_FIELDS}
+  comments: nodes(ids: $comments) {
+    __typename
+    ... on IssueComment { id databaseId reactionGroups { content reactors(first: 1) { totalCount } } }
+  }
+}`;
+/** Reads the next page of several timelines at once (one aliased `node` each, with its type's fragment only). */
+function nextPagesQuery(pages) {
+    const vars = pages.map((_, k) => `$id${k}: ID!, $after${k}: String!`).join(', ');
+    const fields = pages
+        .map((p, k) => p.isPull
+        ? `t${k}: node(id: $id${k}) { __typename ... on PullRequest { id ${graphql_timeline_connection('PullItem', `, after: $after${k}`)} } }`
+        : `t${k}: node(id: $id${k}) { __typename ... on Issue { id ${graphql_timeline_connection('IssueItem', `, after: $after${k}`)} } }`)
+        .join('\n  ');
+    const used = new Set(pages.map((p) => (p.isPull ? 'PullItem' : 'IssueItem')));
+    return `query(${vars}) {
+  ${RATE_LIMIT_FIELDS}
+  ${fields}
+}
+${fragments(used)}`;
+}
+/** GraphQL's ReactionContent values, as the REST rollup names them. */
+const REACTION_KEYS = {
+    THUMBS_UP: '+1',
+    THUMBS_DOWN: '-1',
+    LAUGH: 'laugh',
+    HOORAY: 'hooray',
+    CONFUSED: 'confused',
+    HEART: 'heart',
+    ROCKET: 'rocket',
+    EYES: 'eyes'
+};
+/**
+ * The whole timelines of up to TIMELINES_PER_QUERY issues and pull
+ * requests: one query for every first page (100 `timelineItems(first:
+ * 100)` connections under `nodes(ids:)` cost 1 point), then one aliased
+ * query per round of next pages for the timelines longer than a page.
+ */
+async function fetchTimelines(octokit, meter, log, items, options = {}) {
+    const maxPages = options.maxPages ?? 50;
+    const out = new Map();
+    const commentIds = options.reactionsFor ?? [];
+    if (items.length === 0) {
+        return { timelines: out, reactions: await fetchReactions(octokit, meter, commentIds) };
+    }
+    const issueIds = items.filter((i) => !i.isPull).map((i) => i.nodeId);
+    const pullIds = items.filter((i) => i.isPull).map((i) => i.nodeId);
+    const first = await graphqlQuery(octokit, meter, FIRST_PAGES_QUERY, { issues: issueIds, pulls: pullIds, comments: commentIds });
+    const reactions = await readReactions(octokit, meter, commentIds, first.data.comments);
+    const pending = [];
+    const collected = new Map();
+    const firstPages = [
+        ...issueIds.map((id, k) => [id, false, first.data.issues[k]]),
+        ...pullIds.map((id, k) => [id, true, first.data.pulls[k]])
+    ];
+    firstPages.forEach(([nodeId, isPull, node]) => {
+        if (!node || !node.timelineItems) {
+            out.set(nodeId, { found: false });
+            return;
+        }
+        collected.set(nodeId, compact(node.timelineItems.nodes));
+        out.set(nodeId, { found: true, items: [], totalCount: node.timelineItems.totalCount, complete: true });
+        if (node.timelineItems.pageInfo.hasNextPage && node.timelineItems.pageInfo.endCursor) {
+            pending.push({ nodeId, isPull, after: node.timelineItems.pageInfo.endCursor, pages: 1 });
+        }
+    });
+    while (pending.length > 0) {
+        const round = pending.splice(0, TIMELINES_PER_QUERY);
+        const stopped = options.shouldStop?.() ?? false;
+        const capped = round.filter((p) => stopped || p.pages >= maxPages);
+        for (const p of capped) {
+            const known = out.get(p.nodeId);
+            if (known?.found) {
+                known.complete = false;
+                known.stopped = stopped;
+            }
+            log.warning(stopped
+                ? `timeline ${p.nodeId}: stopped after ${p.pages} page(s) (budget); the rest is read on a later run.`
+                : `timeline ${p.nodeId}: longer than ${maxPages * TIMELINE_PAGE} items; stored up to there.`);
+        }
+        const go = round.filter((p) => !capped.includes(p));
+        if (go.length === 0)
+            continue;
+        const vars = {};
+        go.forEach((p, k) => {
+            vars[`id${k}`] = p.nodeId;
+            vars[`after${k}`] = p.after;
+        });
+        const next = await graphqlQuery(octokit, meter, nextPagesQuery(go), vars);
+        go.forEach((p, k) => {
+            const node = next.data[`t${k}`];
+            if (!node?.timelineItems) {
+                out.set(p.nodeId, { found: false });
+                return;
+            }
+            collected.get(p.nodeId)?.push(...compact(node.timelineItems.nodes));
+            const info = node.timelineItems.pageInfo;
+            if (info.hasNextPage && info.endCursor)
+                pending.push({ ...p, after: info.endCursor, pages: p.pages + 1 });
         });
     }
-    return polls;
-}
-/** Stores the polls of the pages just checked and forgets pages past the last one. */
-async function putEventPolls(tx, issueId, polls, lastPage, now) {
-    if (polls.length > 0) {
-        const rows = polls.map((p) => ({ ...p, polled_at: now }));
-        await tx `
-      insert into event_polls ${tx(rows, 'id', 'page_no', 'etag', 'issue_updated_at', 'item_count', 'polled_at')}
-      on conflict (id, page_no) do update set
-        etag = excluded.etag, issue_updated_at = excluded.issue_updated_at,
-        item_count = excluded.item_count, polled_at = excluded.polled_at`;
-    }
-    await tx `delete from event_polls where id = ${issueId} and page_no > ${lastPage}`;
+    for (const [nodeId, fetched] of out)
+        if (fetched.found)
+            fetched.items = collected.get(nodeId) ?? [];
+    return { timelines: out, reactions };
 }
 /**
- * Serialises syncs of one issue's timeline (events and backfill at once):
- * a transaction-scoped advisory lock on the issue id, held until commit.
+ * The reaction counts of comments by node id: `reactions(first: 100)` for
+ * each (one connection each, so 100 comments cost 1 point), and for a
+ * comment with more than 100 reactions, its per-content `reactionGroups`.
  */
-async function lockIssueTimeline(tx, issueId) {
-    await tx `select pg_advisory_xact_lock(${issueId}::bigint)`;
+async function fetchReactions(octokit, meter, commentIds) {
+    const out = new Map();
+    for (let k = 0; k < commentIds.length; k += REACTIONS_PER_QUERY) {
+        const ids = commentIds.slice(k, k + REACTIONS_PER_QUERY);
+        const page = await graphqlQuery(octokit, meter, REACTIONS_QUERY, {
+            comments: ids
+        });
+        for (const [id, r] of await readReactions(octokit, meter, ids, page.data.comments))
+            out.set(id, r);
+    }
+    return out;
 }
-/** Whether any issue or pull request of the repository is stored. */
-async function hasStoredIssues(sql, repoId) {
-    const [row] = await sql `
-    select exists (select 1 from issues where repo_id = ${repoId})
-        or exists (select 1 from pull_requests where repo_id = ${repoId}) as any`;
-    return row.any;
+async function readReactions(octokit, meter, ids, nodes) {
+    const out = new Map();
+    const many = [];
+    ids.forEach((id, k) => {
+        const node = nodes?.[k];
+        if (!node?.reactions || node.databaseId == null) {
+            out.set(id, 'gone');
+            return;
+        }
+        if (node.reactions.totalCount > node.reactions.nodes.length)
+            many.push(id);
+        const counts = zeroCounts();
+        for (const r of node.reactions.nodes)
+            if (r && REACTION_KEYS[r.content])
+                counts[REACTION_KEYS[r.content]]++;
+        out.set(id, { databaseId: node.databaseId, counts });
+    });
+    if (many.length > 0) {
+        const groups = await graphqlQuery(octokit, meter, REACTION_GROUPS_QUERY, {
+            comments: many
+        });
+        many.forEach((id, k) => {
+            const node = groups.data.comments[k];
+            if (!node?.reactionGroups || node.databaseId == null)
+                return;
+            const counts = zeroCounts();
+            for (const g of node.reactionGroups)
+                if (REACTION_KEYS[g.content])
+                    counts[REACTION_KEYS[g.content]] = g.reactors.totalCount;
+            out.set(id, { databaseId: node.databaseId, counts });
+        });
+    }
+    return out;
 }
-/** Issues and pull requests (by issue id) updated at or after `since`, oldest first. */
-async function issuesUpdatedSince(sql, repoId, since) {
-    const rows = await sql `
-    select id, number, updated_at from issues where repo_id = ${repoId} and updated_at >= ${since}
-    union
-    select id, number, updated_at from pull_requests where repo_id = ${repoId} and updated_at >= ${since}
-    order by updated_at, id`;
-    return rows.map((r) => ({ id: Number(r.id), number: r.number, updatedAt: r.updated_at }));
+function zeroCounts() {
+    return Object.fromEntries(Object.values(REACTION_KEYS).map((k) => [k, 0]));
+}
+function compact(nodes) {
+    return nodes.filter((n) => n !== null);
 }
 
 ;// CONCATENATED MODULE: ./src/github/map-event.ts
@@ -46367,6 +46948,303 @@ function mapTimelinePage(items, issueId, repo) {
     return [...byId.values()];
 }
 
+;// CONCATENATED MODULE: ./src/github/map-graphql-event.ts
+
+
+/** GraphQL timeline types whose REST event name is not the snake_case of the type (less `Event`). */
+const EVENT_NAMES = {
+    IssueComment: 'commented',
+    PullRequestReview: 'reviewed',
+    PullRequestCommit: 'committed',
+    CrossReferencedEvent: 'cross-referenced',
+    RenamedTitleEvent: 'renamed'
+};
+/** Containers of review and commit comments (REST `line-commented`, `commit-commented`), and markers: not stored. */
+const SKIPPED_TYPES = new Set([
+    'PullRequestReviewThread',
+    'PullRequestCommitCommentThread',
+    'PullRequestRevisionMarker'
+]);
+/** The REST timeline's `event` for a GraphQL timeline type: `ReadyForReviewEvent` → `ready_for_review`. */
+function restEventName(typename) {
+    const known = EVENT_NAMES[typename];
+    if (known)
+        return known;
+    return typename
+        .replace(/Event$/, '')
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .toLowerCase();
+}
+/**
+ * Maps one GraphQL timeline item to the `events` row the REST timeline's
+ * item of the same event gives (mapTimelineItem), column for column, so
+ * which API read a timeline never shows in the table:
+ * - keys as eventKey(): comments and reviews by `databaseId` (their REST
+ *   id), commits by the sha, cross-references by the source's node id and
+ *   time, every other event by its node id;
+ * - users as REST's simple-user (restUser), a deleted account as `ghost`;
+ * - reviews at `submittedAt`, with REST's `updated_at` (the same instant);
+ * - `node_id`: REST's (the commit's for `committed`; none for
+ *   cross-references, which REST renders without one);
+ * - `reactions` of comments are not read here (a reaction count per
+ *   timeline item would multiply the query's price by 100): a stored row
+ *   keeps its counts, and a new comment starts with null (unknown) until
+ *   reactionRollup() fills them from a reactions read.
+ * Returns undefined for the kinds that are not stored.
+ */
+function mapGraphqlTimelineItem(item, issueId, repo, apiUrl) {
+    if (SKIPPED_TYPES.has(item.__typename))
+        return undefined;
+    const event = restEventName(item.__typename);
+    const base = {
+        issue_id: issueId,
+        repo_id: repo.id,
+        org: repo.org,
+        repo: repo.name,
+        event,
+        body: null,
+        label: null,
+        reactions: null,
+        state: null,
+        author_association: null
+    };
+    const user = (actor) => {
+        const u = restUser(actor, apiUrl);
+        return { user: u, username: u.login };
+    };
+    switch (item.__typename) {
+        case 'IssueComment': {
+            if (item.databaseId == null)
+                return undefined;
+            return {
+                ...base,
+                id: String(item.databaseId),
+                body: item.body ?? null,
+                reactions: null,
+                created_at: item.createdAt ?? null,
+                updated_at: item.updatedAt ?? item.createdAt ?? null,
+                node_id: item.id ?? null,
+                author_association: item.authorAssociation ?? null,
+                ...user(item.author)
+            };
+        }
+        case 'PullRequestReview': {
+            if (item.databaseId == null)
+                return undefined;
+            const at = item.submittedAt ?? item.createdAt ?? null;
+            return {
+                ...base,
+                id: String(item.databaseId),
+                body: item.body ?? null,
+                state: item.state ?? null,
+                created_at: at,
+                updated_at: at,
+                node_id: item.id ?? null,
+                author_association: item.authorAssociation ?? null,
+                ...user(item.author)
+            };
+        }
+        case 'PullRequestCommit': {
+            const commit = item.commit;
+            if (!commit)
+                return undefined;
+            const at = commit.author?.date ?? commit.committer?.date ?? null;
+            return {
+                ...base,
+                id: derivedEventId('committed', `sha:${commit.oid}`),
+                body: commit.message,
+                created_at: at,
+                updated_at: at,
+                node_id: commit.id,
+                user: null,
+                username: null
+            };
+        }
+        case 'CrossReferencedEvent': {
+            const from = item.source?.id ? `node:${item.source.id}` : `url:${item.source?.url ?? ''}`;
+            return {
+                ...base,
+                id: derivedEventId('cross-referenced', `${from}@${item.createdAt ?? ''}`),
+                created_at: item.createdAt ?? null,
+                updated_at: item.createdAt ?? null,
+                node_id: null,
+                ...user(item.actor)
+            };
+        }
+        default: {
+            if (!item.id)
+                return undefined;
+            return {
+                ...base,
+                id: nodeEventId(item.id),
+                label: item.__typename === 'LabeledEvent' || item.__typename === 'UnlabeledEvent' ? (item.label ?? null) : null,
+                created_at: item.createdAt ?? null,
+                updated_at: item.createdAt ?? null,
+                node_id: item.id,
+                ...user(item.actor)
+            };
+        }
+    }
+}
+/**
+ * A comment's reaction rollup as the REST API renders it (the `reactions`
+ * column of a `commented` row), from counts by rollup key.
+ */
+function reactionRollup(apiUrl, repo, commentId, counts) {
+    const keys = ['+1', '-1', 'laugh', 'hooray', 'confused', 'heart', 'rocket', 'eyes'];
+    const out = {
+        url: `${apiUrl}/repos/${repo.org}/${repo.name}/issues/comments/${commentId}/reactions`,
+        total_count: keys.reduce((n, k) => n + (counts[k] ?? 0), 0)
+    };
+    for (const k of keys)
+        out[k] = counts[k] ?? 0;
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/tasks/timelines-graphql.ts
+
+
+
+/**
+ * Stores the timelines of `items` read through GitHub's GraphQL API: up to
+ * 100 issues and pull requests per query by node id, whole timelines (one
+ * more query per round of 100 more items for the longer ones). 100
+ * `timelineItems(first: 100)` connections cost 1 point, where the REST
+ * timeline costs one request per issue and page. Each item is written in
+ * its own transaction: its rows (mapped to exactly the rows the REST walk
+ * writes), the deletion of rows no longer on its timeline (a deleted
+ * comment), and the clearing of its "timeline behind" mark at the
+ * updated_at it had when the read began — so an item changed meanwhile stays
+ * behind, and a run that dies half-way leaves the rest behind for the next.
+ *
+ * Comments' reaction counts are not part of a timeline read (they would
+ * cost a connection per item); the same query carries the reactions of up
+ * to 49 comments stored without them, which keeps it at 1 point.
+ */
+async function syncTimelinesGraphql(deps, apiUrl, repos, items, options = {}) {
+    const stats = {
+        issues: 0,
+        events: 0,
+        deleted: 0,
+        queries: 0,
+        skipped: 0,
+        capped: 0,
+        reactions: 0,
+        stopped: false,
+        stored: []
+    };
+    const repoIds = [...repos.keys()];
+    for (let k = 0; k < items.length; k += TIMELINES_PER_QUERY) {
+        if (options.shouldStop?.()) {
+            stats.stopped = true;
+            break;
+        }
+        const batch = items.slice(k, k + TIMELINES_PER_QUERY).filter((i) => i.nodeId);
+        const pending = await commentsForReactions(deps.sql, repoIds, REACTIONS_WITH_TIMELINES);
+        const before = deps.meter.snapshot().graphqlRequests;
+        const fetched = await fetchTimelines(deps.octokit, deps.meter, deps.log, batch.map((i) => ({ nodeId: i.nodeId, isPull: i.isPull })), { maxPages: options.maxPages, shouldStop: options.shouldStop, reactionsFor: pending.map((c) => c.nodeId) });
+        stats.queries += deps.meter.snapshot().graphqlRequests - before;
+        stats.reactions += await storeReactions(deps, apiUrl, pending, fetched.reactions);
+        for (const item of batch) {
+            const repo = repos.get(item.repoId);
+            const timeline = fetched.timelines.get(item.nodeId);
+            if (!repo || !timeline)
+                continue;
+            if (!timeline.found) {
+                stats.skipped++;
+                deps.log.warning(`${repo.name}#${item.number}: its node no longer resolves (deleted, transferred or unreadable); ` +
+                    'left to the transfers task.');
+                continue;
+            }
+            const written = await storeItem(deps, apiUrl, repo, item, timeline);
+            stats.issues++;
+            stats.events += written.events;
+            stats.deleted += written.deleted;
+            if (timeline.stopped)
+                stats.stopped = true;
+            else {
+                stats.stored.push({ id: item.id, updatedAt: item.updatedAt });
+                if (!timeline.complete)
+                    stats.capped++;
+            }
+        }
+    }
+    if (options.settleReactions && !stats.stopped) {
+        const reacted = await settleReactions(deps, apiUrl, repoIds, options.shouldStop);
+        stats.reactions += reacted.changed;
+        stats.queries += reacted.queries;
+        stats.stopped ||= reacted.stopped;
+    }
+    return stats;
+}
+/**
+ * Reads the reaction counts of `comments` (or, without, of every comment
+ * stored without them), 100 comments a point, and stores them.
+ */
+async function settleReactions(deps, apiUrl, repoIds, shouldStop, comments) {
+    const result = { changed: 0, queries: 0, stopped: false };
+    let queue = comments ? [...comments] : undefined;
+    for (;;) {
+        const batch = queue ? queue.splice(0, 100) : await commentsForReactions(deps.sql, repoIds, 100);
+        if (batch.length === 0)
+            return result;
+        if (shouldStop?.()) {
+            result.stopped = true;
+            return result;
+        }
+        const before = deps.meter.snapshot().graphqlRequests;
+        const read = await fetchReactions(deps.octokit, deps.meter, batch.map((c) => c.nodeId));
+        result.queries += deps.meter.snapshot().graphqlRequests - before;
+        result.changed += await storeReactions(deps, apiUrl, batch, read);
+        // Gone comments are now left to their timelines' next read; without a
+        // queue they stay unknown, so stop rather than ask for them again.
+        if (!queue && batch.every((c) => read.get(c.nodeId) === 'gone'))
+            queue = [];
+    }
+}
+async function storeReactions(deps, apiUrl, comments, read) {
+    const rows = [];
+    const gone = [];
+    for (const c of comments) {
+        const r = read.get(c.nodeId);
+        if (!r)
+            continue;
+        if (r === 'gone')
+            gone.push(c.id);
+        else
+            rows.push({ id: c.id, reactions: reactionRollup(apiUrl, { org: c.org, name: c.repo }, c.id, r.counts) });
+    }
+    if (rows.length === 0 && gone.length === 0)
+        return 0;
+    return deps.sql.begin(async (tx) => {
+        await markCommentsItemsBehind(tx, gone);
+        return storeCommentReactions(tx, rows);
+    });
+}
+async function storeItem(deps, apiUrl, repo, item, timeline) {
+    const rows = new Map();
+    timeline.items.forEach((node, position) => {
+        const row = mapGraphqlTimelineItem(node, item.id, repo, apiUrl);
+        if (!row)
+            return;
+        rows.delete(row.id); // keep timeline order when a key repeats
+        rows.set(row.id, { ...row, timeline_page: Math.floor(position / TIMELINE_PAGE) + 1 });
+    });
+    return deps.sql.begin(async (tx) => {
+        await lockIssueTimeline(tx, item.id);
+        // Only a whole timeline says what is gone; a capped or stopped one only adds.
+        const deleted = timeline.complete
+            ? await deleteVanishedEvents(tx, item.id, { pages: [], afterPage: 0, keep: [...rows.keys()], everything: true })
+            : 0;
+        const events = await upsertEventRows(tx, [...rows.values()], { keepReactions: true });
+        // A capped timeline is marked stored too (reported, not retried every
+        // run); one stopped by the budget stays behind and is read again.
+        if (!timeline.stopped)
+            await markTimelineStored(tx, item.id, item.updatedAt);
+        return { events, deleted };
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/github/timeline.ts
 
 
@@ -46384,7 +47262,7 @@ const MAX_PAGES = 500;
  * one request for the empty page after it, whose ETag makes later checks
  * free. Returns undefined when the issue moved, was deleted or cannot be read.
  */
-async function readTimeline(octokit, log, repo, issue, known) {
+async function readTimeline(octokit, log, repo, issue, known, conditional = true) {
     const knownLast = Math.max(0, ...known.keys());
     const read = { fetched: new Map(), polls: [], lastPage: 1, notModified: 0 };
     for (let page = 1;; page++) {
@@ -46425,7 +47303,10 @@ async function readTimeline(octokit, log, repo, issue, known) {
             }
             read.fetched.set(page, result.data);
             read.polls.push({ page_no: page, etag: result.etag ?? null, item_count: result.data.length });
-            more = result.links.next !== undefined || result.data.length >= TIMELINE_PER_PAGE;
+            // With a stable token a full last page is followed by the empty page
+            // after it, whose ETag makes the next check free; without, the Link
+            // header alone says whether there is more.
+            more = result.links.next !== undefined || (conditional && result.data.length >= TIMELINE_PER_PAGE);
         }
         read.lastPage = page;
         if (!more)
@@ -46440,17 +47321,18 @@ async function readTimeline(octokit, log, repo, issue, known) {
 
 
 
-
 /** Walks of one issue when another sync keeps storing it meanwhile; the last one is stored regardless. */
 const MAX_WALKS = 3;
 /**
- * Fetches or refreshes the timelines of `issues` (ascending updated_at gives
- * a resumable cursor) into `events`, one transaction per issue holding its
- * rows, its page ETags and, with `cursorTask`, the cursor. Every known page
- * is requested with its stored ETag, so an unchanged timeline costs nothing
- * and a changed one costs one billable request per page that changed or
- * was added; the walk goes past the last known page when it is full, so
- * growth is never missed. Reused by the `backfill` task.
+ * Fetches or refreshes the timelines of `issues` through the REST timeline
+ * endpoint into `events`, one transaction per issue holding its rows, its
+ * page ETags and the clearing of its "timeline behind" mark. With a stable
+ * token every known page is requested with its stored ETag, so an
+ * unchanged timeline costs nothing and a changed one costs one billable
+ * request per page that changed or was added; the walk goes past the last
+ * known page when it is full, so growth is never missed. The GraphQL batch
+ * (timelines-graphql.ts) is the default; this walk serves `timeline-api:
+ * rest` and issues GraphQL cannot name (no node id).
  */
 async function syncIssueTimelines(deps, repo, issues, options = {}) {
     const stats = {
@@ -46460,20 +47342,19 @@ async function syncIssueTimelines(deps, repo, issues, options = {}) {
         deleted: 0,
         issues: 0,
         skipped: 0,
-        stopped: false
+        stopped: false,
+        stored: []
     };
-    const cursor = options.cursorTask ? await getCursor(deps.sql, options.cursorTask, repo.id) : undefined;
-    let highWater = cursor?.highWater;
+    const conditional = options.conditional ?? true;
     for (const issue of issues) {
         if (options.shouldStop?.()) {
             stats.stopped = true;
             break;
         }
-        const cursorAt = highWater && highWater > issue.updatedAt ? highWater : issue.updatedAt;
         let read;
         for (let attempt = 1;; attempt++) {
             const polls = await getEventPolls(deps.sql, issue.id);
-            read = await readTimeline(deps.octokit, deps.log, repo, issue, polls);
+            read = await readTimeline(deps.octokit, deps.log, repo, issue, conditional ? polls : new Map(), conditional);
             const walk = read;
             const stored = await deps.sql.begin(async (tx) => {
                 // Another sync (events and backfill at once) may have stored this
@@ -46489,17 +47370,15 @@ async function syncIssueTimelines(deps, repo, issues, options = {}) {
                     stats.pages += walk.fetched.size;
                     stats.notModified += walk.notModified;
                 }
-                if (options.cursorTask && cursor) {
-                    await setCursor(tx, options.cursorTask, repo.id, { highWater: cursorAt, state: cursor.state });
-                }
                 return true;
             });
             if (stored)
                 break;
         }
-        highWater = cursorAt;
-        if (read)
+        if (read) {
             stats.issues++;
+            stats.stored.push({ id: issue.id, updatedAt: issue.updatedAt });
+        }
         else
             stats.skipped++;
         if (read && read.fetched.size > 0) {
@@ -46537,6 +47416,7 @@ async function storeTimeline(tx, repo, issue, read, now) {
     }
     const polls = read.polls.map((p) => ({ ...p, id: issue.id, issue_updated_at: issue.updatedAt }));
     await putEventPolls(tx, issue.id, polls, read.lastPage, now);
+    await markTimelineStored(tx, issue.id, issue.updatedAt);
     return { events, deleted };
 }
 function samePolls(a, b) {
@@ -46549,6 +47429,8 @@ function samePolls(a, b) {
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/backfill/walk.ts
+
+
 
 
 
@@ -46629,23 +47511,41 @@ async function walkSearch(ctx) {
     return 'done';
 }
 /**
- * Stores one page or window: the timelines of its items first (each issue in
- * its own transaction, ETag-conditional, so a repeat costs nothing), then its
- * rows together with the state that covers them. A budget stop inside the
- * timelines stores nothing of the unit, so the next run re-reads it.
+ * Stores one page or window: the timelines of its items first (GraphQL
+ * batches, or the REST walk with `timeline-api: rest`; each issue in its own
+ * transaction), then its rows together with the state that covers them and
+ * the "timeline stored" marks of the items whose timeline was just read. A
+ * budget stop inside the timelines stores nothing of the unit, so the next
+ * run re-reads it.
  */
-async function storeUnit(ctx, items, next, label) {
+async function storeUnit(ctx, items, unit, label) {
+    let next = unit;
     const { deps, repo, totals } = ctx;
     let events = 0;
+    let stored = [];
     if (ctx.timelines && items.length > 0) {
-        const stats = await syncIssueTimelines(deps, repo, items.map((i) => ({ id: i.id, number: i.number, updatedAt: new Date(i.updated_at) })), { shouldStop: () => ctx.budgetLow(1) });
+        const stats = ctx.settings.timelineApi === 'graphql'
+            ? await syncTimelinesGraphql(deps, ctx.settings.apiUrl, new Map([[repo.id, repo]]), items.map((i) => ({
+                id: i.id,
+                nodeId: i.node_id ?? null,
+                number: i.number,
+                repoId: repo.id,
+                updatedAt: new Date(i.updated_at),
+                isPull: i.pull_request !== undefined
+            })), { shouldStop: () => ctx.graphqlLow() })
+            : await syncIssueTimelines(deps, repo, items.map((i) => ({ id: i.id, number: i.number, updatedAt: new Date(i.updated_at) })), { shouldStop: () => ctx.budgetLow(1) });
         if (stats.stopped)
             return false;
         events = stats.events;
+        stored = stats.stored;
+        if (ctx.settings.timelineApi === 'graphql')
+            next = { ...next, reactions: 'pending' };
     }
     const mapped = items.map((i) => mapIssue(i, repo));
     const written = await deps.sql.begin(async (tx) => {
         const w = await upsertMapped(tx, mapped);
+        for (const s of stored)
+            await markTimelineStored(tx, s.id, s.updatedAt);
         await saveBackfill(tx, repo.id, next);
         return w;
     });
@@ -46658,6 +47558,25 @@ async function storeUnit(ctx, items, next, label) {
         `${ctx.timelines ? `, ${events} timeline rows` : ''}); ${next.stored} in all; ` +
         ctx.progress.describe(next.position ? new Date(next.position) : undefined, next.done));
     return true;
+}
+
+;// CONCATENATED MODULE: ./src/tasks/budget.ts
+/** True when the core budget is down to the reserve: stop cleanly, resume next run. */
+function outOfBudget(deps, settings) {
+    return deps.meter.remaining('core') <= settings.budgetReserve;
+}
+/**
+ * What is left of each bucket before a task first spends from it, so a
+ * long task can respect `budget-reserve` from its first request: one
+ * `GET /rate_limit` (free: GitHub does not count it against the primary
+ * limit), only while the meter has not seen the bucket in a response yet.
+ */
+async function knowBudget(deps, bucket) {
+    if (!Number.isFinite(deps.meter.remaining(bucket))) {
+        const { data } = await deps.octokit.request('GET /rate_limit');
+        deps.meter.recordLimits(data.resources);
+    }
+    return deps.meter.remaining(bucket);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
@@ -50426,6 +51345,8 @@ function iso(ms) {
 
 
 
+
+
 /**
  * `backfill`: issues and pull requests created between `since` and `until`
  * (default: now), with their timelines unless `backfill-timelines` is off.
@@ -50485,8 +51406,10 @@ async function runBackfill(deps, settings) {
         const ctx = {
             deps,
             repo,
+            settings,
             timelines: state.timelines ?? settings.backfillTimelines,
             budgetLow,
+            graphqlLow: () => deps.meter.remaining('graphql') <= settings.budgetReserve,
             progress: new Progress(new Date(state.since), new Date(state.until), state.position ? new Date(state.position) : undefined),
             totals,
             state
@@ -50505,6 +51428,39 @@ async function runBackfill(deps, settings) {
         else {
             log.warning(`backfill ${repo.name}: GitHub search answered incompletely; the next run asks again.`);
         }
+    }
+    // Comments read through GraphQL come without reaction counts; the units'
+    // queries carried some, and the rest are read now (100 comments a point).
+    // A backfill counts as finished once none is unknown.
+    let reactionsLeft;
+    const pending = (await Promise.all(plans.map(async (p) => ({ ...p, state: await loadBackfill(deps.sql, p.repo.id) })))).filter((p) => p.state?.reactions === 'pending');
+    if (pending.length > 0 && !stopped) {
+        await knowBudget(deps, 'graphql');
+        const settled = await settleReactions(deps, settings.apiUrl, pending.map((p) => p.repo.id), () => deps.meter.remaining('graphql') <= settings.budgetReserve);
+        if (settled.changed > 0)
+            log.info(`backfill: reaction counts of ${settled.changed} comment row(s) read.`);
+        if (settled.stopped) {
+            reactionsLeft = `reaction counts of comments in ${pending.map((p) => p.repo.name).join(', ')} (GraphQL budget reserve reached)`;
+        }
+        else {
+            await deps.sql.begin(async (tx) => {
+                for (const p of pending) {
+                    const current = await loadBackfill(tx, p.repo.id);
+                    if (current)
+                        await saveBackfill(tx, p.repo.id, { ...current, reactions: undefined });
+                }
+            });
+        }
+    }
+    else if (pending.length > 0) {
+        reactionsLeft = `reaction counts of comments in ${pending.map((p) => p.repo.name).join(', ')}`;
+    }
+    if (reactionsLeft && unfinished.length === 0) {
+        return {
+            counts: counts(worked, finished),
+            incomplete: true,
+            remaining: `backfill: ${reactionsLeft}; the next run reads them.`
+        };
     }
     if (unfinished.length === 0)
         return { counts: counts(worked, finished) };
@@ -50628,67 +51584,224 @@ async function reconcile(tx, rows) {
     return { corrected: before - after, written };
 }
 
+;// CONCATENATED MODULE: ./src/db/tokens.ts
+/** How long a token is remembered after its last run (a PAT used daily stays known). */
+const REMEMBER_DAYS = 30;
+/** Fingerprints kept; a scheduled App-token job adds one per run, so older ones are dropped. */
+const KEEP = 16;
+/**
+ * Records that a run uses the token with this fingerprint and says whether
+ * an earlier run (within 30 days) used the same one (`same`), only other
+ * tokens (`new`), or no token is on record yet (`first`). In one
+ * transaction under a row lock, so concurrent runs keep each other's.
+ */
+async function noteTokenFingerprint(sql, fingerprint, now) {
+    return sql.begin((tx) => note(tx, fingerprint, now));
+}
+async function note(tx, fingerprint, now) {
+    await tx `insert into sync_cursors (task, repo_id, state) values ('tokens', 0, '{"seen":[]}') on conflict do nothing`;
+    const [row] = await tx `
+    select state from sync_cursors where task = 'tokens' and repo_id = 0 for update`;
+    const cutoff = now.getTime() - REMEMBER_DAYS * 86_400_000;
+    const seen = (row?.state.seen ?? []).filter((s) => Date.parse(s.at) >= cutoff);
+    const before = seen.length === 0 ? 'first' : seen.some((s) => s.fp === fingerprint) ? 'same' : 'new';
+    const next = [{ fp: fingerprint, at: now.toISOString() }, ...seen.filter((s) => s.fp !== fingerprint)].slice(0, KEEP);
+    await tx `
+    update sync_cursors set state = ${tx.json({ seen: next })}, updated_at = now()
+    where task = 'tokens' and repo_id = 0`;
+    return before;
+}
+
+;// CONCATENATED MODULE: ./src/github/token.ts
+
+/**
+ * A short, one-way fingerprint of the token the client sends, so a run can
+ * tell whether an earlier run used the same token without storing it. Only
+ * 64 bits of a SHA-256 are kept: enough to tell tokens apart, and a token
+ * (40+ random characters) cannot be recovered or guessed from it.
+ */
+async function tokenFingerprint(octokit) {
+    const auth = (await octokit.auth());
+    const token = auth.token ?? '';
+    return (0,external_node_crypto_.createHash)('sha256').update(`contributor-metrics token:${token}`).digest('hex').slice(0, 16);
+}
+
+;// CONCATENATED MODULE: ./src/tasks/token-mode.ts
+
+
+const modes = new WeakMap();
+/** This run's token mode, decided once per client (one per run) and recorded for the next run. */
+function tokenMode(deps) {
+    let mode = modes.get(deps.octokit);
+    if (!mode) {
+        mode = (async () => {
+            const history = await noteTokenFingerprint(deps.sql, await tokenFingerprint(deps.octokit), deps.clock());
+            const decided = history === 'new' ? 'rotating' : 'stable';
+            deps.log.info(history === 'same'
+                ? 'Token: the same as an earlier run, so stored ETags can answer 304 (free).'
+                : history === 'first'
+                    ? 'Token: the first on record; its ETags are kept in case later runs use it again.'
+                    : 'Token: new to this database (a per-job token), so stored ETags cannot match; using search and GraphQL batches.');
+            return decided;
+        })();
+        modes.set(deps.octokit, mode);
+    }
+    return mode;
+}
+
 ;// CONCATENATED MODULE: ./src/tasks/events.ts
 
 
 
 
 
-/** Without a cursor or `since`, look back as far as the seed did. */
-const FIRST_RUN_LOOKBACK_MS = 24 * 3600 * 1000;
+
+
+
+
+/** Timelines one run reads at most through GraphQL (100 a point: about 20 points). */
+const GRAPHQL_ITEMS_PER_RUN = 2000;
+/** Timelines one run reads at most through REST (at least a request each). */
+const REST_ITEMS_PER_RUN = 300;
+/** How often comments' reaction counts are read again. */
+const REACTIONS_EVERY_MS = 24 * 3600 * 1000;
+/** Comments of items updated this recently are re-read by the reaction pass. */
+const REACTIONS_WINDOW_MS = 7 * 24 * 3600 * 1000;
 /**
- * `events`: timelines of the issues and pull requests updated since the
- * events cursor (minus overlap), as stored by the `issues` task — this task
- * never lists issues itself. Each issue's rows, page ETags and the cursor
- * are written in one transaction, so a run killed anywhere resumes cleanly.
+ * `events`: the timelines whose item changed since they were stored. An
+ * issue or pull request is "timeline behind" while its updated_at is later
+ * than the updated_at its timeline was stored at — whichever task moved it
+ * (issues, pulls, unmerged, daily, transfers, backfill), so no item stored
+ * late is passed over, and no cursor can skip one. The task reads those
+ * timelines, newest first, through GraphQL (100 a query, 1 point; the
+ * default) or the REST timeline endpoint (`timeline-api: rest`), and clears
+ * each mark in the transaction that stores its rows. A run that stops (the
+ * budget reserve, a failure) leaves the rest behind for the next run.
  */
 async function runEvents(deps, settings) {
     const repos = await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS });
-    const counts = { repositories: 0, issues: 0, events: 0, deleted: 0, pages: 0, notModified: 0, skipped: 0 };
-    const shouldStop = () => deps.meter.remaining('core') < settings.budgetReserve;
-    for (const [index, repo] of repos.entries()) {
-        if (!(await hasStoredIssues(deps.sql, repo.id))) {
-            deps.log.info(`${repo.fullName}: no issues or pull requests stored yet; run the 'issues' task first. Nothing to do here.`);
-            continue;
-        }
-        const since = await windowStart(deps, settings, repo);
-        const issues = await issuesUpdatedSince(deps.sql, repo.id, since);
-        const stats = await syncIssueTimelines(deps, repo, issues, { cursorTask: CURSORS.events, shouldStop });
-        counts.repositories++;
+    const byId = new Map(repos.map((r) => [r.id, r]));
+    const repoIds = [...byId.keys()];
+    const graphql = settings.timelineApi === 'graphql';
+    const limit = graphql ? GRAPHQL_ITEMS_PER_RUN : REST_ITEMS_PER_RUN;
+    const behind = await timelinesBehind(deps.sql, repoIds, limit, settings.since);
+    const counts = {
+        repositories: repos.length,
+        behind: behind.length,
+        issues: 0,
+        events: 0,
+        deleted: 0,
+        skipped: 0,
+        reactions: 0
+    };
+    if (behind.length === 0)
+        deps.log.info(`events: every stored timeline of the ${repos.length} repositories is current.`);
+    let stopped = false;
+    let rest = behind;
+    if (graphql && behind.length > 0)
+        await knowBudget(deps, 'graphql');
+    if (graphql) {
+        const stats = await syncTimelinesGraphql(deps, settings.apiUrl, byId, behind, {
+            shouldStop: () => deps.meter.remaining('graphql') <= settings.budgetReserve
+        });
         counts.issues += stats.issues;
         counts.events += stats.events;
         counts.deleted += stats.deleted;
-        counts.pages += stats.pages;
-        counts.notModified += stats.notModified;
         counts.skipped += stats.skipped;
-        deps.log.info(`${repo.fullName}: ${issues.length} issue(s) updated since ${since.toISOString()}; ` +
-            `${stats.pages} timeline page(s) changed, ${stats.notModified} unchanged (304); ` +
-            `${stats.events} row(s) written, ${stats.deleted} deleted` +
-            (stats.skipped ? `, ${stats.skipped} issue(s) skipped (moved or gone)` : ''));
-        if (stats.stopped) {
-            const left = repos.slice(index).map((r) => r.name);
-            return {
-                counts,
-                incomplete: true,
-                remaining: `Stopped at the budget reserve (${settings.budgetReserve} core requests); ` +
-                    `timelines of ${left.join(', ')} continue from their cursor on the next run.`
-            };
-        }
+        counts.reactions += stats.reactions;
+        Object.assign(counts, { queries: stats.queries, capped: stats.capped });
+        stopped = stats.stopped;
+        // Items GraphQL cannot name (rows without a node id, e.g. from an old import) take the REST walk.
+        rest = behind.filter((i) => !i.nodeId);
     }
-    return { counts };
+    if (!stopped && rest.length > 0) {
+        const conditional = (await tokenMode(deps)) === 'stable';
+        const pages = { pages: 0, notModified: 0 };
+        for (const [repo, issues] of byRepository(rest, byId)) {
+            const stats = await syncIssueTimelines(deps, repo, issues, {
+                conditional,
+                shouldStop: () => deps.meter.remaining('core') <= settings.budgetReserve
+            });
+            counts.issues += stats.issues;
+            counts.events += stats.events;
+            counts.deleted += stats.deleted;
+            counts.skipped += stats.skipped;
+            pages.pages += stats.pages;
+            pages.notModified += stats.notModified;
+            if (stats.stopped) {
+                stopped = true;
+                break;
+            }
+        }
+        Object.assign(counts, pages);
+    }
+    if (graphql && !stopped) {
+        const pass = await reactionPass(deps, settings, repoIds, counts.reactions);
+        counts.reactions += pass.changed;
+        stopped = pass.stopped;
+    }
+    const left = await countTimelinesBehind(deps.sql, repoIds);
+    deps.log.info(`events: ${counts.issues} timeline(s) stored (${counts.events} rows written, ${counts.deleted} deleted)` +
+        (counts.skipped ? `, ${counts.skipped} skipped (moved or gone)` : '') +
+        `; ${left} still behind`);
+    if (!stopped && behind.length < limit)
+        return { counts };
+    if (left === 0)
+        return { counts };
+    return {
+        counts,
+        incomplete: true,
+        remaining: stopped
+            ? `${left} timeline(s) behind: stopped at the budget reserve (${settings.budgetReserve}); the next run continues.`
+            : `${left} timeline(s) behind: more than one run reads (${limit}); the next run continues.`
+    };
 }
-/** Cursor minus overlap; on a first run `since`, else the last day. */
-async function windowStart(deps, settings, repo) {
-    const cursor = await getCursor(deps.sql, CURSORS.events, repo.id);
-    if (cursor.highWater)
-        return new Date(cursor.highWater.getTime() - settings.overlapMinutes * 60_000);
-    return settings.since ?? new Date(deps.clock().getTime() - FIRST_RUN_LOOKBACK_MS);
+function byRepository(items, repos) {
+    const out = new Map();
+    for (const item of items) {
+        const repo = repos.get(item.repoId);
+        if (!repo)
+            continue;
+        const list = out.get(repo) ?? [];
+        list.push(item);
+        out.set(repo, list);
+    }
+    return out;
 }
-
-;// CONCATENATED MODULE: ./src/tasks/budget.ts
-/** True when the core budget is down to the reserve: stop cleanly, resume next run. */
-function outOfBudget(deps, settings) {
-    return deps.meter.remaining('core') <= settings.budgetReserve;
+/**
+ * Comments' reaction counts, which GitHub's GraphQL timeline read leaves
+ * out (a connection per item would multiply its price by 100). Counts still
+ * unknown ride along with the next timeline query for free; once a day this
+ * pass reads them in queries of their own (100 comments a point), and
+ * re-reads the counts of every comment on the items updated in the last 7
+ * days — GitHub does not document that a reaction moves any updated_at, so
+ * nothing else would notice one.
+ */
+async function reactionPass(deps, settings, repoIds, _changed) {
+    const cursor = await getCursor(deps.sql, CURSORS.reactions, 0);
+    const now = deps.clock();
+    if (cursor.highWater && now.getTime() - cursor.highWater.getTime() < REACTIONS_EVERY_MS) {
+        // Not due: only a full point's worth of unknown counts (a first sync, a backfill) is read now.
+        const unknown = await commentsForReactions(deps.sql, repoIds, REACTIONS_PER_QUERY);
+        if (unknown.length < REACTIONS_PER_QUERY)
+            return { changed: 0, stopped: false };
+        await knowBudget(deps, 'graphql');
+        const settled = await settleReactions(deps, settings.apiUrl, repoIds, () => deps.meter.remaining('graphql') <= settings.budgetReserve);
+        return { changed: settled.changed, stopped: settled.stopped };
+    }
+    await knowBudget(deps, 'graphql');
+    const shouldStop = () => deps.meter.remaining('graphql') <= settings.budgetReserve;
+    const unknown = await settleReactions(deps, settings.apiUrl, repoIds, shouldStop);
+    const recent = await commentsForReactions(deps.sql, repoIds, 100_000, new Date(now.getTime() - REACTIONS_WINDOW_MS));
+    const refreshed = unknown.stopped
+        ? { changed: 0, queries: 0, stopped: true }
+        : await settleReactions(deps, settings.apiUrl, repoIds, shouldStop, recent);
+    const stopped = unknown.stopped || refreshed.stopped;
+    if (!stopped)
+        await setCursor(deps.sql, CURSORS.reactions, 0, { highWater: now, state: {} });
+    deps.log.info(`events: reaction counts read for ${recent.length} recent comment(s) and those stored without; ` +
+        `${unknown.changed + refreshed.changed} row(s) changed`);
+    return { changed: unknown.changed + refreshed.changed, stopped };
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/issues-search.ts
@@ -50794,71 +51907,6 @@ function nameIndex(repos) {
 function repositoryName(item) {
     const m = /\/repos\/([^/]+)\/([^/]+)$/.exec(item.repository_url ?? '');
     return m ? `${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}`.toLowerCase() : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/db/tokens.ts
-/** How long a token is remembered after its last run (a PAT used daily stays known). */
-const REMEMBER_DAYS = 30;
-/** Fingerprints kept; a scheduled App-token job adds one per run, so older ones are dropped. */
-const KEEP = 16;
-/**
- * Records that a run uses the token with this fingerprint and says whether
- * an earlier run (within 30 days) used the same one (`same`), only other
- * tokens (`new`), or no token is on record yet (`first`). In one
- * transaction under a row lock, so concurrent runs keep each other's.
- */
-async function noteTokenFingerprint(sql, fingerprint, now) {
-    return sql.begin((tx) => note(tx, fingerprint, now));
-}
-async function note(tx, fingerprint, now) {
-    await tx `insert into sync_cursors (task, repo_id, state) values ('tokens', 0, '{"seen":[]}') on conflict do nothing`;
-    const [row] = await tx `
-    select state from sync_cursors where task = 'tokens' and repo_id = 0 for update`;
-    const cutoff = now.getTime() - REMEMBER_DAYS * 86_400_000;
-    const seen = (row?.state.seen ?? []).filter((s) => Date.parse(s.at) >= cutoff);
-    const before = seen.length === 0 ? 'first' : seen.some((s) => s.fp === fingerprint) ? 'same' : 'new';
-    const next = [{ fp: fingerprint, at: now.toISOString() }, ...seen.filter((s) => s.fp !== fingerprint)].slice(0, KEEP);
-    await tx `
-    update sync_cursors set state = ${tx.json({ seen: next })}, updated_at = now()
-    where task = 'tokens' and repo_id = 0`;
-    return before;
-}
-
-;// CONCATENATED MODULE: ./src/github/token.ts
-
-/**
- * A short, one-way fingerprint of the token the client sends, so a run can
- * tell whether an earlier run used the same token without storing it. Only
- * 64 bits of a SHA-256 are kept: enough to tell tokens apart, and a token
- * (40+ random characters) cannot be recovered or guessed from it.
- */
-async function tokenFingerprint(octokit) {
-    const auth = (await octokit.auth());
-    const token = auth.token ?? '';
-    return (0,external_node_crypto_.createHash)('sha256').update(`contributor-metrics token:${token}`).digest('hex').slice(0, 16);
-}
-
-;// CONCATENATED MODULE: ./src/tasks/token-mode.ts
-
-
-const modes = new WeakMap();
-/** This run's token mode, decided once per client (one per run) and recorded for the next run. */
-function tokenMode(deps) {
-    let mode = modes.get(deps.octokit);
-    if (!mode) {
-        mode = (async () => {
-            const history = await noteTokenFingerprint(deps.sql, await tokenFingerprint(deps.octokit), deps.clock());
-            const decided = history === 'new' ? 'rotating' : 'stable';
-            deps.log.info(history === 'same'
-                ? 'Token: the same as an earlier run, so stored ETags can answer 304 (free).'
-                : history === 'first'
-                    ? 'Token: the first on record; its ETags are kept in case later runs use it again.'
-                    : 'Token: new to this database (a per-job token), so stored ETags cannot match; using search and GraphQL batches.');
-            return decided;
-        })();
-        modes.set(deps.octokit, mode);
-    }
-    return mode;
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/unreadable.ts

@@ -66,7 +66,8 @@ Flags (the action's inputs):
   --data-dir          embedded Postgres data folder (default: .data/postgres)
   --since, --until    ISO-8601 date or date-time
   --include-archived, --overlap-minutes, --closed-days, --lookback-days,
-  --backfill-timelines, --budget-reserve, --max-rate-limit-wait, --shard k/n
+  --backfill-timelines, --budget-reserve, --max-rate-limit-wait, --shard k/n,
+  --timeline-api      graphql (default) or rest
   --verbose           debug lines and outputs
   --help              this text
 `

@@ -30,6 +30,7 @@ export const Inputs = {
   LookbackDays: 'lookback-days',
   BackfillTimelines: 'backfill-timelines',
   BudgetReserve: 'budget-reserve',
+  TimelineApi: 'timeline-api',
   MaxRateLimitWait: 'max-rate-limit-wait',
   Shard: 'shard'
 } as const

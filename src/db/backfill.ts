@@ -17,11 +17,12 @@ export async function saveBackfill(tx: Queryable, repoId: number, state: Backfil
   await setCursor(tx, CURSORS.backfill, repoId, { highWater, state: stripUndefined(state) }, { forwardOnly: false })
 }
 
-/** Any repository with a started, unfinished backfill (one query, no GitHub request). */
+/** Any repository with a started, unfinished backfill, or one whose reaction counts are still to be read (one query, no GitHub request). */
 export async function hasUnfinishedBackfill(sql: Queryable): Promise<boolean> {
   const [row] = await sql<{ n: number }[]>`
     select count(*)::int as n from sync_cursors
-    where task = ${CURSORS.backfill} and coalesce((state ->> 'done')::boolean, true) = false`
+    where task = ${CURSORS.backfill}
+      and (coalesce((state ->> 'done')::boolean, true) = false or state ->> 'reactions' = 'pending')`
   return row.n > 0
 }
 

@@ -63,10 +63,16 @@ export class RequestMeter {
     return this.usage.points
   }
 
-  /** Records one HTTP answer. `graphql` marks a POST to the GraphQL endpoint. */
-  record(status: number, headers: Headers, graphql = false): void {
+  /**
+   * Records one HTTP answer. `graphql` marks a POST to the GraphQL endpoint;
+   * `free` a request GitHub does not charge (`GET /rate_limit`: "does not
+   * count against your primary rate limit", github/docs).
+   */
+  record(status: number, headers: Headers, graphql = false, free = false): void {
     const resource = headers.get('x-ratelimit-resource') ?? (graphql ? 'graphql' : 'core')
-    if (graphql || resource === 'graphql') this.usage.graphqlRequests++
+    if (free) {
+      // counted nowhere
+    } else if (graphql || resource === 'graphql') this.usage.graphqlRequests++
     else if (status === 304) this.usage.notModified++
     else {
       this.usage.billable++
@@ -100,6 +106,13 @@ export class RequestMeter {
 
   recordFailure(): void {
     this.usage.failed++
+  }
+
+  /** Sets what is left of buckets from a `GET /rate_limit` answer's `resources`. */
+  recordLimits(resources: Record<string, { limit: number; remaining: number; used: number; reset: number }>): void {
+    for (const [bucket, b] of Object.entries(resources)) {
+      if (b && typeof b.remaining === 'number') this.buckets.set(bucket, { ...b })
+    }
   }
 
   /** Requests (or, for graphql, points) left in a bucket, as of the latest response (Infinity before any). */

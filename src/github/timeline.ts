@@ -42,7 +42,8 @@ export async function readTimeline(
   log: Log,
   repo: Repo,
   issue: Pick<TimelineIssue, 'number'>,
-  known: ReadonlyMap<number, KnownPage>
+  known: ReadonlyMap<number, KnownPage>,
+  conditional = true
 ): Promise<TimelineRead | undefined> {
   const knownLast = Math.max(0, ...known.keys())
   const read: TimelineRead = { fetched: new Map(), polls: [], lastPage: 1, notModified: 0 }
@@ -84,7 +85,10 @@ export async function readTimeline(
       }
       read.fetched.set(page, result.data)
       read.polls.push({ page_no: page, etag: result.etag ?? null, item_count: result.data.length })
-      more = result.links.next !== undefined || result.data.length >= TIMELINE_PER_PAGE
+      // With a stable token a full last page is followed by the empty page
+      // after it, whose ETag makes the next check free; without, the Link
+      // header alone says whether there is more.
+      more = result.links.next !== undefined || (conditional && result.data.length >= TIMELINE_PER_PAGE)
     }
     read.lastPage = page
     if (!more) return read

@@ -26,4 +26,10 @@ export interface BackfillState {
   stored: number
   /** The whole range is stored. */
   done: boolean
+  /**
+   * `pending` while comments stored by this backfill through GraphQL may
+   * still lack their reaction counts (read at the end of a run, 100 a point);
+   * a backfill is finished only once they are read.
+   */
+  reactions?: 'pending'
 }

@@ -18,6 +18,8 @@ export const CURSORS = {
   unmerged: 'unmerged',
   /** events: the newest issue updated_at whose timeline is stored, per repository. */
   events: 'events',
+  /** events: org-wide (repo 0), when comments' reaction counts were last refreshed. */
+  reactions: 'reactions',
   /** members: org-wide (repo 0), the ids of each page of the last listing. */
   members: 'members',
   /** repositories: org-wide (repo 0), when each org's list was fetched and verified. */

@@ -6,7 +6,9 @@ import { planRepository } from './backfill/plan.js'
 import { Progress } from './backfill/progress.js'
 import { chooseRoute } from './backfill/route.js'
 import { walkListing, walkSearch, type BackfillTotals, type WalkContext, type WalkOutcome } from './backfill/walk.js'
+import { knowBudget } from './budget.js'
 import { selectRepositories } from './repositories.js'
+import { settleReactions } from './timelines-graphql.js'
 import type { Deps, TaskResult } from './types.js'
 
 /**
@@ -69,8 +71,10 @@ export async function runBackfill(deps: Deps, settings: Settings): Promise<TaskR
     const ctx: WalkContext = {
       deps,
       repo,
+      settings,
       timelines: state.timelines ?? settings.backfillTimelines,
       budgetLow,
+      graphqlLow: () => deps.meter.remaining('graphql') <= settings.budgetReserve,
       progress: new Progress(
         new Date(state.since),
         new Date(state.until),
@@ -96,6 +100,42 @@ export async function runBackfill(deps: Deps, settings: Settings): Promise<TaskR
     }
   }
 
+  // Comments read through GraphQL come without reaction counts; the units'
+  // queries carried some, and the rest are read now (100 comments a point).
+  // A backfill counts as finished once none is unknown.
+  let reactionsLeft: string | undefined
+  const pending = (
+    await Promise.all(plans.map(async (p) => ({ ...p, state: await loadBackfill(deps.sql, p.repo.id) })))
+  ).filter((p) => p.state?.reactions === 'pending')
+  if (pending.length > 0 && !stopped) {
+    await knowBudget(deps, 'graphql')
+    const settled = await settleReactions(
+      deps,
+      settings.apiUrl,
+      pending.map((p) => p.repo.id),
+      () => deps.meter.remaining('graphql') <= settings.budgetReserve
+    )
+    if (settled.changed > 0) log.info(`backfill: reaction counts of ${settled.changed} comment row(s) read.`)
+    if (settled.stopped) {
+      reactionsLeft = `reaction counts of comments in ${pending.map((p) => p.repo.name).join(', ')} (GraphQL budget reserve reached)`
+    } else {
+      await deps.sql.begin(async (tx) => {
+        for (const p of pending) {
+          const current = await loadBackfill(tx, p.repo.id)
+          if (current) await saveBackfill(tx, p.repo.id, { ...current, reactions: undefined })
+        }
+      })
+    }
+  } else if (pending.length > 0) {
+    reactionsLeft = `reaction counts of comments in ${pending.map((p) => p.repo.name).join(', ')}`
+  }
+  if (reactionsLeft && unfinished.length === 0) {
+    return {
+      counts: counts(worked, finished),
+      incomplete: true,
+      remaining: `backfill: ${reactionsLeft}; the next run reads them.`
+    }
+  }
   if (unfinished.length === 0) return { counts: counts(worked, finished) }
   return { counts: counts(worked, finished), incomplete: true, remaining: describeRemaining(unfinished) }
 }

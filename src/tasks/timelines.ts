@@ -1,6 +1,12 @@
-import { getCursor, setCursor } from '../db/cursors.js'
 import type { Tx } from '../db/connect.js'
-import { deleteVanishedEvents, getEventPolls, lockIssueTimeline, putEventPolls, upsertEventRows } from '../db/events.js'
+import {
+  deleteVanishedEvents,
+  getEventPolls,
+  lockIssueTimeline,
+  markTimelineStored,
+  putEventPolls,
+  upsertEventRows
+} from '../db/events.js'
 import { mapTimelinePage } from '../github/map-event.js'
 import { readTimeline, type TimelineRead } from '../github/timeline.js'
 import type { EventPollRow, PagedEventRow } from '../model/event.js'
@@ -26,23 +32,31 @@ export interface TimelineStats {
   skipped: number
   /** True when `shouldStop` ended the walk before every issue was done. */
   stopped: boolean
+  /** The issues whose timeline was stored, with the updated_at it was stored at. */
+  stored: { id: number; updatedAt: Date }[]
 }
 
 export interface TimelineOptions {
-  /** Advance this task's cursor (per repository) to each issue's updated_at in the issue's transaction. */
-  cursorTask?: string
   /** Checked before each issue, e.g. the budget reserve; true ends the walk early. */
   shouldStop?: () => boolean
+  /**
+   * Send the stored page ETags (a stable token: an unchanged page answers
+   * 304, free). With a rotating token no stored ETag can match, so pages are
+   * read plainly and the walk follows the Link header alone.
+   */
+  conditional?: boolean
 }
 
 /**
- * Fetches or refreshes the timelines of `issues` (ascending updated_at gives
- * a resumable cursor) into `events`, one transaction per issue holding its
- * rows, its page ETags and, with `cursorTask`, the cursor. Every known page
- * is requested with its stored ETag, so an unchanged timeline costs nothing
- * and a changed one costs one billable request per page that changed or
- * was added; the walk goes past the last known page when it is full, so
- * growth is never missed. Reused by the `backfill` task.
+ * Fetches or refreshes the timelines of `issues` through the REST timeline
+ * endpoint into `events`, one transaction per issue holding its rows, its
+ * page ETags and the clearing of its "timeline behind" mark. With a stable
+ * token every known page is requested with its stored ETag, so an
+ * unchanged timeline costs nothing and a changed one costs one billable
+ * request per page that changed or was added; the walk goes past the last
+ * known page when it is full, so growth is never missed. The GraphQL batch
+ * (timelines-graphql.ts) is the default; this walk serves `timeline-api:
+ * rest` and issues GraphQL cannot name (no node id).
  */
 export async function syncIssueTimelines(
   deps: Deps,
@@ -57,21 +71,19 @@ export async function syncIssueTimelines(
     deleted: 0,
     issues: 0,
     skipped: 0,
-    stopped: false
+    stopped: false,
+    stored: []
   }
-  const cursor = options.cursorTask ? await getCursor(deps.sql, options.cursorTask, repo.id) : undefined
-  let highWater = cursor?.highWater
-
+  const conditional = options.conditional ?? true
   for (const issue of issues) {
     if (options.shouldStop?.()) {
       stats.stopped = true
       break
     }
-    const cursorAt = highWater && highWater > issue.updatedAt ? highWater : issue.updatedAt
     let read: TimelineRead | undefined
     for (let attempt = 1; ; attempt++) {
       const polls = await getEventPolls(deps.sql, issue.id)
-      read = await readTimeline(deps.octokit, deps.log, repo, issue, polls)
+      read = await readTimeline(deps.octokit, deps.log, repo, issue, conditional ? polls : new Map(), conditional)
       const walk = read
       const stored = await deps.sql.begin(async (tx) => {
         // Another sync (events and backfill at once) may have stored this
@@ -86,16 +98,14 @@ export async function syncIssueTimelines(
           stats.pages += walk.fetched.size
           stats.notModified += walk.notModified
         }
-        if (options.cursorTask && cursor) {
-          await setCursor(tx, options.cursorTask, repo.id, { highWater: cursorAt, state: cursor.state })
-        }
         return true
       })
       if (stored) break
     }
-    highWater = cursorAt
-    if (read) stats.issues++
-    else stats.skipped++
+    if (read) {
+      stats.issues++
+      stats.stored.push({ id: issue.id, updatedAt: issue.updatedAt })
+    } else stats.skipped++
     if (read && read.fetched.size > 0) {
       deps.log.debug(
         `${repo.name}#${issue.number}: ${read.fetched.size} page(s) changed, ${read.notModified} unchanged, ` +
@@ -140,6 +150,7 @@ async function storeTimeline(
   }
   const polls = read.polls.map((p) => ({ ...p, id: issue.id, issue_updated_at: issue.updatedAt }))
   await putEventPolls(tx, issue.id, polls, read.lastPage, now)
+  await markTimelineStored(tx, issue.id, issue.updatedAt)
   return { events, deleted }
 }
 

@@ -17,7 +17,7 @@ export function planRepository(
   now: Date,
   timelines = true
 ): BackfillState | undefined {
-  if (!since) return stored && !stored.done ? stored : undefined
+  if (!since) return stored && (!stored.done || stored.reactions === 'pending') ? stored : undefined
   const sameRange =
     stored !== undefined &&
     stored.since === since.toISOString() &&

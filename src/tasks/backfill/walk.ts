@@ -1,11 +1,14 @@
 import { saveBackfill } from '../../db/backfill.js'
+import { markTimelineStored } from '../../db/events.js'
 import { upsertMapped } from '../../db/issues.js'
 import { getPage, type Page } from '../../github/conditional.js'
 import { mapIssue } from '../../github/map-issue.js'
 import { searchWindows } from '../../github/search.js'
 import type { GitHubIssue } from '../../github/types.js'
+import type { Settings } from '../../inputs.js'
 import type { BackfillState } from '../../model/backfill.js'
 import type { Repo } from '../../model/repo.js'
+import { syncTimelinesGraphql } from '../timelines-graphql.js'
 import { syncIssueTimelines } from '../timelines.js'
 import type { Deps } from '../types.js'
 import type { Progress } from './progress.js'
@@ -22,9 +25,12 @@ export interface BackfillTotals {
 export interface WalkContext {
   readonly deps: Deps
   readonly repo: Repo
+  readonly settings: Pick<Settings, 'apiUrl' | 'timelineApi'>
   readonly timelines: boolean
   /** True when spending `cost` more core requests would pass the reserve. */
   readonly budgetLow: (cost?: number) => boolean
+  /** True when the GraphQL bucket is down to the reserve. */
+  readonly graphqlLow: () => boolean
   readonly progress: Progress
   readonly totals: BackfillTotals
   /** The repository's state; each stored unit replaces it. */
@@ -103,27 +109,50 @@ export async function walkSearch(ctx: WalkContext): Promise<WalkOutcome> {
 }
 
 /**
- * Stores one page or window: the timelines of its items first (each issue in
- * its own transaction, ETag-conditional, so a repeat costs nothing), then its
- * rows together with the state that covers them. A budget stop inside the
- * timelines stores nothing of the unit, so the next run re-reads it.
+ * Stores one page or window: the timelines of its items first (GraphQL
+ * batches, or the REST walk with `timeline-api: rest`; each issue in its own
+ * transaction), then its rows together with the state that covers them and
+ * the "timeline stored" marks of the items whose timeline was just read. A
+ * budget stop inside the timelines stores nothing of the unit, so the next
+ * run re-reads it.
  */
-async function storeUnit(ctx: WalkContext, items: GitHubIssue[], next: BackfillState, label: string): Promise<boolean> {
+async function storeUnit(ctx: WalkContext, items: GitHubIssue[], unit: BackfillState, label: string): Promise<boolean> {
+  let next = unit
   const { deps, repo, totals } = ctx
   let events = 0
+  let stored: { id: number; updatedAt: Date }[] = []
   if (ctx.timelines && items.length > 0) {
-    const stats = await syncIssueTimelines(
-      deps,
-      repo,
-      items.map((i) => ({ id: i.id, number: i.number, updatedAt: new Date(i.updated_at) })),
-      { shouldStop: () => ctx.budgetLow(1) }
-    )
+    const stats =
+      ctx.settings.timelineApi === 'graphql'
+        ? await syncTimelinesGraphql(
+            deps,
+            ctx.settings.apiUrl,
+            new Map([[repo.id, repo]]),
+            items.map((i) => ({
+              id: i.id,
+              nodeId: i.node_id ?? null,
+              number: i.number,
+              repoId: repo.id,
+              updatedAt: new Date(i.updated_at),
+              isPull: i.pull_request !== undefined
+            })),
+            { shouldStop: () => ctx.graphqlLow() }
+          )
+        : await syncIssueTimelines(
+            deps,
+            repo,
+            items.map((i) => ({ id: i.id, number: i.number, updatedAt: new Date(i.updated_at) })),
+            { shouldStop: () => ctx.budgetLow(1) }
+          )
     if (stats.stopped) return false
     events = stats.events
+    stored = stats.stored
+    if (ctx.settings.timelineApi === 'graphql') next = { ...next, reactions: 'pending' }
   }
   const mapped = items.map((i) => mapIssue(i, repo))
   const written = await deps.sql.begin(async (tx) => {
     const w = await upsertMapped(tx, mapped)
+    for (const s of stored) await markTimelineStored(tx, s.id, s.updatedAt)
     await saveBackfill(tx, repo.id, next)
     return w
   })
