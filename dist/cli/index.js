@@ -33699,7 +33699,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony export */ });
 /* harmony import */ var _cli_args_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7391);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(576);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7004);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5155);
 /* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6670);
 
 
@@ -37048,7 +37048,7 @@ function keepFailureExitCode() {
 
 /***/ }),
 
-/***/ 7004:
+/***/ 5155:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45659,6 +45659,8 @@ const CURSORS = {
     issues: 'issues',
     /** issues, search path: the end of the last complete org-wide search, per repository. */
     issuesSearch: 'issues-search',
+    /** issues with a rotating token: when the last consistency listing (GraphQL, never lagging) was taken; repo 0. */
+    consistency: 'issues-consistency',
     /** pulls: the newest pull request updated_at checked, per repository. */
     pulls: 'pulls',
     /** unmerged: closed-unmerged pull requests reconciled up to here, per repository. */
@@ -46422,6 +46424,17 @@ async function countMergedMismatches(sql, github) {
     where p.merged is distinct from g.merged`;
     return n;
 }
+/** Stored updated_at of a repository's issues (by id) and pull requests (by number). */
+async function storedUpdates(sql, repoId, issueIds, pullNumbers) {
+    const issues = await sql `
+    select id, updated_at from issues where id = any(${issueIds}::bigint[])`;
+    const pulls = await sql `
+    select number, updated_at from pull_requests where repo_id = ${repoId} and number = any(${pullNumbers}::int[])`;
+    return {
+        issues: new Map(issues.map((r) => [Number(r.id), r.updated_at])),
+        pulls: new Map(pulls.map((r) => [r.number, r.updated_at]))
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/github/users.ts
 /**
@@ -46524,12 +46537,14 @@ const RATE_LIMIT_FIELDS = 'rateLimit { cost remaining resetAt }';
  * priced by the number of connection requests a query could need ÷ 100, at
  * least 1 point (github/docs, "Rate limits and query limits for the GraphQL
  * API"). Errors that only say some nodes were not found (a deleted or
- * transferred issue, one the token cannot read) come back as `notFound`
- * with the rest of the data; any other error throws.
+ * transferred issue, one the token cannot read) or may not be read
+ * (FORBIDDEN: a token without that permission) come back beside the rest of
+ * the data; any other error throws.
  */
 async function graphqlQuery(octokit, meter, query, variables = {}) {
     let data;
     const notFound = new Set();
+    const forbidden = new Map();
     try {
         data = await octokit.graphql(query, variables);
     }
@@ -46537,20 +46552,25 @@ async function graphqlQuery(octokit, meter, query, variables = {}) {
         if (!(error instanceof GraphqlResponseError))
             throw error;
         const errors = (error.errors ?? []);
-        const other = errors.filter((e) => e.type !== 'NOT_FOUND');
+        const other = errors.filter((e) => e.type !== 'NOT_FOUND' && e.type !== 'FORBIDDEN');
         if (other.length > 0 || !error.data) {
             const first = other[0] ?? errors[0];
             const type = first?.type ? `${first.type}: ` : '';
             throw new Error(`GraphQL query failed: ${type}${first?.message ?? error.message}`);
         }
         data = error.data;
-        for (const e of errors)
-            if (e.path)
+        for (const e of errors) {
+            if (!e.path)
+                continue;
+            if (e.type === 'FORBIDDEN')
+                forbidden.set(e.path.join('.'), e.message);
+            else
                 notFound.add(e.path.join('.'));
+        }
     }
     if (data.rateLimit)
         meter.recordPoints(data.rateLimit.cost, data.rateLimit.remaining);
-    return { data, notFound };
+    return { data, notFound, forbidden };
 }
 
 ;// CONCATENATED MODULE: ./src/github/graphql-user.ts
@@ -51286,7 +51306,7 @@ const REPOSITORY_COLUMNS = [
 /** The org's repositories as last listed (those still listed), by name. */
 async function storedRepositories(sql, org) {
     const rows = await sql `
-    select id, org, name, full_name, archived, private from repositories
+    select id, org, name, full_name, archived, private, node_id from repositories
     where lower(org) = lower(${org}) and listed order by name`;
     return rows.map((r) => ({
         id: Number(r.id),
@@ -51294,7 +51314,8 @@ async function storedRepositories(sql, org) {
         name: r.name,
         fullName: r.full_name,
         archived: r.archived,
-        private: r.private
+        private: r.private,
+        nodeId: r.node_id
     }));
 }
 /**
@@ -51337,7 +51358,8 @@ function toRepo(org, r) {
         name: r.name,
         fullName: r.full_name,
         archived: !!r.archived,
-        private: !!r.private
+        private: !!r.private,
+        nodeId: r.node_id ?? null
     };
 }
 /** A listed repository as a `repositories` row. */
@@ -51353,6 +51375,21 @@ function mapRepository(org, r) {
         html_url: r.html_url ?? null,
         created_at: r.created_at ?? null,
         pushed_at: r.pushed_at ?? null
+    };
+}
+/** A repository from GraphQL as the REST listing renders it (same `repositories` row). */
+function restRepo(r) {
+    return {
+        id: r.databaseId,
+        node_id: r.id,
+        name: r.name,
+        full_name: r.nameWithOwner,
+        private: r.isPrivate,
+        archived: r.isArchived,
+        html_url: r.url,
+        created_at: r.createdAt,
+        pushed_at: r.pushedAt,
+        owner: { login: r.owner.login }
     };
 }
 
@@ -51410,9 +51447,11 @@ async function selectRepositories(deps, settings, options = {}) {
 function orgRepositories(deps, org, maxAgeMs = 0) {
     return listOrStored(deps, org, maxAgeMs);
 }
-/** The repositories of `all` this run syncs: `repos` globs, `include-archived`, `shard`. */
+/** The repositories of `all` this run syncs: `repos` globs, `include-archived`, `shard` (logged unless `deps` is undefined). */
 function selectFrom(deps, settings, all) {
     const selected = all.filter((r) => (settings.includeArchived || !r.archived) && matchesRepos(r.name, settings.repos) && inShard(r.id, settings.shard));
+    if (!deps)
+        return selected;
     for (const pattern of settings.repos) {
         if (!all.some((r) => minimatch(r.name, pattern, { nocase: true }))) {
             deps.log.warning(`repos entry '${pattern}' matches no repository of ${settings.org} that the token can read.`);
@@ -51456,14 +51495,26 @@ async function listOrStored(deps, org, maxAgeMs) {
         });
         return storedRepositories(sql, org);
     }
-    await sql.begin(async (tx) => {
-        await upsertRepositories(tx, org, listing.repos.map((r) => mapRepository(org, r)));
-        await putEtag(tx, key, listing.etag);
+    return recordRepositoryListing(deps, org, listing.repos, { key, etag: listing.etag });
+}
+/**
+ * Records a complete listing of the org's repositories (from REST, or from
+ * GraphQL mapped to REST's shape) and notes it as fresh, in one
+ * transaction; returns them as the sync tasks use them, by name.
+ */
+async function recordRepositoryListing(deps, org, repos, etag) {
+    const now = deps.clock().getTime();
+    const orgKey = org.toLowerCase();
+    await deps.sql.begin(async (tx) => {
+        const cursor = await getCursor(tx, CURSORS.repositories, 0);
+        await upsertRepositories(tx, org, repos.map((r) => mapRepository(org, r)));
+        if (etag)
+            await putEtag(tx, etag.key, etag.etag);
         await setCursor(tx, CURSORS.repositories, 0, {
             state: { ...cursor.state, [orgKey]: { full: iso(now), verified: iso(now) } }
         });
     });
-    return listing.repos.map((r) => toRepo(org, r)).sort((a, b) => a.name.localeCompare(b.name));
+    return repos.map((r) => toRepo(org, r)).sort((a, b) => a.name.localeCompare(b.name));
 }
 /** When the org's list was last fetched whole, and last confirmed current. */
 function listingTimes(value) {
@@ -51945,6 +51996,251 @@ async function reactionPass(deps, settings, repoIds, _changed) {
     return { changed: unknown.changed + refreshed.changed, stopped };
 }
 
+;// CONCATENATED MODULE: ./src/tasks/issues-listing.ts
+
+
+
+
+
+
+
+const issues_listing_ROUTE = 'GET /repos/{owner}/{repo}/issues';
+const issues_listing_PER_PAGE = 100;
+/** A listing from an existing cursor this long moves the cursor on (half a page). */
+const MOVE_AT = 50;
+/**
+ * How far GitHub's clock may run ahead of ours when telling whether an item
+ * changed during a listing (changes before the listing began shift nothing).
+ */
+const CLOCK_SKEW_MS = 60_000;
+/**
+ * Brings one repository up to date. The listing is sorted by updated_at,
+ * oldest first, so each committed page is a safe resume point. Its URL
+ * depends only on the cursor, so while nothing changes the stored ETag of
+ * that exact URL answers 304 (free). A short answer leaves the cursor put
+ * (so a change costs one request); when the cursor does move, the new URL
+ * is asked once more to learn its ETag — that request re-lists the overlap,
+ * which writes nothing — and the next quiet run is free again.
+ */
+async function syncRepoIssues(deps, settings, repo, mode = 'stable') {
+    const result = { listed: 0, issues: 0, pulls: 0, incomplete: false };
+    let rechecks = 0;
+    let recheckFrom;
+    // Usually two passes with a stable token: the listing, then the new URL's
+    // ETag. With a rotating token one: no later run could use that ETag. More
+    // only when items changed while a multi-page listing was read.
+    for (let pass = 0; pass < 6 && !result.incomplete; pass++) {
+        const listed = await listOnce(deps, settings, repo, result, mode === 'stable', recheckFrom);
+        recheckFrom = undefined;
+        if (listed.recheckFrom !== undefined && rechecks < 2) {
+            rechecks++;
+            recheckFrom = listed.recheckFrom;
+            debugLine(deps, repo, `items changed while listing; re-reading from ${new Date(listed.recheckFrom).toISOString()}`);
+            continue;
+        }
+        if (mode === 'rotating' || (!listed.moved && !listed.recheck))
+            break;
+    }
+    deps.log.info(`${repo.name}: ${result.listed} listed, ${result.issues} issues and ${result.pulls} pull requests written` +
+        (result.incomplete ? ' (stopped at the budget reserve)' : ''));
+    return result;
+}
+function debugLine(deps, repo, message) {
+    deps.log.debug(`${repo.name}: ${message}`);
+}
+/**
+ * One listing: from the cursor (conditional on the stored ETag of that exact
+ * URL, when `conditional`), or from `from` (a re-read after a shift). The
+ * cursor only moves forward, in the transaction of each page.
+ */
+async function listOnce(deps, settings, repo, result, conditional, from) {
+    const { sql, octokit, clock } = deps;
+    const recheck = from !== undefined || !conditional;
+    const cursor = await getCursor(sql, CURSORS.issues, repo.id);
+    const params = issues_listing_listingParams(repo, from !== undefined ? new Date(from) : sinceOf(cursor.highWater, settings));
+    const key = etagKey(issues_listing_ROUTE, params);
+    const pages = [{ fetchedAt: clock().getTime() }];
+    const firstPage = await getPage(octokit, issues_listing_ROUTE, params, recheck ? undefined : await getEtag(sql, key));
+    if (firstPage.notModified) {
+        debugLine(deps, repo, `no change since ${params.since ?? 'the beginning'} (304)`);
+        return { moved: false, recheck };
+    }
+    const start = cursor.highWater?.getTime();
+    let highWater = start;
+    let changedDuring;
+    let page = firstPage;
+    for (;;) {
+        const items = page.data;
+        const index = pages.length - 1;
+        result.listed += items.length;
+        const pageMax = maxUpdatedAt(items);
+        pages[index].last = pageMax;
+        const next = page.links.next;
+        // A short, complete answer from an existing cursor leaves the cursor (and
+        // so the URL) where it is: the next change costs one request instead of
+        // two (the change, then the new URL's ETag). Past MOVE_AT items it moves.
+        const stay = index === 0 && !recheck && start !== undefined && !next && items.length < MOVE_AT;
+        if (!stay && pageMax !== undefined && (highWater === undefined || pageMax > highWater))
+            highWater = pageMax;
+        if (index > 0) {
+            for (const i of items) {
+                const t = Date.parse(i.updated_at);
+                if (t >= pages[0].fetchedAt - CLOCK_SKEW_MS && (changedDuring === undefined || t < changedDuring))
+                    changedDuring = t;
+            }
+        }
+        const moved = highWater !== start;
+        // The first page's URL is asked again only while the cursor stays put,
+        // and only a short, last page proves that a later 304 on it means
+        // "nothing changed" (a full page could hide a change on page two).
+        const keepEtag = index === 0 && !recheck && !moved && !next && items.length < issues_listing_PER_PAGE;
+        const etag = page.etag;
+        const hw = highWater;
+        await sql.begin(async (tx) => {
+            const written = await upsertMapped(tx, items.map((i) => mapIssue(i, repo)));
+            result.issues += written.issues;
+            result.pulls += written.pulls;
+            if (hw !== undefined && moved) {
+                await setCursor(tx, CURSORS.issues, repo.id, { highWater: new Date(hw), state: cursor.state });
+            }
+            if (index === 0 && !recheck)
+                await putEtag(tx, key, keepEtag ? etag : undefined);
+        });
+        if (!next)
+            break;
+        if (outOfBudget(deps, settings)) {
+            result.incomplete = true;
+            break;
+        }
+        pages.push({ fetchedAt: clock().getTime() });
+        const got = await getPage(octokit, next);
+        if (got.notModified)
+            break;
+        page = got;
+    }
+    return { moved: highWater !== start, recheck, recheckFrom: shiftedFrom(pages, changedDuring, CLOCK_SKEW_MS) };
+}
+/**
+ * Where a re-read must start after an item changed at `changedAt` during a
+ * paged listing: the last item of the page before the first page fetched
+ * after the change (with `skew` for clocks). Undefined when nothing changed.
+ */
+function shiftedFrom(pages, changedAt, skew) {
+    if (changedAt === undefined)
+        return undefined;
+    const firstAfter = pages.findIndex((p, i) => i > 0 && p.fetchedAt >= changedAt - skew);
+    if (firstAfter < 0)
+        return undefined;
+    return pages[firstAfter - 1].last;
+}
+function issues_listing_listingParams(repo, since) {
+    const params = {
+        owner: repo.org,
+        repo: repo.name,
+        state: 'all',
+        sort: 'updated',
+        direction: 'asc',
+        per_page: issues_listing_PER_PAGE
+    };
+    if (since)
+        params.since = since.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return params;
+}
+/** Where a listing starts: the cursor less the overlap, else `since`, else the beginning. */
+function sinceOf(highWater, settings) {
+    if (highWater)
+        return new Date(highWater.getTime() - settings.overlapMinutes * 60_000);
+    return settings.since;
+}
+function maxUpdatedAt(items) {
+    let max;
+    for (const i of items) {
+        const t = Date.parse(i.updated_at);
+        if (!Number.isNaN(t) && (max === undefined || t > max))
+            max = t;
+    }
+    return max;
+}
+
+;// CONCATENATED MODULE: ./src/tasks/unreadable.ts
+/**
+ * Runs one repository's sync; a repository that vanished or became
+ * unreadable since the listing (404, 410 — also "issues are disabled" —,
+ * 451) is skipped with a warning instead of failing the whole run.
+ */
+async function skipUnreadable(deps, repo, fn) {
+    try {
+        return await fn();
+    }
+    catch (error) {
+        const status = error.status;
+        if (status === 404 || status === 410 || status === 451) {
+            deps.log.warning(`${repo.fullName}: answered ${status} (${error.message}); skipped this run.`);
+            return undefined;
+        }
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/tasks/issues-consistency.ts
+
+
+
+
+
+/** A consistency listing this old is due again (search covers the minutes between). */
+const CONSISTENCY_EVERY_MS = 25 * 60_000;
+/**
+ * The consistent check behind the search path. Search's index can lag
+ * behind writes (a freshly labelled issue took ~10–12 minutes to show,
+ * guettli/agentloop#204), so an item can be missed by every search whose
+ * overlap it fell out of. The run's snapshot lists, per repository, the
+ * issues updated since its cursor (`issues(filterBy: {since})`) and the
+ * latest-updated pull requests, straight from GitHub's database; any item
+ * newer than its stored row, or missing, sends that repository through the
+ * REST listing from its cursor (which then stores it), and every checked
+ * repository's cursor moves to the time of the snapshot.
+ */
+async function syncByConsistency(deps, settings, repos, run) {
+    const result = { stragglers: 0, listed: 0, issues: 0, pulls: 0 };
+    const checked = [];
+    for (const repo of repos) {
+        const since = run.listed.get(repo.id);
+        const snap = repo.nodeId ? run.snapshot.repos.get(repo.nodeId) : undefined;
+        if (!since || !snap?.changed || !snap.pulls)
+            continue;
+        const recentPulls = snap.pulls.filter((p) => Date.parse(p.updatedAt) >= since.getTime());
+        const stored = await storedUpdates(deps.sql, repo.id, snap.changed.nodes.map((n) => n.databaseId), recentPulls.map((p) => p.number));
+        const behind = (at, updatedAt) => !at || at.getTime() < Math.floor(Date.parse(updatedAt) / 1000) * 1000;
+        const stale = snap.changed.totalCount > snap.changed.nodes.length ||
+            recentPulls.length === snap.pulls.length ||
+            snap.changed.nodes.some((n) => behind(stored.issues.get(n.databaseId), n.updatedAt)) ||
+            recentPulls.some((p) => behind(stored.pulls.get(p.number), p.updatedAt));
+        if (stale) {
+            result.stragglers++;
+            deps.log.info(`${repo.name}: the consistency listing shows items not stored yet; listing them.`);
+            const r = await skipUnreadable(deps, repo, () => syncRepoIssues(deps, settings, repo, 'rotating'));
+            if (!r)
+                continue;
+            result.listed += r.listed;
+            result.issues += r.issues;
+            result.pulls += r.pulls;
+            if (r.incomplete)
+                continue;
+        }
+        checked.push(repo);
+    }
+    await deps.sql.begin(async (tx) => {
+        for (const repo of checked) {
+            // Everything updated before the snapshot is stored now: both cursors move there.
+            await setCursor(tx, CURSORS.issues, repo.id, { highWater: run.snapshot.at, state: {} });
+            await setCursor(tx, CURSORS.issuesSearch, repo.id, { highWater: run.snapshot.at, state: {} });
+        }
+        await setCursor(tx, CURSORS.consistency, 0, { highWater: run.snapshot.at, state: {} });
+    });
+    return result;
+}
+
 ;// CONCATENATED MODULE: ./src/tasks/issues-search.ts
 
 
@@ -52050,24 +52346,243 @@ function repositoryName(item) {
     return m ? `${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}`.toLowerCase() : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/tasks/unreadable.ts
+;// CONCATENATED MODULE: ./src/github/graphql-org.ts
+
+const PAGE = 100;
+const REPO_FIELDS = 'id databaseId name nameWithOwner isPrivate isArchived url createdAt pushedAt owner { login }';
+const MEMBER_FIELDS = '__typename login id databaseId avatarUrl url isSiteAdmin';
+const PULL_FIELDS = 'number updatedAt state merged mergedAt isDraft closedAt';
 /**
- * Runs one repository's sync; a repository that vanished or became
- * unreadable since the listing (404, 410 — also "issues are disabled" —,
- * 451) is skipped with a warning instead of failing the whole run.
+ * The one query a scheduled run with a rotating token makes for the org:
+ * its repositories, its members, and for each selected repository the issues
+ * updated since its cursor and its 100 latest-updated pull requests (a
+ * listing that, unlike search, never lags), and on the transfers task's
+ * daily turn its open issues' ids. Every connection is one request at most
+ * 100 nodes, so with R repositories it costs (2 + 3R) ÷ 100 points,
+ * rounded, at least 1: 1 point up to 49 repositories.
  */
-async function skipUnreadable(deps, repo, fn) {
-    try {
-        return await fn();
-    }
-    catch (error) {
-        const status = error.status;
-        if (status === 404 || status === 410 || status === 451) {
-            deps.log.warning(`${repo.fullName}: answered ${status} (${error.message}); skipped this run.`);
-            return undefined;
+function orgSnapshotQuery(ask) {
+    const vars = ['$org: String!'];
+    const variables = { org: ask.org };
+    const repos = ask.repos.map((r, k) => {
+        vars.push(`$r${k}: ID!`);
+        variables[`r${k}`] = r.nodeId;
+        const parts = ['databaseId'];
+        if (r.since) {
+            vars.push(`$s${k}: DateTime`);
+            variables[`s${k}`] = r.since.toISOString();
+            parts.push(`changed: issues(first: ${PAGE}, filterBy: { since: $s${k} }, orderBy: { field: UPDATED_AT, direction: ASC }) { totalCount nodes { databaseId number updatedAt } }`, `pulls: pullRequests(first: ${PAGE}, orderBy: { field: UPDATED_AT, direction: DESC }) { nodes { ${PULL_FIELDS} } }`);
         }
-        throw error;
+        if (r.open) {
+            parts.push(`open: issues(first: ${PAGE}, states: OPEN, orderBy: { field: CREATED_AT, direction: ASC }) { totalCount pageInfo { hasNextPage endCursor } nodes { databaseId } }`);
+        }
+        return `r${k}: node(id: $r${k}) { __typename ... on Repository { ${parts.join(' ')} } }`;
+    });
+    const members = ask.members
+        ? `membersWithRole(first: ${PAGE}) { totalCount pageInfo { hasNextPage endCursor } nodes { ${MEMBER_FIELDS} } }`
+        : '';
+    const query = `query(${vars.join(', ')}) {
+  ${RATE_LIMIT_FIELDS}
+  organization(login: $org) {
+    repositories(first: ${PAGE}, orderBy: { field: CREATED_AT, direction: DESC }) { totalCount pageInfo { hasNextPage endCursor } nodes { ${REPO_FIELDS} } }
+    ${members}
+  }
+  ${repos.join('\n  ')}
+}`;
+    return { query, variables };
+}
+/** Later pages of the org's repositories or members. */
+const ORG_PAGE_QUERY = `query($org: String!, $repos: String, $members: String, $wantRepos: Boolean!, $wantMembers: Boolean!) {
+  ${RATE_LIMIT_FIELDS}
+  organization(login: $org) {
+    repositories(first: ${PAGE}, after: $repos, orderBy: { field: CREATED_AT, direction: DESC }) @include(if: $wantRepos) { pageInfo { hasNextPage endCursor } nodes { ${REPO_FIELDS} } }
+    membersWithRole(first: ${PAGE}, after: $members) @include(if: $wantMembers) { pageInfo { hasNextPage endCursor } nodes { ${MEMBER_FIELDS} } }
+  }
+}`;
+/** Later pages of repositories' open issues (one aliased node each). */
+function openPagesQuery(count) {
+    const vars = Array.from({ length: count }, (_, k) => `$r${k}: ID!, $a${k}: String!`).join(', ');
+    const fields = Array.from({ length: count }, (_, k) => `r${k}: node(id: $r${k}) { __typename ... on Repository { open: issues(first: ${PAGE}, after: $a${k}, states: OPEN, orderBy: { field: CREATED_AT, direction: ASC }) { pageInfo { hasNextPage endCursor } nodes { databaseId } } } }`).join('\n  ');
+    return `query(${vars}) {
+  ${RATE_LIMIT_FIELDS}
+  ${fields}
+}`;
+}
+/** Runs the snapshot query and every follow-up page it needs. */
+async function fetchOrgSnapshot(octokit, meter, ask, now) {
+    let { query, variables } = orgSnapshotQuery(ask);
+    let first = await graphqlQuery(octokit, meter, query, variables);
+    let membersError;
+    const denied = [...first.forbidden].find(([path]) => path.startsWith('organization.membersWithRole'));
+    if (!first.data.organization && ask.members && denied) {
+        // The token may not read membership (members is non-null, so the whole
+        // organization came back null): ask again without it, unless nothing else was wanted.
+        membersError = denied[1];
+        if (ask.membersOnly) {
+            return { repositories: [], repos: new Map(), missing: new Set(), at: now(), membersError };
+        }
+        ask = { ...ask, members: false };
+        ({ query, variables } = orgSnapshotQuery(ask));
+        first = await graphqlQuery(octokit, meter, query, variables);
     }
+    const org = first.data.organization;
+    if (!org)
+        throw new Error(`GraphQL: organization '${ask.org}' not found, or the token cannot see it.`);
+    const snapshot = {
+        repositories: graphql_org_compact(org.repositories.nodes),
+        members: ask.members ? graphql_org_compact(org.membersWithRole?.nodes ?? []) : undefined,
+        repos: new Map(),
+        missing: new Set(),
+        at: now(),
+        ...(membersError ? { membersError } : {})
+    };
+    let reposAfter = next(org.repositories);
+    let membersAfter = ask.members ? next(org.membersWithRole) : undefined;
+    while (reposAfter || membersAfter) {
+        const page = await graphqlQuery(octokit, meter, ORG_PAGE_QUERY, {
+            org: ask.org,
+            repos: reposAfter ?? null,
+            members: membersAfter ?? null,
+            wantRepos: reposAfter !== undefined,
+            wantMembers: membersAfter !== undefined
+        });
+        if (reposAfter) {
+            snapshot.repositories.push(...graphql_org_compact(page.data.organization.repositories?.nodes ?? []));
+            reposAfter = next(page.data.organization.repositories);
+        }
+        if (membersAfter) {
+            snapshot.members?.push(...graphql_org_compact(page.data.organization.membersWithRole?.nodes ?? []));
+            membersAfter = next(page.data.organization.membersWithRole);
+        }
+    }
+    const openPending = [];
+    ask.repos.forEach((r, k) => {
+        const node = first.data[`r${k}`];
+        if (!node || node.__typename !== 'Repository') {
+            snapshot.missing.add(r.nodeId);
+            return;
+        }
+        const repo = {};
+        if (node.changed)
+            repo.changed = { totalCount: node.changed.totalCount, nodes: graphql_org_compact(node.changed.nodes) };
+        if (node.pulls)
+            repo.pulls = graphql_org_compact(node.pulls.nodes);
+        if (node.open) {
+            repo.open = graphql_org_compact(node.open.nodes).map((n) => n.databaseId);
+            const after = next(node.open);
+            if (after)
+                openPending.push({ nodeId: r.nodeId, after });
+        }
+        snapshot.repos.set(r.nodeId, repo);
+    });
+    while (openPending.length > 0) {
+        const round = openPending.splice(0, PAGE);
+        const vars = {};
+        round.forEach((p, k) => {
+            vars[`r${k}`] = p.nodeId;
+            vars[`a${k}`] = p.after;
+        });
+        const page = await graphqlQuery(octokit, meter, openPagesQuery(round.length), vars);
+        round.forEach((p, k) => {
+            const node = page.data[`r${k}`];
+            const repo = snapshot.repos.get(p.nodeId);
+            if (!node?.open || !repo?.open)
+                return;
+            repo.open.push(...graphql_org_compact(node.open.nodes).map((n) => n.databaseId));
+            const after = next(node.open);
+            if (after)
+                openPending.push({ nodeId: p.nodeId, after });
+        });
+    }
+    return snapshot;
+}
+function next(page) {
+    return page?.pageInfo?.hasNextPage && page.pageInfo.endCursor ? page.pageInfo.endCursor : undefined;
+}
+function graphql_org_compact(nodes) {
+    return nodes.filter((n) => n !== null);
+}
+
+;// CONCATENATED MODULE: ./src/tasks/org-snapshot.ts
+
+
+
+
+
+
+
+/** How often each repository's open issues are listed (the transfers task's check for vanished issues). */
+const OPEN_LISTING_EVERY_MS = 24 * 3600 * 1000;
+const runs = new WeakMap();
+/** This run's snapshot if one was fetched already (no request). */
+function cachedSnapshot(deps) {
+    return runs.get(deps.octokit);
+}
+/**
+ * One GraphQL query per run for what a rotating token cannot ask cheaply
+ * with REST (every REST request is billed when no stored ETag can match):
+ * the org's repositories (recorded, renames included), its members when
+ * `members` runs, and for the selected repositories the consistency listing
+ * (issues updated since the `issues` cursor, the latest pull requests) when
+ * `issues` or `pulls` runs, and the open issues' ids of those due for the
+ * daily transfers check when `transfers` runs. Fetched once per run (per
+ * client) by the first task that needs it, for every task of the run, so
+ * they share its price: 1 point up to 49 repositories.
+ */
+function runSnapshot(deps, settings) {
+    let run = runs.get(deps.octokit);
+    if (!run) {
+        run = fetchRunSnapshot(deps, settings);
+        runs.set(deps.octokit, run);
+        // A failed fetch is not kept: a later task of the run may try again.
+        run.catch(() => runs.delete(deps.octokit));
+    }
+    return run;
+}
+async function fetchRunSnapshot(deps, settings) {
+    const { sql, clock } = deps;
+    const tasks = new Set(settings.tasks);
+    const stored = selectFrom(undefined, settings, await storedRepositories(sql, settings.org));
+    const now = clock().getTime();
+    const asks = [];
+    const listed = new Map();
+    const open = new Set();
+    for (const repo of stored) {
+        if (!repo.nodeId)
+            continue;
+        const ask = { nodeId: repo.nodeId };
+        if (tasks.has('issues') || tasks.has('pulls')) {
+            const cursor = await getCursor(sql, CURSORS.issues, repo.id);
+            if (cursor.highWater) {
+                ask.since = new Date(cursor.highWater.getTime() - settings.overlapMinutes * 60_000);
+                listed.set(repo.id, ask.since);
+            }
+        }
+        if (tasks.has('transfers')) {
+            const state = (await getCursor(sql, CURSORS.transfersOpen, repo.id)).state;
+            if (!state.listedAt || now - Date.parse(state.listedAt) >= OPEN_LISTING_EVERY_MS) {
+                ask.open = true;
+                open.add(repo.id);
+            }
+        }
+        asks.push(ask);
+    }
+    await knowBudget(deps, 'graphql');
+    const snapshot = await fetchOrgSnapshot(deps.octokit, deps.meter, {
+        org: settings.org,
+        repos: asks,
+        members: tasks.has('members') && settings.shard.index === 1,
+        membersOnly: !tasks.has('issues') && !tasks.has('pulls') && !tasks.has('transfers')
+    }, clock);
+    // A members-only snapshot the token could not read lists no repository: keep the stored list then.
+    const all = snapshot.membersError && snapshot.repositories.length === 0
+        ? await storedRepositories(sql, settings.org)
+        : await recordRepositoryListing(deps, settings.org, snapshot.repositories.map(restRepo));
+    const selected = selectFrom(deps, settings, all);
+    deps.log.info(`snapshot of ${settings.org}: ${snapshot.repositories.length} repositories` +
+        (snapshot.members ? `, ${snapshot.members.length} members` : '') +
+        `, ${listed.size} consistency listing(s), ${open.size} open-issue listing(s)`);
+    return { snapshot, all, selected, listed, open, membersError: snapshot.membersError };
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/issues.ts
@@ -52082,15 +52597,6 @@ async function skipUnreadable(deps, repo, fn) {
 
 
 
-const issues_ROUTE = 'GET /repos/{owner}/{repo}/issues';
-const issues_PER_PAGE = 100;
-/** A listing from an existing cursor this long moves the cursor on (half a page). */
-const MOVE_AT = 50;
-/**
- * How far GitHub's clock may run ahead of ours when telling whether an item
- * changed during a listing (changes before the listing began shift nothing).
- */
-const CLOCK_SKEW_MS = 60_000;
 /**
  * The `issues` task: every issue and pull request created or updated since
  * each repository's high-water mark (less `overlap-minutes`), upserted
@@ -52135,14 +52641,34 @@ async function runIssues(deps, settings) {
             else
                 known.push(repo);
         }
-        const found = await syncBySearch(deps, settings, known, all, async () => selectFrom(deps, settings, await orgRepositories(deps, settings.org, 0)));
-        totals.repositories += known.length;
-        totals.listed += found.listed;
-        totals.issues += found.issues;
-        totals.pulls += found.pulls;
-        totals.searches += found.windows;
-        if (found.incomplete)
-            left.push('the org-wide search');
+        const last = (await getCursor(deps.sql, CURSORS.consistency, 0)).highWater;
+        if (known.length > 0 && (!last || deps.clock().getTime() - last.getTime() >= CONSISTENCY_EVERY_MS)) {
+            // Due: the consistent listing (GraphQL, shared with the run's other
+            // tasks) instead of a search this run.
+            const run = await runSnapshot(deps, settings);
+            const ids = new Set(run.selected.map((r) => r.id));
+            for (const repo of run.selected) {
+                if (!known.some((k) => k.id === repo.id) &&
+                    (await getCursor(deps.sql, CURSORS.issues, repo.id)).highWater === undefined)
+                    await listRepo(repo); // new since the stored list
+            }
+            const checked = await syncByConsistency(deps, settings, run.selected.filter((r) => ids.has(r.id) && known.some((k) => k.id === r.id)), run);
+            totals.repositories += known.length;
+            totals.listed += checked.listed;
+            totals.issues += checked.issues;
+            totals.pulls += checked.pulls;
+            Object.assign(totals, { stragglers: checked.stragglers });
+        }
+        else {
+            const found = await syncBySearch(deps, settings, known, all, async () => selectFrom(deps, settings, await orgRepositories(deps, settings.org, 0)));
+            totals.repositories += known.length;
+            totals.listed += found.listed;
+            totals.issues += found.issues;
+            totals.pulls += found.pulls;
+            totals.searches += found.windows;
+            if (found.incomplete)
+                left.push('the org-wide search');
+        }
     }
     if (left.length === 0)
         return { counts: totals };
@@ -52151,154 +52677,6 @@ async function runIssues(deps, settings) {
         incomplete: true,
         remaining: `issues of ${left.join(', ')} (budget reserve reached or search incomplete; the next run resumes from the stored cursors)`
     };
-}
-/**
- * Brings one repository up to date. The listing is sorted by updated_at,
- * oldest first, so each committed page is a safe resume point. Its URL
- * depends only on the cursor, so while nothing changes the stored ETag of
- * that exact URL answers 304 (free). A short answer leaves the cursor put
- * (so a change costs one request); when the cursor does move, the new URL
- * is asked once more to learn its ETag — that request re-lists the overlap,
- * which writes nothing — and the next quiet run is free again.
- */
-async function syncRepoIssues(deps, settings, repo, mode = 'stable') {
-    const result = { listed: 0, issues: 0, pulls: 0, incomplete: false };
-    let rechecks = 0;
-    let recheckFrom;
-    // Usually two passes with a stable token: the listing, then the new URL's
-    // ETag. With a rotating token one: no later run could use that ETag. More
-    // only when items changed while a multi-page listing was read.
-    for (let pass = 0; pass < 6 && !result.incomplete; pass++) {
-        const listed = await listOnce(deps, settings, repo, result, mode === 'stable', recheckFrom);
-        recheckFrom = undefined;
-        if (listed.recheckFrom !== undefined && rechecks < 2) {
-            rechecks++;
-            recheckFrom = listed.recheckFrom;
-            debugLine(deps, repo, `items changed while listing; re-reading from ${new Date(listed.recheckFrom).toISOString()}`);
-            continue;
-        }
-        if (mode === 'rotating' || (!listed.moved && !listed.recheck))
-            break;
-    }
-    deps.log.info(`${repo.name}: ${result.listed} listed, ${result.issues} issues and ${result.pulls} pull requests written` +
-        (result.incomplete ? ' (stopped at the budget reserve)' : ''));
-    return result;
-}
-function debugLine(deps, repo, message) {
-    deps.log.debug(`${repo.name}: ${message}`);
-}
-/**
- * One listing: from the cursor (conditional on the stored ETag of that exact
- * URL, when `conditional`), or from `from` (a re-read after a shift). The
- * cursor only moves forward, in the transaction of each page.
- */
-async function listOnce(deps, settings, repo, result, conditional, from) {
-    const { sql, octokit, clock } = deps;
-    const recheck = from !== undefined || !conditional;
-    const cursor = await getCursor(sql, CURSORS.issues, repo.id);
-    const params = issues_listingParams(repo, from !== undefined ? new Date(from) : sinceOf(cursor.highWater, settings));
-    const key = etagKey(issues_ROUTE, params);
-    const pages = [{ fetchedAt: clock().getTime() }];
-    const firstPage = await getPage(octokit, issues_ROUTE, params, recheck ? undefined : await getEtag(sql, key));
-    if (firstPage.notModified) {
-        debugLine(deps, repo, `no change since ${params.since ?? 'the beginning'} (304)`);
-        return { moved: false, recheck };
-    }
-    const start = cursor.highWater?.getTime();
-    let highWater = start;
-    let changedDuring;
-    let page = firstPage;
-    for (;;) {
-        const items = page.data;
-        const index = pages.length - 1;
-        result.listed += items.length;
-        const pageMax = maxUpdatedAt(items);
-        pages[index].last = pageMax;
-        const next = page.links.next;
-        // A short, complete answer from an existing cursor leaves the cursor (and
-        // so the URL) where it is: the next change costs one request instead of
-        // two (the change, then the new URL's ETag). Past MOVE_AT items it moves.
-        const stay = index === 0 && !recheck && start !== undefined && !next && items.length < MOVE_AT;
-        if (!stay && pageMax !== undefined && (highWater === undefined || pageMax > highWater))
-            highWater = pageMax;
-        if (index > 0) {
-            for (const i of items) {
-                const t = Date.parse(i.updated_at);
-                if (t >= pages[0].fetchedAt - CLOCK_SKEW_MS && (changedDuring === undefined || t < changedDuring))
-                    changedDuring = t;
-            }
-        }
-        const moved = highWater !== start;
-        // The first page's URL is asked again only while the cursor stays put,
-        // and only a short, last page proves that a later 304 on it means
-        // "nothing changed" (a full page could hide a change on page two).
-        const keepEtag = index === 0 && !recheck && !moved && !next && items.length < issues_PER_PAGE;
-        const etag = page.etag;
-        const hw = highWater;
-        await sql.begin(async (tx) => {
-            const written = await upsertMapped(tx, items.map((i) => mapIssue(i, repo)));
-            result.issues += written.issues;
-            result.pulls += written.pulls;
-            if (hw !== undefined && moved) {
-                await setCursor(tx, CURSORS.issues, repo.id, { highWater: new Date(hw), state: cursor.state });
-            }
-            if (index === 0 && !recheck)
-                await putEtag(tx, key, keepEtag ? etag : undefined);
-        });
-        if (!next)
-            break;
-        if (outOfBudget(deps, settings)) {
-            result.incomplete = true;
-            break;
-        }
-        pages.push({ fetchedAt: clock().getTime() });
-        const got = await getPage(octokit, next);
-        if (got.notModified)
-            break;
-        page = got;
-    }
-    return { moved: highWater !== start, recheck, recheckFrom: shiftedFrom(pages, changedDuring, CLOCK_SKEW_MS) };
-}
-/**
- * Where a re-read must start after an item changed at `changedAt` during a
- * paged listing: the last item of the page before the first page fetched
- * after the change (with `skew` for clocks). Undefined when nothing changed.
- */
-function shiftedFrom(pages, changedAt, skew) {
-    if (changedAt === undefined)
-        return undefined;
-    const firstAfter = pages.findIndex((p, i) => i > 0 && p.fetchedAt >= changedAt - skew);
-    if (firstAfter < 0)
-        return undefined;
-    return pages[firstAfter - 1].last;
-}
-function issues_listingParams(repo, since) {
-    const params = {
-        owner: repo.org,
-        repo: repo.name,
-        state: 'all',
-        sort: 'updated',
-        direction: 'asc',
-        per_page: issues_PER_PAGE
-    };
-    if (since)
-        params.since = since.toISOString().replace(/\.\d{3}Z$/, 'Z');
-    return params;
-}
-/** Where a listing starts: the cursor less the overlap, else `since`, else the beginning. */
-function sinceOf(highWater, settings) {
-    if (highWater)
-        return new Date(highWater.getTime() - settings.overlapMinutes * 60_000);
-    return settings.since;
-}
-function maxUpdatedAt(items) {
-    let max;
-    for (const i of items) {
-        const t = Date.parse(i.updated_at);
-        if (!Number.isNaN(t) && (max === undefined || t > max))
-            max = t;
-    }
-    return max;
 }
 
 ;// CONCATENATED MODULE: ./src/model/member.ts
@@ -52399,7 +52777,7 @@ async function storeMembership(tx, pages, now, previousCheck) {
       select 1 from member_spans p where p.user_id = member_spans.user_id and p.left_seen_at is not null
     ) as came_back`;
     for (const page of pages)
-        if (page.rows)
+        if (page.rows && page.key)
             await putEtag(tx, page.key, page.etag);
     return {
         joined: opened.length,
@@ -52445,6 +52823,9 @@ function mapMember(m) {
 
 
 
+
+
+
 const members_ROUTE = 'GET /orgs/{org}/members';
 const members_PER_PAGE = 100;
 /** Guard against a server that never returns a short page. */
@@ -52481,7 +52862,20 @@ async function runMembers(deps, settings) {
     const state = cursor.state;
     const storedPages = state.org === org.toLowerCase() ? (state.pages ?? []) : [];
     const pages = [];
-    for (let n = 1; n <= members_MAX_PAGES; n++) {
+    const rotating = (await tokenMode(deps)) === 'rotating';
+    if (rotating) {
+        // No stored page ETag can match: the run's GraphQL snapshot lists every
+        // member (100 a connection) at no extra point.
+        const run = await runSnapshot(deps, settings).catch((e) => {
+            throw explain(e, org);
+        });
+        if (run.membersError)
+            throw new MembersAccessError(org, 403, run.membersError);
+        const members = run.snapshot.members ?? [];
+        const rows = members.map((m) => mapMember(restUser(m, settings.apiUrl)));
+        pages.push({ key: '', ids: rows.map((r) => r.id), rows });
+    }
+    for (let n = 1; n <= members_MAX_PAGES && !rotating; n++) {
         const params = { org, per_page: members_PER_PAGE, page: n };
         const key = etagKey(members_ROUTE, params);
         const known = storedPages[n - 1];
@@ -52505,6 +52899,7 @@ async function runMembers(deps, settings) {
             break;
     }
     const listed = new Set(pages.flatMap((p) => p.ids));
+    const viaGraphql = pages.length === 1 && pages[0].key === '';
     const changed = pages.some((p) => p.rows) || pages.length !== storedPages.length;
     const now = clock();
     if (listed.size === 0) {
@@ -52520,7 +52915,12 @@ async function runMembers(deps, settings) {
         const counts = changed
             ? await storeMembership(tx, pages, now, previousCheck)
             : { joined: 0, returned: 0, left: 0, written: 0 };
-        const next = { org: org.toLowerCase(), pages: pages.map((p) => p.ids), checkedAt: now.toISOString() };
+        // Page ids are kept for REST pages only (a 304 page needs them); a GraphQL listing keeps none.
+        const next = {
+            org: org.toLowerCase(),
+            pages: viaGraphql ? [] : pages.map((p) => p.ids),
+            checkedAt: now.toISOString()
+        };
         await setCursor(tx, CURSORS.members, 0, { state: next });
         return counts;
     });
@@ -52566,6 +52966,8 @@ async function runMigrate(deps) {
 
 
 
+
+
 const LIST = 'GET /repos/{owner}/{repo}/pulls';
 const ISSUE = 'GET /repos/{owner}/{repo}/issues/{issue_number}';
 const DAY = 86_400_000;
@@ -52579,7 +52981,8 @@ const MAX_REFETCH = 100;
  * sorted by update, newest first, changes whenever any pull request does.
  */
 async function runPulls(deps, settings) {
-    const repos = await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS });
+    const snapshot = (await tokenMode(deps)) === 'rotating' ? await runSnapshot(deps, settings) : undefined;
+    const repos = snapshot?.selected ?? (await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS }));
     const totals = { repositories: 0, checked: 0, corrected: 0, refetched: 0 };
     const left = [];
     for (const repo of repos) {
@@ -52587,7 +52990,8 @@ async function runPulls(deps, settings) {
             left.push(repo.name);
             continue;
         }
-        const r = await skipUnreadable(deps, repo, () => checkRepoPulls(deps, settings, repo));
+        const listed = repo.nodeId ? snapshot?.snapshot.repos.get(repo.nodeId)?.pulls : undefined;
+        const r = await skipUnreadable(deps, repo, async () => (listed && (await checkFromSnapshot(deps, settings, repo, listed))) || checkRepoPulls(deps, settings, repo));
         if (!r)
             continue;
         totals.repositories++;
@@ -52600,6 +53004,50 @@ async function runPulls(deps, settings) {
     if (left.length === 0)
         return { counts: totals };
     return { counts: totals, incomplete: true, remaining: `pull requests of ${left.join(', ')}` };
+}
+/**
+ * With a rotating token (no stored ETag can answer 304), the pull requests
+ * the run's snapshot listed — the 100 latest updated, with their state,
+ * merged and draft flags — stand in for the first page of the pulls list:
+ * the same comparison, at no request. Only changes since this task's last
+ * check (less the overlap) are looked at; when the snapshot's 100 do not
+ * reach back that far (or there is no cursor yet), undefined: the REST
+ * listing is read instead.
+ */
+async function checkFromSnapshot(deps, settings, repo, listed) {
+    const cursor = await getCursor(deps.sql, CURSORS.pulls, repo.id);
+    if (!cursor.highWater || listed.length === 0)
+        return undefined;
+    const stopAt = cursor.highWater.getTime() - settings.overlapMinutes * 60_000;
+    if (listed.length >= 100 && Date.parse(listed[listed.length - 1].updatedAt) >= stopAt)
+        return undefined;
+    const result = { checked: 0, corrected: 0, refetched: 0, incomplete: false };
+    const pulls = listed
+        .filter((p) => Date.parse(p.updatedAt) >= stopAt)
+        .map((p) => ({
+        number: p.number,
+        state: p.state === 'OPEN' ? 'open' : 'closed',
+        draft: p.isDraft,
+        merged_at: p.mergedAt,
+        closed_at: p.closedAt,
+        updated_at: p.updatedAt
+    }));
+    const queue = { seen: new Set(), stale: [], listed: true };
+    await compare(deps.sql, repo, pulls, queue, result);
+    let done = 0;
+    for (const number of queue.stale) {
+        if (done >= MAX_REFETCH || outOfBudget(deps, settings))
+            break;
+        if (await refetch(deps, repo, number))
+            result.refetched++;
+        done++;
+    }
+    result.incomplete = done < queue.stale.length;
+    if (!result.incomplete) {
+        const newest = listed.reduce((m, p) => Math.max(m, Date.parse(p.updatedAt)), cursor.highWater.getTime());
+        await setCursor(deps.sql, CURSORS.pulls, repo.id, { highWater: new Date(newest), state: cursor.state });
+    }
+    return result;
 }
 /**
  * One repository: the conditional first page, then the scan back to the
@@ -53133,8 +53581,32 @@ async function listOpenIssues(deps, repo, now, canSpend) {
         }
     };
 }
+/**
+ * The same check from the run's GraphQL snapshot, for a rotating token (a
+ * REST page costs a request whenever no stored ETag can match): the open
+ * issues' ids it listed for `repo`, compared with those held as open.
+ * Undefined when the snapshot did not list the repository.
+ */
+async function openIssuesFromSnapshot(deps, repo, openIds, now) {
+    if (!openIds)
+        return undefined;
+    const vanished = await openIssuesNotListed(deps.sql, repo.id, [...openIds]);
+    return {
+        repo,
+        vanished,
+        spent: 0,
+        commit: async (tx) => {
+            const next = { listedAt: now.toISOString() };
+            await setCursor(tx, CURSORS.transfersOpen, repo.id, { state: next });
+        }
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/tasks/transfers.ts
+
+
+
+
 
 
 
@@ -53203,9 +53675,17 @@ async function runTransfers(deps, settings) {
         done.push(candidate);
     }
     await sql.begin((tx) => markGroupsChecked(tx, candidates, done, now));
-    // 3. Once a day per repository: open issues that vanished from its listing.
+    // 3. Once a day per repository: open issues that vanished from its listing
+    //    (with a rotating token, from the run's GraphQL snapshot: the
+    //    snapshot of this run if there is one — the every-30-minutes run has
+    //    one — or a snapshot of its own once the listing is more than a few
+    //    hours overdue).
+    const rotating = (await tokenMode(deps)) === 'rotating';
+    const snapshot = rotating ? await snapshotForOpenListing(deps, settings, repos, now) : undefined;
     for (const repo of stopped ? [] : repos) {
-        const listing = await listOpenIssues(deps, repo, now, canSpend);
+        const listing = rotating
+            ? await openIssuesFromSnapshot(deps, repo, snapshot?.open.has(repo.id) && repo.nodeId ? snapshot.snapshot.repos.get(repo.nodeId)?.open : undefined, now)
+            : await listOpenIssues(deps, repo, now, canSpend);
         if (listing === 'stopped') {
             stopped = true;
             break;
@@ -53240,6 +53720,20 @@ async function runTransfers(deps, settings) {
             }
             : {})
     };
+}
+/** How late a rotating run may leave the daily open listing for a run that fetches a snapshot anyway. */
+const OPEN_LISTING_GRACE_MS = 3 * 3600 * 1000;
+async function snapshotForOpenListing(deps, settings, repos, now) {
+    const cached = cachedSnapshot(deps);
+    if (cached)
+        return cached;
+    for (const repo of repos) {
+        const state = (await getCursor(deps.sql, CURSORS.transfersOpen, repo.id)).state;
+        const age = state.listedAt ? now.getTime() - Date.parse(state.listedAt) : Number.POSITIVE_INFINITY;
+        if (age >= OPEN_LISTING_EVERY_MS + OPEN_LISTING_GRACE_MS)
+            return runSnapshot(deps, settings);
+    }
+    return undefined;
 }
 /** Writes what one probe found, in one transaction. */
 async function apply(deps, row, probe, byId, now, counts) {
@@ -53369,7 +53863,16 @@ async function runUnmerged(deps, settings) {
     };
     const tally = { found: 0, written: 0, complete: true };
     const steady = repos.every((r) => cursors.get(r.id)?.highWater);
-    if (!steady || !(await conditionalSearch(deps, ctx, tally)))
+    const covered = steady ? await coveredByIssues(deps, ctx) : undefined;
+    if (covered) {
+        // Every pull request closed since the cursors was stored by the issues
+        // task (a close moves updated_at, and its rows take `merged` from
+        // `merged_at`): nothing to ask. Search has no 304 (no source says it
+        // has), so asking anyway would cost a search request every run.
+        await deps.sql.begin((tx) => moveCursors(tx, ctx, covered));
+        log.debug(`unmerged: closes up to ${covered.toISOString()} are covered by the issues task's rows.`);
+    }
+    else if (!steady || !(await conditionalSearch(deps, ctx, tally)))
         await windowSearch(deps, ctx, tally);
     log.info(`${tally.found} closed-unmerged pull requests found, ${tally.written} rows written, ${openFixed} open rows unmarked`);
     const counts = { repositories: repos.length, found: tally.found, written: tally.written, openFixed };
@@ -53409,6 +53912,22 @@ async function conditionalSearch(deps, ctx, tally) {
         await putEtag(tx, key, move === undefined ? page.etag : undefined);
     });
     return true;
+}
+/**
+ * How far the issues task has stored every selected repository (the oldest
+ * of their issues cursors), when that is past the oldest unmerged cursor;
+ * otherwise undefined (search must look).
+ */
+async function coveredByIssues(deps, ctx) {
+    let oldest;
+    for (const repo of ctx.repos) {
+        const listed = (await getCursor(deps.sql, CURSORS.issues, repo.id)).highWater;
+        if (!listed)
+            return undefined;
+        oldest = oldest === undefined ? listed.getTime() : Math.min(oldest, listed.getTime());
+    }
+    const unmergedFrom = Math.min(...ctx.repos.map((r) => ctx.cursors.get(r.id)?.highWater?.getTime() ?? 0));
+    return oldest !== undefined && oldest >= unmergedFrom ? new Date(oldest) : undefined;
 }
 /** The first run (or a long gap): every date window from `from` to now, cursors moved window by window. */
 async function windowSearch(deps, ctx, tally) {

@@ -1,4 +1,5 @@
 // Organization, Repository, Label and Milestone, over the world's RepoRec.
+import { GqlError } from './errors.js'
 import type { IssueRec, RepoRec } from '../model.js'
 import { sec } from '../http.js'
 import { iso, labelColor, labelId, nodeId } from '../render/common.js'
@@ -74,8 +75,15 @@ export class OrgNode {
   repository(a: Args, c: GqlCtx): RepoNode {
     return findRepo(c, c.world.org, String(a.name), a.followRenames !== false)
   }
-  /** Members by user id, all with role MEMBER (the world has no admins). */
+  /**
+   * Members by user id, all with role MEMBER (the world has no admins). A
+   * token that may not read membership (a GITHUB_TOKEN) gets GitHub's field
+   * error, `type: 'FORBIDDEN'`, "Resource not accessible by integration",
+   * at the field's path (as quoted in fpicalausa/remove-stale-branches#49);
+   * the field is non-null, so the organization above it comes back null.
+   */
   membersWithRole(a: Args, c: GqlCtx): Connection<unknown> {
+    if (!c.caller.canReadMembers) throw new GqlError('FORBIDDEN', 'Resource not accessible by integration')
     const ids = [...c.world.members].filter((id) => !c.world.users.get(id)?.deleted).sort((x, y) => x - y)
     const conn = connection(
       ids,

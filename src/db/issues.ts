@@ -129,3 +129,20 @@ export async function countMergedMismatches(
     where p.merged is distinct from g.merged`
   return n
 }
+
+/** Stored updated_at of a repository's issues (by id) and pull requests (by number). */
+export async function storedUpdates(
+  sql: Queryable,
+  repoId: number,
+  issueIds: readonly number[],
+  pullNumbers: readonly number[]
+): Promise<{ issues: Map<number, Date>; pulls: Map<number, Date> }> {
+  const issues = await sql<{ id: string; updated_at: Date }[]>`
+    select id, updated_at from issues where id = any(${issueIds as number[]}::bigint[])`
+  const pulls = await sql<{ number: number; updated_at: Date }[]>`
+    select number, updated_at from pull_requests where repo_id = ${repoId} and number = any(${pullNumbers as number[]}::int[])`
+  return {
+    issues: new Map(issues.map((r) => [Number(r.id), r.updated_at])),
+    pulls: new Map(pulls.map((r) => [r.number, r.updated_at]))
+  }
+}

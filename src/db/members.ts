@@ -79,7 +79,7 @@ export async function storeMembership(
     returning exists (
       select 1 from member_spans p where p.user_id = member_spans.user_id and p.left_seen_at is not null
     ) as came_back`
-  for (const page of pages) if (page.rows) await putEtag(tx, page.key, page.etag)
+  for (const page of pages) if (page.rows && page.key) await putEtag(tx, page.key, page.etag)
   return {
     joined: opened.length,
     returned: opened.filter((r) => r.came_back).length,

@@ -4,9 +4,17 @@ import type { Queryable } from './connect.js'
 /** The org's repositories as last listed (those still listed), by name. */
 export async function storedRepositories(sql: Queryable, org: string): Promise<Repo[]> {
   const rows = await sql<
-    { id: string; org: string; name: string; full_name: string; archived: boolean; private: boolean }[]
+    {
+      id: string
+      org: string
+      name: string
+      full_name: string
+      archived: boolean
+      private: boolean
+      node_id: string | null
+    }[]
   >`
-    select id, org, name, full_name, archived, private from repositories
+    select id, org, name, full_name, archived, private, node_id from repositories
     where lower(org) = lower(${org}) and listed order by name`
   return rows.map((r) => ({
     id: Number(r.id),
@@ -14,7 +22,8 @@ export async function storedRepositories(sql: Queryable, org: string): Promise<R
     name: r.name,
     fullName: r.full_name,
     archived: r.archived,
-    private: r.private
+    private: r.private,
+    nodeId: r.node_id
   }))
 }
 

@@ -18,11 +18,13 @@ export interface GraphqlError {
   path?: (string | number)[]
 }
 
-/** A query's data and its per-node errors (e.g. NOT_FOUND for a node id that no longer resolves). */
+/** A query's data and its per-field errors (e.g. NOT_FOUND for a node id that no longer resolves). */
 export interface GraphqlResult<T> {
   data: T
   /** Paths (as `a.b.0`) of the fields GitHub answered NOT_FOUND; their value in `data` is null. */
   notFound: Set<string>
+  /** Paths of the fields the token may not read (FORBIDDEN), with GitHub's message; null in `data`. */
+  forbidden: Map<string, string>
 }
 
 /**
@@ -32,8 +34,9 @@ export interface GraphqlResult<T> {
  * priced by the number of connection requests a query could need ÷ 100, at
  * least 1 point (github/docs, "Rate limits and query limits for the GraphQL
  * API"). Errors that only say some nodes were not found (a deleted or
- * transferred issue, one the token cannot read) come back as `notFound`
- * with the rest of the data; any other error throws.
+ * transferred issue, one the token cannot read) or may not be read
+ * (FORBIDDEN: a token without that permission) come back beside the rest of
+ * the data; any other error throws.
  */
 export async function graphqlQuery<T>(
   octokit: Octokit,
@@ -43,20 +46,25 @@ export async function graphqlQuery<T>(
 ): Promise<GraphqlResult<T>> {
   let data: T & { rateLimit?: RateLimit | null }
   const notFound = new Set<string>()
+  const forbidden = new Map<string, string>()
   try {
     data = await octokit.graphql<T & { rateLimit?: RateLimit | null }>(query, variables)
   } catch (error) {
     if (!(error instanceof GraphqlResponseError)) throw error
     const errors = (error.errors ?? []) as GraphqlError[]
-    const other = errors.filter((e) => e.type !== 'NOT_FOUND')
+    const other = errors.filter((e) => e.type !== 'NOT_FOUND' && e.type !== 'FORBIDDEN')
     if (other.length > 0 || !error.data) {
       const first = other[0] ?? errors[0]
       const type = first?.type ? `${first.type}: ` : ''
       throw new Error(`GraphQL query failed: ${type}${first?.message ?? error.message}`)
     }
     data = error.data as T & { rateLimit?: RateLimit | null }
-    for (const e of errors) if (e.path) notFound.add(e.path.join('.'))
+    for (const e of errors) {
+      if (!e.path) continue
+      if (e.type === 'FORBIDDEN') forbidden.set(e.path.join('.'), e.message)
+      else notFound.add(e.path.join('.'))
+    }
   }
   if (data.rateLimit) meter.recordPoints(data.rateLimit.cost, data.rateLimit.remaining)
-  return { data, notFound }
+  return { data, notFound, forbidden }
 }

@@ -1,4 +1,5 @@
 import type { Repo, RepositoryRow } from '../model/repo.js'
+import type { GraphqlRepo } from './graphql-org.js'
 import type { GitHubRepo } from './types.js'
 
 /** A listed repository as the sync tasks use it (owner falls back to the org asked for). */
@@ -9,7 +10,8 @@ export function toRepo(org: string, r: GitHubRepo): Repo {
     name: r.name,
     fullName: r.full_name,
     archived: !!r.archived,
-    private: !!r.private
+    private: !!r.private,
+    nodeId: r.node_id ?? null
   }
 }
 
@@ -26,5 +28,21 @@ export function mapRepository(org: string, r: GitHubRepo): RepositoryRow {
     html_url: r.html_url ?? null,
     created_at: r.created_at ?? null,
     pushed_at: r.pushed_at ?? null
+  }
+}
+
+/** A repository from GraphQL as the REST listing renders it (same `repositories` row). */
+export function restRepo(r: GraphqlRepo): GitHubRepo {
+  return {
+    id: r.databaseId,
+    node_id: r.id,
+    name: r.name,
+    full_name: r.nameWithOwner,
+    private: r.isPrivate,
+    archived: r.isArchived,
+    html_url: r.url,
+    created_at: r.createdAt,
+    pushed_at: r.pushedAt,
+    owner: { login: r.owner.login }
   }
 }

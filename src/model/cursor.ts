@@ -12,6 +12,8 @@ export const CURSORS = {
   issues: 'issues',
   /** issues, search path: the end of the last complete org-wide search, per repository. */
   issuesSearch: 'issues-search',
+  /** issues with a rotating token: when the last consistency listing (GraphQL, never lagging) was taken; repo 0. */
+  consistency: 'issues-consistency',
   /** pulls: the newest pull request updated_at checked, per repository. */
   pulls: 'pulls',
   /** unmerged: closed-unmerged pull requests reconciled up to here, per repository. */

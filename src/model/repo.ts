@@ -6,6 +6,8 @@ export interface Repo {
   fullName: string
   archived: boolean
   private: boolean
+  /** GitHub's global node id (GraphQL `id`), when known. */
+  nodeId?: string | null
 }
 
 /** A row of `repositories` as a listing writes it. */

@@ -3,11 +3,14 @@ import { getCursor, setCursor } from '../db/cursors.js'
 import { getEtag } from '../db/etags.js'
 import { countActiveMembers, storeMembership } from '../db/members.js'
 import { etagKey, getPage } from '../github/conditional.js'
+import { restUser } from '../github/graphql-user.js'
 import { mapMember } from '../github/map-member.js'
 import type { GitHubMember } from '../github/types.js'
 import type { Settings } from '../inputs.js'
 import { CURSORS } from '../model/cursor.js'
 import type { MemberPage, MemberRow } from '../model/member.js'
+import { runSnapshot } from './org-snapshot.js'
+import { tokenMode } from './token-mode.js'
 import type { Deps, TaskResult } from './types.js'
 
 const ROUTE = 'GET /orgs/{org}/members'
@@ -61,7 +64,19 @@ export async function runMembers(deps: Deps, settings: Settings): Promise<TaskRe
   const storedPages = state.org === org.toLowerCase() ? (state.pages ?? []) : []
 
   const pages: MemberPage[] = []
-  for (let n = 1; n <= MAX_PAGES; n++) {
+  const rotating = (await tokenMode(deps)) === 'rotating'
+  if (rotating) {
+    // No stored page ETag can match: the run's GraphQL snapshot lists every
+    // member (100 a connection) at no extra point.
+    const run = await runSnapshot(deps, settings).catch((e: unknown) => {
+      throw explain(e, org)
+    })
+    if (run.membersError) throw new MembersAccessError(org, 403, run.membersError)
+    const members = run.snapshot.members ?? []
+    const rows = members.map((m) => mapMember(restUser(m, settings.apiUrl) as unknown as GitHubMember))
+    pages.push({ key: '', ids: rows.map((r) => r.id), rows })
+  }
+  for (let n = 1; n <= MAX_PAGES && !rotating; n++) {
     const params = { org, per_page: PER_PAGE, page: n }
     const key = etagKey(ROUTE, params)
     const known = storedPages[n - 1]
@@ -83,6 +98,7 @@ export async function runMembers(deps: Deps, settings: Settings): Promise<TaskRe
   }
 
   const listed = new Set(pages.flatMap((p) => p.ids))
+  const viaGraphql = pages.length === 1 && pages[0].key === ''
   const changed = pages.some((p) => p.rows) || pages.length !== storedPages.length
   const now = clock()
   if (listed.size === 0) {
@@ -101,7 +117,12 @@ export async function runMembers(deps: Deps, settings: Settings): Promise<TaskRe
     const counts = changed
       ? await storeMembership(tx, pages, now, previousCheck)
       : { joined: 0, returned: 0, left: 0, written: 0 }
-    const next: MembersState = { org: org.toLowerCase(), pages: pages.map((p) => p.ids), checkedAt: now.toISOString() }
+    // Page ids are kept for REST pages only (a 304 page needs them); a GraphQL listing keeps none.
+    const next: MembersState = {
+      org: org.toLowerCase(),
+      pages: viaGraphql ? [] : pages.map((p) => p.ids),
+      checkedAt: now.toISOString()
+    }
     await setCursor(tx, CURSORS.members, 0, { state: next as Record<string, unknown> })
     return counts
   })

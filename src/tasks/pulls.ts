@@ -4,11 +4,14 @@ import { getEtag, putEtag } from '../db/etags.js'
 import { correctPullStatus, openPullNumbers, storedPullsByNumber, upsertPullRows } from '../db/issues.js'
 import { etagKey, getPage } from '../github/conditional.js'
 import { mapIssue } from '../github/map-issue.js'
+import type { GraphqlPullStatus } from '../github/graphql-org.js'
 import type { GitHubIssue, GitHubPull } from '../github/types.js'
 import type { Settings } from '../inputs.js'
 import { CURSORS } from '../model/cursor.js'
 import type { Repo } from '../model/repo.js'
 import { outOfBudget } from './budget.js'
+import { runSnapshot } from './org-snapshot.js'
+import { tokenMode } from './token-mode.js'
 import { STORED_LIST_MAX_AGE_MS, selectRepositories } from './repositories.js'
 import type { Deps, TaskResult } from './types.js'
 import { skipUnreadable } from './unreadable.js'
@@ -41,7 +44,8 @@ interface RepoPullsResult {
  * sorted by update, newest first, changes whenever any pull request does.
  */
 export async function runPulls(deps: Deps, settings: Settings): Promise<TaskResult> {
-  const repos = await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS })
+  const snapshot = (await tokenMode(deps)) === 'rotating' ? await runSnapshot(deps, settings) : undefined
+  const repos = snapshot?.selected ?? (await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS }))
   const totals = { repositories: 0, checked: 0, corrected: 0, refetched: 0 }
   const left: string[] = []
   for (const repo of repos) {
@@ -49,7 +53,13 @@ export async function runPulls(deps: Deps, settings: Settings): Promise<TaskResu
       left.push(repo.name)
       continue
     }
-    const r = await skipUnreadable(deps, repo, () => checkRepoPulls(deps, settings, repo))
+    const listed = repo.nodeId ? snapshot?.snapshot.repos.get(repo.nodeId)?.pulls : undefined
+    const r = await skipUnreadable(
+      deps,
+      repo,
+      async () =>
+        (listed && (await checkFromSnapshot(deps, settings, repo, listed))) || checkRepoPulls(deps, settings, repo)
+    )
     if (!r) continue
     totals.repositories++
     totals.checked += r.checked
@@ -59,6 +69,52 @@ export async function runPulls(deps: Deps, settings: Settings): Promise<TaskResu
   }
   if (left.length === 0) return { counts: totals }
   return { counts: totals, incomplete: true, remaining: `pull requests of ${left.join(', ')}` }
+}
+
+/**
+ * With a rotating token (no stored ETag can answer 304), the pull requests
+ * the run's snapshot listed — the 100 latest updated, with their state,
+ * merged and draft flags — stand in for the first page of the pulls list:
+ * the same comparison, at no request. Only changes since this task's last
+ * check (less the overlap) are looked at; when the snapshot's 100 do not
+ * reach back that far (or there is no cursor yet), undefined: the REST
+ * listing is read instead.
+ */
+async function checkFromSnapshot(
+  deps: Deps,
+  settings: Settings,
+  repo: Repo,
+  listed: readonly GraphqlPullStatus[]
+): Promise<RepoPullsResult | undefined> {
+  const cursor = await getCursor(deps.sql, CURSORS.pulls, repo.id)
+  if (!cursor.highWater || listed.length === 0) return undefined
+  const stopAt = cursor.highWater.getTime() - settings.overlapMinutes * 60_000
+  if (listed.length >= 100 && Date.parse(listed[listed.length - 1].updatedAt) >= stopAt) return undefined
+  const result: RepoPullsResult = { checked: 0, corrected: 0, refetched: 0, incomplete: false }
+  const pulls: GitHubPull[] = listed
+    .filter((p) => Date.parse(p.updatedAt) >= stopAt)
+    .map((p) => ({
+      number: p.number,
+      state: p.state === 'OPEN' ? 'open' : 'closed',
+      draft: p.isDraft,
+      merged_at: p.mergedAt,
+      closed_at: p.closedAt,
+      updated_at: p.updatedAt
+    }))
+  const queue: Queue = { seen: new Set(), stale: [], listed: true }
+  await compare(deps.sql, repo, pulls, queue, result)
+  let done = 0
+  for (const number of queue.stale) {
+    if (done >= MAX_REFETCH || outOfBudget(deps, settings)) break
+    if (await refetch(deps, repo, number)) result.refetched++
+    done++
+  }
+  result.incomplete = done < queue.stale.length
+  if (!result.incomplete) {
+    const newest = listed.reduce((m, p) => Math.max(m, Date.parse(p.updatedAt)), cursor.highWater.getTime())
+    await setCursor(deps.sql, CURSORS.pulls, repo.id, { highWater: new Date(newest), state: cursor.state })
+  }
+  return result
 }
 
 /**

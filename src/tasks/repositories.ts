@@ -4,6 +4,7 @@ import { getEtag, putEtag } from '../db/etags.js'
 import { storedRepositories, upsertRepositories } from '../db/repositories.js'
 import { mapRepository, toRepo } from '../github/map-repo.js'
 import { listOrgRepositories, orgRepositoriesKey } from '../github/repos.js'
+import type { GitHubRepo } from '../github/types.js'
 import type { Settings } from '../inputs.js'
 import { CURSORS } from '../model/cursor.js'
 import type { Repo } from '../model/repo.js'
@@ -42,12 +43,13 @@ export function orgRepositories(deps: Deps, org: string, maxAgeMs = 0): Promise<
   return listOrStored(deps, org, maxAgeMs)
 }
 
-/** The repositories of `all` this run syncs: `repos` globs, `include-archived`, `shard`. */
-export function selectFrom(deps: Pick<Deps, 'log'>, settings: Settings, all: readonly Repo[]): Repo[] {
+/** The repositories of `all` this run syncs: `repos` globs, `include-archived`, `shard` (logged unless `deps` is undefined). */
+export function selectFrom(deps: Pick<Deps, 'log'> | undefined, settings: Settings, all: readonly Repo[]): Repo[] {
   const selected = all.filter(
     (r) =>
       (settings.includeArchived || !r.archived) && matchesRepos(r.name, settings.repos) && inShard(r.id, settings.shard)
   )
+  if (!deps) return selected
   for (const pattern of settings.repos) {
     if (!all.some((r) => minimatch(r.name, pattern, { nocase: true }))) {
       deps.log.warning(`repos entry '${pattern}' matches no repository of ${settings.org} that the token can read.`)
@@ -95,18 +97,35 @@ async function listOrStored(deps: Deps, org: string, maxAgeMs: number): Promise<
     })
     return storedRepositories(sql, org)
   }
-  await sql.begin(async (tx) => {
+  return recordRepositoryListing(deps, org, listing.repos, { key, etag: listing.etag })
+}
+
+/**
+ * Records a complete listing of the org's repositories (from REST, or from
+ * GraphQL mapped to REST's shape) and notes it as fresh, in one
+ * transaction; returns them as the sync tasks use them, by name.
+ */
+export async function recordRepositoryListing(
+  deps: Pick<Deps, 'sql' | 'clock'>,
+  org: string,
+  repos: readonly GitHubRepo[],
+  etag?: { key: string; etag?: string }
+): Promise<Repo[]> {
+  const now = deps.clock().getTime()
+  const orgKey = org.toLowerCase()
+  await deps.sql.begin(async (tx) => {
+    const cursor = await getCursor(tx, CURSORS.repositories, 0)
     await upsertRepositories(
       tx,
       org,
-      listing.repos.map((r) => mapRepository(org, r))
+      repos.map((r) => mapRepository(org, r))
     )
-    await putEtag(tx, key, listing.etag)
+    if (etag) await putEtag(tx, etag.key, etag.etag)
     await setCursor(tx, CURSORS.repositories, 0, {
       state: { ...cursor.state, [orgKey]: { full: iso(now), verified: iso(now) } }
     })
   })
-  return listing.repos.map((r) => toRepo(org, r)).sort((a, b) => a.name.localeCompare(b.name))
+  return repos.map((r) => toRepo(org, r)).sort((a, b) => a.name.localeCompare(b.name))
 }
 
 /** When the org's list was last fetched whole, and last confirmed current. */

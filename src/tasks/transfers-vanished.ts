@@ -91,3 +91,28 @@ export async function listOpenIssues(
     }
   }
 }
+
+/**
+ * The same check from the run's GraphQL snapshot, for a rotating token (a
+ * REST page costs a request whenever no stored ETag can match): the open
+ * issues' ids it listed for `repo`, compared with those held as open.
+ * Undefined when the snapshot did not list the repository.
+ */
+export async function openIssuesFromSnapshot(
+  deps: Deps,
+  repo: Repo,
+  openIds: readonly number[] | undefined,
+  now: Date
+): Promise<OpenListing | undefined> {
+  if (!openIds) return undefined
+  const vanished = await openIssuesNotListed(deps.sql, repo.id, [...openIds])
+  return {
+    repo,
+    vanished,
+    spent: 0,
+    commit: async (tx) => {
+      const next: OpenListingState = { listedAt: now.toISOString() }
+      await setCursor(tx, CURSORS.transfersOpen, repo.id, { state: next as Record<string, unknown> })
+    }
+  }
+}

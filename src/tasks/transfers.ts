@@ -19,7 +19,11 @@ import type { Repo } from '../model/repo.js'
 import type { HeldRow, NewIssue, TransferCandidate } from '../model/transfer.js'
 import { STORED_LIST_MAX_AGE_MS, selectRepositories } from './repositories.js'
 import { markGroupsChecked } from './transfers-candidates.js'
-import { listOpenIssues } from './transfers-vanished.js'
+import { getCursor } from '../db/cursors.js'
+import { CURSORS } from '../model/cursor.js'
+import { cachedSnapshot, OPEN_LISTING_EVERY_MS, runSnapshot, type RunSnapshot } from './org-snapshot.js'
+import { tokenMode } from './token-mode.js'
+import { listOpenIssues, openIssuesFromSnapshot } from './transfers-vanished.js'
 import type { Deps, TaskResult } from './types.js'
 
 /** Requests one run may spend at most. */
@@ -88,9 +92,22 @@ export async function runTransfers(deps: Deps, settings: Settings): Promise<Task
   }
   await sql.begin((tx) => markGroupsChecked(tx, candidates, done, now))
 
-  // 3. Once a day per repository: open issues that vanished from its listing.
+  // 3. Once a day per repository: open issues that vanished from its listing
+  //    (with a rotating token, from the run's GraphQL snapshot: the
+  //    snapshot of this run if there is one — the every-30-minutes run has
+  //    one — or a snapshot of its own once the listing is more than a few
+  //    hours overdue).
+  const rotating = (await tokenMode(deps)) === 'rotating'
+  const snapshot = rotating ? await snapshotForOpenListing(deps, settings, repos, now) : undefined
   for (const repo of stopped ? [] : repos) {
-    const listing = await listOpenIssues(deps, repo, now, canSpend)
+    const listing = rotating
+      ? await openIssuesFromSnapshot(
+          deps,
+          repo,
+          snapshot?.open.has(repo.id) && repo.nodeId ? snapshot.snapshot.repos.get(repo.nodeId)?.open : undefined,
+          now
+        )
+      : await listOpenIssues(deps, repo, now, canSpend)
     if (listing === 'stopped') {
       stopped = true
       break
@@ -127,6 +144,25 @@ export async function runTransfers(deps: Deps, settings: Settings): Promise<Task
         }
       : {})
   }
+}
+
+/** How late a rotating run may leave the daily open listing for a run that fetches a snapshot anyway. */
+const OPEN_LISTING_GRACE_MS = 3 * 3600 * 1000
+
+async function snapshotForOpenListing(
+  deps: Deps,
+  settings: Settings,
+  repos: readonly Repo[],
+  now: Date
+): Promise<RunSnapshot | undefined> {
+  const cached = cachedSnapshot(deps)
+  if (cached) return cached
+  for (const repo of repos) {
+    const state = (await getCursor(deps.sql, CURSORS.transfersOpen, repo.id)).state as { listedAt?: string }
+    const age = state.listedAt ? now.getTime() - Date.parse(state.listedAt) : Number.POSITIVE_INFINITY
+    if (age >= OPEN_LISTING_EVERY_MS + OPEN_LISTING_GRACE_MS) return runSnapshot(deps, settings)
+  }
+  return undefined
 }
 
 /** Writes what one probe found, in one transaction. */

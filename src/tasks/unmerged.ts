@@ -79,7 +79,15 @@ export async function runUnmerged(deps: Deps, settings: Settings): Promise<TaskR
   }
   const tally: Tally = { found: 0, written: 0, complete: true }
   const steady = repos.every((r) => cursors.get(r.id)?.highWater)
-  if (!steady || !(await conditionalSearch(deps, ctx, tally))) await windowSearch(deps, ctx, tally)
+  const covered = steady ? await coveredByIssues(deps, ctx) : undefined
+  if (covered) {
+    // Every pull request closed since the cursors was stored by the issues
+    // task (a close moves updated_at, and its rows take `merged` from
+    // `merged_at`): nothing to ask. Search has no 304 (no source says it
+    // has), so asking anyway would cost a search request every run.
+    await deps.sql.begin((tx) => moveCursors(tx, ctx, covered))
+    log.debug(`unmerged: closes up to ${covered.toISOString()} are covered by the issues task's rows.`)
+  } else if (!steady || !(await conditionalSearch(deps, ctx, tally))) await windowSearch(deps, ctx, tally)
   log.info(
     `${tally.found} closed-unmerged pull requests found, ${tally.written} rows written, ${openFixed} open rows unmarked`
   )
@@ -118,6 +126,22 @@ async function conditionalSearch(deps: Deps, ctx: Context, tally: Tally): Promis
     await putEtag(tx, key, move === undefined ? page.etag : undefined)
   })
   return true
+}
+
+/**
+ * How far the issues task has stored every selected repository (the oldest
+ * of their issues cursors), when that is past the oldest unmerged cursor;
+ * otherwise undefined (search must look).
+ */
+async function coveredByIssues(deps: Deps, ctx: Context): Promise<Date | undefined> {
+  let oldest: number | undefined
+  for (const repo of ctx.repos) {
+    const listed = (await getCursor(deps.sql, CURSORS.issues, repo.id)).highWater
+    if (!listed) return undefined
+    oldest = oldest === undefined ? listed.getTime() : Math.min(oldest, listed.getTime())
+  }
+  const unmergedFrom = Math.min(...ctx.repos.map((r) => ctx.cursors.get(r.id)?.highWater?.getTime() ?? 0))
+  return oldest !== undefined && oldest >= unmergedFrom ? new Date(oldest) : undefined
 }
 
 /** The first run (or a long gap): every date window from `from` to now, cursors moved window by window. */
