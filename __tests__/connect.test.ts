@@ -57,8 +57,12 @@ describe('TLS mode from the URL (as libpq)', () => {
     expect(tls('?sslmode=require')).toBe('require')
   })
   it('verify-full checks chain and host; verify-ca the chain only; sslrootcert=system means verify-full', () => {
-    expect(tls('?sslmode=verify-full')).toEqual({ rejectUnauthorized: true, ca: undefined })
-    expect(tls('?sslrootcert=system')).toEqual({ rejectUnauthorized: true, ca: undefined })
+    for (const query of ['?sslmode=verify-full', '?sslrootcert=system']) {
+      const full = tls(query) as { rejectUnauthorized: boolean; ca: unknown; checkServerIdentity: unknown }
+      expect(full.rejectUnauthorized).toBe(true)
+      expect(full.ca).toBeUndefined()
+      expect(full.checkServerIdentity).toBeTypeOf('function')
+    }
     const ca = tls('?sslmode=verify-ca') as { rejectUnauthorized: boolean; checkServerIdentity: () => undefined }
     expect(ca.rejectUnauthorized).toBe(true)
     expect(ca.checkServerIdentity()).toBeUndefined()

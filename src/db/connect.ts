@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import postgres from 'postgres'
-import type { ConnectionOptions } from 'node:tls'
+import { checkServerIdentity, type ConnectionOptions } from 'node:tls'
 import type { DatabaseTarget } from '../inputs.js'
 import type { Log } from '../log.js'
 import { redactUrl } from '../redact.js'
@@ -50,8 +50,12 @@ export function tlsFromUrl(url: URL): false | 'prefer' | 'require' | ConnectionO
       return ca ? { rejectUnauthorized: true, ca, checkServerIdentity: () => undefined } : 'require'
     case 'verify-ca':
       return { rejectUnauthorized: true, ca, checkServerIdentity: () => undefined }
-    default:
-      return { rejectUnauthorized: true, ca }
+    default: {
+      // Check the name the URL gives. postgres.js passes no servername for an
+      // IP address, and Node then checks the certificate against 'localhost'.
+      const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
+      return { rejectUnauthorized: true, ca, checkServerIdentity: (_: string, cert) => checkServerIdentity(host, cert) }
+    }
   }
 }
 
