@@ -85,9 +85,12 @@ describe('database faults during a run', () => {
     const { url, password } = withPassword(db.url)
     const blocker = await blockWrites(db.sql, db.url, 'events', { from: FROM_ROW, every: true })
     const running = runAll(sim, url)
+    // The first attempt and both retries, each stopped at the trigger and terminated.
+    const terminated: number[] = []
     for (let attempt = 1; attempt <= 3; attempt++) {
-      const pids = await blocker.waiting()
-      for (const pid of pids) await db.sql`select pg_terminate_backend(${pid})`
+      const [pid] = await blocker.waiting(terminated)
+      await db.sql`select pg_terminate_backend(${pid})`
+      terminated.push(pid)
     }
     const { report, io } = await running
     await blocker.disarm()

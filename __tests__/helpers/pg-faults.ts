@@ -10,8 +10,12 @@ import type { Sql } from '../../src/db/connect.js'
 const KEY = [0x6366, 1] as const
 
 export interface Blocker {
-  /** Pids of the backends waiting at the trigger, once at least one waits (bounded wait). */
-  waiting(): Promise<number[]>
+  /**
+   * Pids of the backends waiting at the trigger, once at least one waits
+   * (bounded wait); pids in `except` (already terminated, maybe not yet
+   * gone) do not count.
+   */
+  waiting(except?: readonly number[]): Promise<number[]>
   /** Lets the waiting statement (and every later one) through. */
   release(): Promise<void>
   /** Forgets the lock without a word to the server (it is gone: restarted). */
@@ -60,13 +64,14 @@ export async function blockWrites(
     }
   }
   return {
-    waiting: async () => {
+    waiting: async (except = []) => {
       for (let i = 0; i < 600; i++) {
         const rows = await sql<{ pid: number }[]>`
           select pid from pg_locks
           where locktype = 'advisory' and not granted and classid = ${KEY[0]} and objid = ${KEY[1]} and objsubid = 2
             and database = (select oid from pg_database where datname = current_database())`
-        if (rows.length > 0) return rows.map((r) => r.pid)
+        const pids = rows.map((r) => r.pid).filter((pid) => !except.includes(pid))
+        if (pids.length > 0) return pids
         await new Promise((r) => setTimeout(r, 50))
       }
       throw new Error(`no write to ${table} reached the blocker`)

@@ -112,6 +112,8 @@ export async function withTaskLock<T>(
       try {
         return await fn(fenced)
       } catch (error) {
+        // Connections that saw a loss are not reused, whether or not the task runs again.
+        if (classifyDatabaseError(error) === 'connection') await replaceConnections(sql)
         if (error instanceof LeaseLostError || !isTransientDatabaseError(error) || attempt > retries) throw error
         log?.warning(
           `Task '${key}': ${getErrorMessage(error)}. The transaction in progress was rolled back; ` +
@@ -228,6 +230,7 @@ async function whenConnected<T>(
   try {
     return await attempt()
   } catch (error) {
+    if (classifyDatabaseError(error) === 'connection') await replaceConnections(sql)
     if (!isTransientDatabaseError(error)) throw error
     log?.warning(`Task '${key}': ${getErrorMessage(error)} while taking its lease; waiting for the database.`)
     await recover(sql, options, error)
@@ -235,9 +238,8 @@ async function whenConnected<T>(
   }
 }
 
-/** After a lost connection: fresh connections (see replaceConnections), then wait for the database to answer. */
+/** After a lost connection (its connections already replaced) or a conflict: wait for the database to answer. */
 async function recover(sql: Sql, options: TaskLockOptions, error: unknown): Promise<void> {
-  if (classifyDatabaseError(error) === 'connection') await replaceConnections(sql)
   await waitForDatabase(sql, options.reconnectWaitMs ?? 60_000, error)
 }
 
