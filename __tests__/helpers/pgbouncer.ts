@@ -92,7 +92,15 @@ export async function startPgBouncer(upstream: string, options: PgBouncerOptions
   child.stdout?.on('data', (d: Buffer) => (printed += d.toString()))
   child.stderr?.on('data', (d: Buffer) => (printed += d.toString()))
   let exited = false
-  child.on('exit', () => (exited = true))
+  // Never outlive the test process, even when a hook times out before stop().
+  const killOnExit = (): void => {
+    if (!exited) child.kill('SIGTERM')
+  }
+  process.once('exit', killOnExit)
+  child.on('exit', () => {
+    exited = true
+    process.off('exit', killOnExit)
+  })
 
   const url = (database: string): string => {
     const u = new URL(upstream)
