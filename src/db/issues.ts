@@ -146,3 +146,15 @@ export async function storedUpdates(
     pulls: new Map(pulls.map((r) => [r.number, r.updated_at]))
   }
 }
+
+/**
+ * The REST API base GitHub's own answers name (`https://api.github.com`, or
+ * a GHES `…/api/v3`), read off a stored issue's `url` — not the `api-url`
+ * input, which may be a proxy: rows rebuilt from GraphQL carry REST's URLs.
+ */
+export async function storedApiBase(sql: Queryable): Promise<string | undefined> {
+  const [row] = await sql<{ url: string }[]>`
+    (select url from issues where url like '%/repos/%' limit 1)
+    union all (select url from pull_requests where url like '%/repos/%' limit 1) limit 1`
+  return row ? row.url.replace(/\/repos\/.*$/, '') : undefined
+}

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Log } from '../log.js'
 import type { Sql } from './connect.js'
+import { beginSafely } from './transaction.js'
 
 /** Advisory-lock key (two int4 halves) serialising migrations across runners. */
 const LOCK_CLASS = 0x636d // 'cm'
@@ -55,7 +56,7 @@ export function loadMigrations(dir = findSqlDir()): Migration[] {
  * Returns the files applied by this call.
  */
 export async function migrate(sql: Sql, log: Log, migrations = loadMigrations()): Promise<string[]> {
-  await sql.begin(async (tx) => {
+  await beginSafely(sql, async (tx) => {
     await tx`select pg_advisory_xact_lock(${LOCK_CLASS}, ${LOCK_ID})`
     await tx`
       create table if not exists schema_migrations (
@@ -67,7 +68,7 @@ export async function migrate(sql: Sql, log: Log, migrations = loadMigrations())
   })
   const applied: string[] = []
   for (const m of migrations) {
-    const done = await sql.begin(async (tx) => {
+    const done = await beginSafely(sql, async (tx) => {
       await tx`select pg_advisory_xact_lock(${LOCK_CLASS}, ${LOCK_ID})`
       const [row] = await tx<
         { checksum: string }[]

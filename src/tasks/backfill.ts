@@ -9,6 +9,7 @@ import { walkListing, walkSearch, type BackfillTotals, type WalkContext, type Wa
 import { knowBudget } from './budget.js'
 import { selectRepositories } from './repositories.js'
 import { settleReactions } from './timelines-graphql.js'
+import { restApiBase } from './api-base.js'
 import type { Deps, TaskResult } from './types.js'
 
 /**
@@ -111,7 +112,7 @@ export async function runBackfill(deps: Deps, settings: Settings): Promise<TaskR
     await knowBudget(deps, 'graphql')
     const settled = await settleReactions(
       deps,
-      settings.apiUrl,
+      await restApiBase(deps, settings),
       pending.map((p) => p.repo.id),
       () => deps.meter.remaining('graphql') <= settings.budgetReserve
     )

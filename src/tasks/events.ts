@@ -9,6 +9,7 @@ import { REACTIONS_PER_QUERY } from '../github/graphql-timeline.js'
 import { settleReactions, syncTimelinesGraphql } from './timelines-graphql.js'
 import { syncIssueTimelines } from './timelines.js'
 import { tokenMode } from './token-mode.js'
+import { restApiBase } from './api-base.js'
 import type { Deps, TaskResult } from './types.js'
 
 /** Timelines one run reads at most through GraphQL (100 a point: about 20 points). */
@@ -53,7 +54,7 @@ export async function runEvents(deps: Deps, settings: Settings): Promise<TaskRes
   let rest: BehindTimeline[] = behind
   if (graphql && behind.length > 0) await knowBudget(deps, 'graphql')
   if (graphql) {
-    const stats = await syncTimelinesGraphql(deps, settings.apiUrl, byId, behind, {
+    const stats = await syncTimelinesGraphql(deps, await restApiBase(deps, settings), byId, behind, {
       shouldStop: () => deps.meter.remaining('graphql') <= settings.budgetReserve
     })
     counts.issues += stats.issues
@@ -145,7 +146,7 @@ async function reactionPass(
     await knowBudget(deps, 'graphql')
     const settled = await settleReactions(
       deps,
-      settings.apiUrl,
+      await restApiBase(deps, settings),
       repoIds,
       () => deps.meter.remaining('graphql') <= settings.budgetReserve
     )
@@ -153,11 +154,11 @@ async function reactionPass(
   }
   await knowBudget(deps, 'graphql')
   const shouldStop = (): boolean => deps.meter.remaining('graphql') <= settings.budgetReserve
-  const unknown = await settleReactions(deps, settings.apiUrl, repoIds, shouldStop)
+  const unknown = await settleReactions(deps, await restApiBase(deps, settings), repoIds, shouldStop)
   const recent = await commentsForReactions(deps.sql, repoIds, 100_000, new Date(now.getTime() - REACTIONS_WINDOW_MS))
   const refreshed = unknown.stopped
     ? { changed: 0, queries: 0, stopped: true }
-    : await settleReactions(deps, settings.apiUrl, repoIds, shouldStop, recent)
+    : await settleReactions(deps, await restApiBase(deps, settings), repoIds, shouldStop, recent)
   const stopped = unknown.stopped || refreshed.stopped
   if (!stopped) await setCursor(deps.sql, CURSORS.reactions, 0, { highWater: now, state: {} })
   deps.log.info(

@@ -11,6 +11,7 @@ import { CURSORS } from '../model/cursor.js'
 import type { MemberPage, MemberRow } from '../model/member.js'
 import { runSnapshot } from './org-snapshot.js'
 import { tokenMode } from './token-mode.js'
+import { restApiBase } from './api-base.js'
 import type { Deps, TaskResult } from './types.js'
 
 const ROUTE = 'GET /orgs/{org}/members'
@@ -73,7 +74,8 @@ export async function runMembers(deps: Deps, settings: Settings): Promise<TaskRe
     })
     if (run.membersError) throw new MembersAccessError(org, 403, run.membersError)
     const members = run.snapshot.members ?? []
-    const rows = members.map((m) => mapMember(restUser(m, settings.apiUrl) as unknown as GitHubMember))
+    const base = await restApiBase(deps, settings)
+    const rows = members.map((m) => mapMember(restUser(m, base) as unknown as GitHubMember))
     pages.push({ key: '', ids: rows.map((r) => r.id), rows })
   }
   for (let n = 1; n <= MAX_PAGES && !rotating; n++) {

@@ -8,6 +8,7 @@ import type { GitHubIssue } from '../../github/types.js'
 import type { Settings } from '../../inputs.js'
 import type { BackfillState } from '../../model/backfill.js'
 import type { Repo } from '../../model/repo.js'
+import { restApiBase } from '../api-base.js'
 import { syncTimelinesGraphql } from '../timelines-graphql.js'
 import { syncIssueTimelines } from '../timelines.js'
 import type { Deps } from '../types.js'
@@ -126,7 +127,7 @@ async function storeUnit(ctx: WalkContext, items: GitHubIssue[], unit: BackfillS
       ctx.settings.timelineApi === 'graphql'
         ? await syncTimelinesGraphql(
             deps,
-            ctx.settings.apiUrl,
+            await restApiBase(deps, ctx.settings),
             new Map([[repo.id, repo]]),
             items.map((i) => ({
               id: i.id,
