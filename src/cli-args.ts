@@ -39,7 +39,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   return { flags, help, verbose }
 }
 
-export const CLI_HELP = `contributor-metrics — sync an organisation's contributor activity into Postgres
+export const CLI_HELP = `contributor-metrics — sync an organisation's contributor activity into Postgres, and report on it
 
 Usage: contributor-metrics --mode <tasks> [flags]
 
@@ -54,6 +54,12 @@ Flags (the action's inputs):
   --since, --until    ISO-8601 date or date-time
   --include-archived, --overlap-minutes, --closed-days, --lookback-days,
   --backfill-timelines, --budget-reserve, --max-rate-limit-wait, --shard k/n
+  --format            report: print it to stdout as md, json or text (logs go to stderr)
+  --report-file       report: write the JSON report here (and the Markdown beside it, .md)
+
+Report of the last 30 days (no GitHub token needed):
+  contributor-metrics --mode report --format text
+  contributor-metrics --mode report --since 2025-01-01 --until 2025-03-31 --format json > report.json
   --verbose           debug lines and outputs
   --help              this text
 `

@@ -8,7 +8,8 @@ export const TASKS = [
   'transfers',
   'events',
   'daily',
-  'backfill'
+  'backfill',
+  'report'
 ] as const
 
 export type Task = (typeof TASKS)[number]
@@ -31,7 +32,9 @@ export const Inputs = {
   BackfillTimelines: 'backfill-timelines',
   BudgetReserve: 'budget-reserve',
   MaxRateLimitWait: 'max-rate-limit-wait',
-  Shard: 'shard'
+  Shard: 'shard',
+  ReportFile: 'report-file',
+  Format: 'format'
 } as const
 
 export type InputName = (typeof Inputs)[keyof typeof Inputs]
@@ -42,7 +45,8 @@ export const Outputs = {
   RequestsBillable: 'requests-billable',
   RequestsNotModified: 'requests-not-modified',
   Incomplete: 'incomplete',
-  Remaining: 'remaining'
+  Remaining: 'remaining',
+  Report: 'report'
 } as const
 
 /** GitHub REST API version sent with every request. */

@@ -94,6 +94,7 @@ export async function run(io: RunnerIO = actionsIO(), options: RunOptions = {}):
     incomplete: reports.some((r) => r.incomplete)
   }
   publish(io, report)
+  for (const t of report.tasks) if (t.print !== undefined) io.print?.(t.print)
   await io
     .writeSummary(renderSummary(report))
     .catch((e: unknown) => io.log.warning(`Job summary not written: ${getErrorMessage(e)}`))
@@ -155,4 +156,5 @@ function publish(io: RunnerIO, report: RunReport): void {
       .map((t) => `${t.task}: ${t.remaining}`)
       .join('; ')
   )
+  for (const t of report.tasks) for (const [name, value] of Object.entries(t.outputs ?? {})) io.setOutput(name, value)
 }

@@ -22,6 +22,8 @@ export function renderSummary(report: RunReport): string {
   lines.push(
     `Requests: ${report.requests.billable} billable, ${report.requests.notModified} conditional requests answered 304 (free).`
   )
+  // What tasks hand back for the summary (the report) follows the run table.
+  for (const t of report.tasks) if (t.summary) lines.push('', t.summary)
   return lines.join('\n') + '\n'
 }
 
