@@ -11,6 +11,13 @@ export function mermaidText(text: string): string {
 
 const num = (x: number | null): string => (x === null || !Number.isFinite(x) ? '0' : String(Math.round(x * 10) / 10))
 
+/** A y-axis from 0 (Mermaid would start at the smallest value) to a little above the largest. */
+function yAxis(title: string, values: (number | null)[]): string {
+  const max = Math.max(0, ...values.map((v) => (v === null || !Number.isFinite(v) ? 0 : v)))
+  const top = max > 0 ? Math.ceil(max * 1.1) : 1
+  return `  y-axis "${mermaidText(title)}" 0 --> ${top}`
+}
+
 function fenced(lines: string[]): string {
   return ['```mermaid', ...lines, '```'].join('\n')
 }
@@ -21,7 +28,10 @@ export function responseChart(months: readonly MonthMetrics[]): string {
     'xychart-beta',
     `  title "${mermaidText('Median time to first response, hours (bars: issues, line: pull requests)')}"`,
     `  x-axis [${months.map((m) => `"${m.month}"`).join(', ')}]`,
-    '  y-axis "hours"',
+    yAxis(
+      'hours',
+      months.flatMap((m) => [m.time_to_first_response.issues.p50, m.time_to_first_response.pull_requests.p50])
+    ),
     `  bar [${months.map((m) => num(m.time_to_first_response.issues.p50)).join(', ')}]`,
     `  line [${months.map((m) => num(m.time_to_first_response.pull_requests.p50)).join(', ')}]`
   ])
@@ -33,7 +43,10 @@ export function flowChart(months: readonly MonthMetrics[]): string {
     'xychart-beta',
     `  title "${mermaidText('Items per month (bars: opened, line: closed)')}"`,
     `  x-axis [${months.map((m) => `"${m.month}"`).join(', ')}]`,
-    '  y-axis "items"',
+    yAxis(
+      'items',
+      months.flatMap((m) => [m.opened, m.closed])
+    ),
     `  bar [${months.map((m) => num(m.opened)).join(', ')}]`,
     `  line [${months.map((m) => num(m.closed)).join(', ')}]`
   ])

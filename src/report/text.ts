@@ -3,12 +3,13 @@ import type { Report } from '../model/report.js'
 import { formatChange, formatCount, formatHours, formatPeriod, formatShare, formatValue } from './format.js'
 import { HEADLINE } from './headline.js'
 
-export function textTable(head: string[], rows: string[][]): string[] {
+/** Columns right-aligned but for `left` (by index; the first by default). */
+export function textTable(head: string[], rows: string[][], left: readonly number[] = [0]): string[] {
   const cells = [head, ...rows]
   const width = head.map((_, c) => Math.max(...cells.map((r) => [...(r[c] ?? '')].length)))
   const pad = (v: string, c: number): string => {
     const fill = ' '.repeat(width[c] - [...v].length)
-    return c === 0 ? v + fill : fill + v
+    return left.includes(c) ? v + fill : fill + v
   }
   const line = (r: string[]): string =>
     r
@@ -82,7 +83,8 @@ export function renderText(report: Report): string {
     out.push(
       ...textTable(
         ['item', 'author', 'waited', 'title'],
-        waiting.map((w) => [`${w.repo}#${w.number}`, w.author, formatHours(w.waited_hours), w.title.slice(0, 50)])
+        waiting.map((w) => [`${w.repo}#${w.number}`, w.author, formatHours(w.waited_hours), w.title.slice(0, 50)]),
+        [0, 1, 3]
       )
     )
   } else out.push('Waiting on us: nothing.')
