@@ -8,8 +8,10 @@
 -- computation on the simulated GitHub.
 
 create schema if not exists metrics;
--- The period functions run with jit off: their plans cost enough to trigger
--- JIT compilation, which takes longer than the queries themselves.
+-- The period functions are plain SQL (stable, no SET clause) so that the
+-- planner inlines them into the calling query and plans with the actual
+-- period; a function planned on its own gets a generic plan, much slower
+-- here. The report runs with jit off (db/metrics.ts).
 comment on schema metrics is 'Contributor metrics over the stored history (views and period functions); read-only. See the README, "Metrics", for the definitions.';
 
 -- Indexes the views use: the period's items by creation time, and the few
@@ -104,6 +106,16 @@ join events e on e.issue_id = l.issue_id
 where not exists (select 1 from events c where c.id = e.id and c.issue_id = l.current_issue_id);
 comment on view metrics.item_events is 'events of every item including those stored under the ids it had before a transfer, once per event id; item_id joins metrics.items.id.';
 
+-- Comments and submitted reviews on current items.
+create or replace view metrics.interactions as
+select i.id as item_id, i.kind as item_kind, i.org, i.repo, i.author as item_author, i.start_at as item_start,
+       e.event as kind, lower(e.state) as review_state, e.created_at as at, e.username as login, e.user_type
+from metrics.items i
+join metrics.item_events e on e.item_id = i.id
+where (e.event = 'commented' or (e.event = 'reviewed' and upper(coalesce(e.state, '')) <> 'PENDING'))
+  and e.username is not null and e.created_at is not null;
+comment on view metrics.interactions is 'Comments and submitted reviews (not PENDING) on current items (metrics.items), across transfers.';
+
 -- Activity: opening an item, commenting, submitting a review.
 create or replace view metrics.activity as
 with acts as (
@@ -111,12 +123,10 @@ with acts as (
          'opened'::text as kind, null::text as review_state, i.created_at as at, i.author as login,
          i.author_type as user_type
   from metrics.items i
+  where i.author is not null and i.created_at is not null
   union all
-  select i.id, i.kind, i.org, i.repo, i.author, i.start_at,
-         e.event, lower(e.state), e.created_at, e.username, e.user_type
-  from metrics.items i
-  join metrics.item_events e on e.item_id = i.id
-  where e.event = 'commented' or (e.event = 'reviewed' and upper(coalesce(e.state, '')) <> 'PENDING')
+  select item_id, item_kind, org, repo, item_author, item_start, kind, review_state, at, login, user_type
+  from metrics.interactions
 )
 -- A join, not a per-row subquery: one login's spans never overlap (a span
 -- opens only while none is open, and a login is held by one account at a
@@ -125,17 +135,19 @@ select a.*, metrics.is_human(a.login, a.user_type) as human,
        metrics.is_human(a.login, a.user_type) and m.login_key is not null as member
 from acts a
 left join metrics.member_periods m
-  on m.login_key = lower(a.login) and a.at >= m.member_from and a.at < m.member_until
-where a.login is not null and a.at is not null;
+  on m.login_key = lower(a.login) and a.at >= m.member_from and a.at < m.member_until;
 comment on view metrics.activity is 'Activity: an item opened (by its author, at created_at), a comment, or a submitted review (not PENDING), on a current item (metrics.items). human: metrics.is_human(); member: a human who was a member at that time. Reactions are not activity.';
 comment on column metrics.activity.kind is 'opened, commented or reviewed.';
 comment on column metrics.activity.review_state is 'Review state in lower case (approved, changes_requested, commented, dismissed) for reviews.';
 
 -- Response: a comment or submitted review by a human other than the author,
--- at or after the item's start.
+-- at or after the item's start. (The membership join is metrics.activity's.)
 create or replace view metrics.responses as
-select a.* from metrics.activity a
-where a.kind in ('commented', 'reviewed') and a.human and a.item_start is not null and a.at >= a.item_start
+select a.*, true as human, m.login_key is not null as member
+from metrics.interactions a
+left join metrics.member_periods m
+  on m.login_key = lower(a.login) and a.at >= m.member_from and a.at < m.member_until
+where metrics.is_human(a.login, a.user_type) and a.item_start is not null and a.at >= a.item_start
   and lower(a.login) <> lower(coalesce(a.item_author, ''));
 comment on view metrics.responses is 'Response: a comment or a submitted review (not PENDING) by a human who is not the item''s author, at or after its start. Review comments count as far as stored: the events sync skips line-commented containers, so a review''s comments count through the review (its reviewed event, at its submission time). Reactions are not responses.';
 
@@ -187,7 +199,7 @@ create or replace function metrics.durations(p_since timestamp, p_until timestam
 returns table (org varchar, repo varchar, month timestamp, kind text, metric text, n bigint,
                p50 double precision, p75 double precision, p90 double precision, mean double precision,
                censored bigint, censored_age_p50 double precision)
-language sql stable set jit = off as $$
+language sql stable as $$
   select d.org, d.repo, d.month, d.kind, d.metric,
          count(d.value_hours),
          percentile_cont(0.5) within group (order by d.value_hours),
@@ -207,7 +219,7 @@ create or replace function metrics.item_counts(p_since timestamp, p_until timest
                                                p_monthly boolean default false, p_repos text[] default null)
 returns table (org varchar, repo varchar, month timestamp, issues bigint, issues_reopened bigint,
                pulls bigint, pulls_closed bigint, pulls_merged bigint, pulls_closed_unmerged bigint)
-language sql stable set jit = off as $$
+language sql stable as $$
   select t.org, t.repo, t.month,
          count(*) filter (where t.kind = 'issue'),
          count(*) filter (where t.kind = 'issue' and t.reopened),
@@ -226,7 +238,7 @@ create or replace function metrics.flow(p_since timestamp, p_until timestamp,
                                         p_monthly boolean default false, p_repos text[] default null)
 returns table (org varchar, repo varchar, month timestamp, opened bigint, opened_issues bigint, opened_pulls bigint,
                closed bigint, closed_issues bigint, closed_pulls bigint, merged bigint)
-language sql stable set jit = off as $$
+language sql stable as $$
   with moves as (
     select i.org, i.repo, i.kind, 'opened' as move, i.created_at as at from metrics.items i
     union all
@@ -254,24 +266,27 @@ create or replace function metrics.people(p_since timestamp, p_until timestamp,
 returns table (org varchar, repo varchar, month timestamp, activity bigint, human_activity bigint,
                member_activity bigint, bot_activity bigint, active_contributors bigint,
                new_contributors bigint, absence_factor bigint)
-language sql stable set jit = off as $$
+language sql stable as $$
   with act as materialized (
     select a.org, a.repo, lower(a.login) as login, a.at, a.human, a.member,
            case when p_monthly then date_trunc('month', a.at) end as month
     from metrics.activity a
     where a.at >= p_since and a.at < p_until and (p_repos is null or a.repo = any(p_repos))
   ), firsts as (
-    -- First activity of each human anywhere in the org (every repository,
-    -- all stored time); "new" when it falls in the bucket and they were not
-    -- a member then.
-    select distinct on (a.org, lower(a.login)) a.org, lower(a.login) as login, a.repo, a.at, a.member
+    -- When each human active in the period first acted anywhere in the org
+    -- (every repository, all stored time).
+    select a.org, lower(a.login) as login, min(a.at) as at
     from metrics.activity a
     where a.human and lower(a.login) in (select login from act where human)
-    order by a.org, lower(a.login), a.at, a.repo
+    group by a.org, lower(a.login)
   ), newcomers as (
-    select f.org, f.repo, f.login, case when p_monthly then date_trunc('month', f.at) end as month
-    from firsts f
-    where not f.member and f.at >= p_since and f.at < p_until and (p_repos is null or f.repo = any(p_repos))
+    -- New: that first activity falls in the period and they were not a
+    -- member then; counted in its repository (the first by name on a tie).
+    select distinct on (a.org, a.login) a.org, a.repo, a.login, a.month
+    from act a
+    join firsts f on f.org = a.org and f.login = a.login and f.at = a.at
+    where a.human and not a.member
+    order by a.org, a.login, a.repo collate "C"
   ), totals as (
     select a.org, a.repo, a.month, count(*) as activity, count(*) filter (where a.human) as human_activity,
            count(*) filter (where a.member) as member_activity, count(*) filter (where not a.human) as bot_activity,

@@ -5,12 +5,18 @@ import type { Queryable, Sql } from './connect.js'
 
 /**
  * Runs the report's queries in one read-only snapshot, so every figure comes
- * from the same state of the tables while a sync writes, and without JIT
- * (compiling the plans takes longer than running them).
+ * from the same state of the tables while a sync writes. Without JIT
+ * (compiling the plans takes longer than running them) and without nested
+ * loops: the planner cannot estimate how many items a period holds (their
+ * creation time is that of the first incarnation, an expression over a
+ * join), guesses a handful, and would rescan a 40,000-row aggregate once
+ * per item; hash joins read each table once (6× faster on the
+ * benchmark-size org).
  */
 export async function inReportSnapshot<T>(sql: Sql, fn: (tx: Queryable) => Promise<T>): Promise<T> {
   return (await sql.begin('isolation level repeatable read read only', async (tx) => {
     await tx`set local jit = off`
+    await tx`set local enable_nestloop = off`
     return fn(tx)
   })) as T
 }
@@ -328,7 +334,7 @@ export async function readWaiting(sql: Queryable, scope: MetricsScope, asOf: Dat
            metrics.hours(${ts(asOf)}::timestamp - waiting_since) as waited_hours
     from metrics.waiting_on_us
     where lower(org) = lower(${scope.org}) and (${repoList(scope)}::text[] is null or repo = any(${repoList(scope)}::text[]))
-    order by waiting_since, repo, number`
+    order by waiting_since, repo collate "C", number`
   return rows.map((r) => ({
     repo: r.repo,
     number: r.number,
