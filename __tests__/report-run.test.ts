@@ -99,6 +99,16 @@ describe('mode: report', () => {
     expect(text.io.printed[0]).toMatch(/^Items opened\s+3\s+0\s+\+3$/m)
   })
 
+  it('two reports at once both run (a report takes no task lock)', async () => {
+    await sync()
+    const [a, b] = await Promise.all([report({}), report({})])
+    for (const r of [a, b]) {
+      expect(r.result.ok).toBe(true)
+      expect(r.result.tasks[0].skipped).toBeUndefined()
+      expect(r.result.tasks[0].counts.opened).toBe(3)
+    }
+  })
+
   it('fails on bad inputs, naming them, before reading anything', async () => {
     const bad = await report({ format: 'pdf' })
     expect(bad.io.failure).toBe("Invalid format 'pdf'. Expected one of: md, json, text.")
