@@ -48868,7 +48868,7 @@ function renderMarkdown(report) {
             cell(w.author),
             w.waiting_since.slice(0, 10),
             formatHours(w.waited_hours)
-        ])), '');
+        ]), ['l', 'l', 'l', 'l', 'r']), '');
     }
     return out.join('\n');
 }

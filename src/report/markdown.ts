@@ -202,7 +202,8 @@ export function renderMarkdown(report: Report): string {
           cell(w.author),
           w.waiting_since.slice(0, 10),
           formatHours(w.waited_hours)
-        ])
+        ]),
+        ['l', 'l', 'l', 'l', 'r']
       ),
       ''
     )
