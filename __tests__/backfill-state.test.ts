@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { formatDuration, Progress } from '../src/backfill/progress.js'
-import { newState, planRepository } from '../src/backfill/state.js'
+import { formatDuration, Progress } from '../src/tasks/backfill/progress.js'
+import { newState, planRepository } from '../src/tasks/backfill/plan.js'
 
 const d = (s: string) => new Date(s)
 

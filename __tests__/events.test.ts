@@ -1,27 +1,16 @@
 // The `events` task end to end on the simulated GitHub and a real Postgres:
-// which issues it reads (those the `issues` task stored, updated since the
-// cursor minus overlap), what it costs, and that a run killed half-way
-// resumes to the same rows as a clean run.
+// it reads exactly the timelines whose item moved since they were stored
+// (the "timeline behind" mark), through GraphQL batches, what it costs in
+// points, and that a run killed half-way resumes to the rows of a clean run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getCursor } from '../src/db/cursors.js'
-import type { Repo } from '../src/github/repos.js'
 import { readSettings } from '../src/inputs.js'
+import type { Repo } from '../src/model/repo.js'
 import { runEvents } from '../src/tasks/events.js'
 import { startSim, World, type Sim } from '../sim/index.js'
 import type { IssueRec } from '../sim/model.js'
 import { createTestDatabase, type TestDatabase } from './helpers/db.js'
-import {
-  depsFor,
-  expectedRows,
-  grow,
-  issueOf,
-  migrateAll,
-  repoOf,
-  storeIssues,
-  storedRows
-} from './helpers/events-fixtures.js'
+import { depsFor, expectedRows, grow, migrateAll, repoOf, storeIssues, storedRows } from './helpers/events-fixtures.js'
 
-const TIMELINE = '/repos/{owner}/{repo}/issues/{issue_number}/timeline'
 let sim: Sim
 let db: TestDatabase
 let repo: Repo
@@ -52,132 +41,167 @@ afterAll(async () => {
   await db?.drop()
 })
 
-function settings() {
+function settings(extra: Record<string, string> = {}) {
   const inputs: Record<string, string> = {
     mode: 'events',
     'github-token': 't',
     'api-url': sim.url,
     'database-url': db.url,
-    org: 'acme'
+    org: 'acme',
+    ...extra
   }
   return readSettings((name) => inputs[name] ?? '', {}, sim.world.now())
 }
 
-async function run() {
+async function run(extra: Record<string, string> = {}) {
   const deps = depsFor(sim, db.sql)
-  const billable = sim.log.billable()
-  const free = sim.log.notModified()
-  const timeline = sim.log.count({ route: TIMELINE })
-  const timelineBillable = sim.log.billable({ route: TIMELINE })
-  const result = await runEvents(deps, settings())
+  sim.log.reset()
+  const result = await runEvents(deps, settings(extra))
   return {
     ...result,
     log: deps.log.lines,
-    billable: sim.log.billable() - billable,
-    free: sim.log.notModified() - free,
-    timelineRequests: sim.log.count({ route: TIMELINE }) - timeline,
-    /** Billable timeline requests only: the repository list costs 1 whenever a repository changed. */
-    timelineBillable: sim.log.billable({ route: TIMELINE }) - timelineBillable
+    points: sim.log.points(),
+    queries: sim.log.count({ route: '/graphql' }),
+    rest: sim.log.billable({ bucket: 'core' })
   }
 }
 
-async function expectAllStored(): Promise<void> {
-  for (const rec of recs) expect(await storedRows(db.sql, rec.id)).toEqual(await expectedRows(sim, repo, rec))
+const behind = async (): Promise<number> =>
+  (
+    await db.sql`select ((select count(*) from issues where timeline_updated_at is null or updated_at > timeline_updated_at)
+      + (select count(*) from pull_requests where timeline_updated_at is null or updated_at > timeline_updated_at))::int as n`
+  )[0].n as number
+
+/**
+ * Every timeline stored exactly as REST renders it. A comment's reaction
+ * counts are not part of a GraphQL timeline read: until a later query reads
+ * them they are null (unknown), which `reactions: 'known'` does not allow.
+ */
+async function expectAllStored(reactions: 'known' | 'known or unknown' = 'known or unknown'): Promise<void> {
+  for (const rec of recs) {
+    const want = await expectedRows(sim, repo, rec)
+    const got = await storedRows(db.sql, rec.id)
+    if (reactions === 'known or unknown') {
+      got.forEach((row, k) => {
+        if (row.event === 'commented' && row.reactions === null && want[k]) row.reactions = want[k].reactions
+      })
+    }
+    expect(got).toEqual(want)
+  }
 }
 
 describe('events task', () => {
-  it('does nothing for a repository whose issues are not stored yet, and says so', async () => {
+  it('does nothing while no issue is stored', async () => {
     const result = await run()
-    expect(result.timelineRequests).toBe(0)
-    expect(result.counts).toMatchObject({ repositories: 0, issues: 0, events: 0 })
-    expect(result.log.filter((l) => l.includes("run the 'issues' task first"))).toHaveLength(2)
+    expect(result.queries).toBe(0)
+    expect(result.counts).toMatchObject({ behind: 0, issues: 0, events: 0 })
   })
 
-  it('reads the timelines of the stored issues updated in the last day', async () => {
+  it('reads every timeline that is behind in one GraphQL query, and one more for the page past 100 items', async () => {
     await storeIssues(db.sql, sim.world, 'app')
+    expect(await behind()).toBe(4)
     const result = await run()
-    // 1 page each, plus the second page of the 120-item timeline; the repository list is unchanged (304).
-    expect(result.billable).toBe(5)
-    expect(result.counts).toMatchObject({ repositories: 1, issues: 4, pages: 5, notModified: 0 })
-    expect(result.counts.events).toBe(3 + 120 + 0 + 3)
+    // The first pages of all four (1 point) and page two of the 120-item one
+    // (1 point). Comments' reaction counts are left for a later query (fewer
+    // than a point's worth: 100).
+    expect(result.counts).toMatchObject({ behind: 4, issues: 4, events: 3 + 120 + 0 + 3 })
+    expect(result.points).toBe(2)
+    const unknown = (
+      await db.sql`select count(*)::int as n from events where event = 'commented' and reactions is null`
+    )[0].n
+    expect(unknown).toBeGreaterThan(50)
+    expect(result.rest).toBe(0) // the repository list is stored; GET /rate_limit is free
+    expect(await behind()).toBe(0)
     await expectAllStored()
-    const cursor = await getCursor(db.sql, 'events', repo.id)
-    expect(cursor.highWater).toEqual(new Date(Math.max(...recs.map((r) => issueOf(r).updatedAt.getTime()))))
   })
 
-  it('costs nothing on a second run with no change', async () => {
+  it('costs nothing when no timeline is behind', async () => {
     const result = await run()
-    expect(result.billable).toBe(0)
-    expect(result.free).toBe(5) // every timeline page: 304
-    expect(result.counts).toMatchObject({ issues: 4, events: 0, pages: 0, notModified: 5 })
+    expect(result.queries).toBe(0)
+    expect(sim.log.billable()).toBe(0)
+    expect(result.counts).toMatchObject({ behind: 0, issues: 0 })
   })
 
-  it('reads one page for a new comment once the issues task stored the update', async () => {
+  it('re-reads only the issue whose updated_at moved, and its new comment rides the next query', async () => {
     sim.world.advance({ minutes: 10 })
-    sim.world.comment('app', recs[1].number, { user: 'dev-4', body: 'late news' })
+    sim.world.comment('app', recs[0].number, { user: 'dev-4', body: 'late news' })
     await storeIssues(db.sql, sim.world, 'app')
+    expect(await behind()).toBe(1)
     const result = await run()
-    expect(result.timelineBillable).toBe(1)
-    // Every issue is within the overlap of the cursor: the others answer 304.
-    expect(result.counts).toMatchObject({ issues: 4, events: 1, pages: 1, notModified: 4 })
-    await expectAllStored()
-  })
-
-  it('catches a reaction on an issue inside the overlap window, and on an older one with its next update', async () => {
-    const recent = recs[1].timeline.find((t) => t.kind === 'commented')!
-    const older = recs[0].timeline.find((t) => t.kind === 'commented')!
-    sim.world.react('app', { commentId: recent.id }, 'heart', 'dev-5')
-    sim.world.react('app', { commentId: older.id }, 'eyes', 'dev-5')
-    const first = await run()
-    expect(first.timelineBillable).toBe(1) // recs[1] is within overlap of the cursor; recs[0] is not read
-    const reactions = async (id: number) =>
-      (await db.sql`select reactions from events where id = ${id}`)[0].reactions as Record<string, number>
-    expect((await reactions(recent.id)).heart).toBe(1)
-    expect((await reactions(older.id)).eyes).toBe(0)
-
+    expect(result.counts).toMatchObject({ behind: 1, issues: 1, events: 1 })
+    expect(result.points).toBe(1)
+    expect(await behind()).toBe(0)
+    // The new comment's reaction counts are not in a timeline read: unknown until a later query.
+    const comment = sim.world.issue('app', recs[0].number).timeline.at(-1)!
+    expect((await db.sql`select reactions from events where id = ${comment.id}`)[0].reactions).toBeNull()
     sim.world.advance({ minutes: 1 })
-    sim.world.label('app', recs[0].number, 'triage', 'dev-1')
+    sim.world.label('app', recs[2].number, 'triage', 'dev-1')
     await storeIssues(db.sql, sim.world, 'app')
-    const second = await run()
-    expect(second.timelineBillable).toBe(1)
-    expect((await reactions(older.id)).eyes).toBe(1)
+    const next = await run()
+    expect(next.points).toBe(1) // recs[2]'s timeline and 49 comments' reactions, one query
+    expect(next.counts.reactions).toBeGreaterThan(0)
     await expectAllStored()
   })
 
-  it('a run that dies half-way resumes to the rows of a clean run', async () => {
+  it('sees a reaction (which moves no updated_at) with the daily reaction pass', async () => {
+    const comment = recs[1].timeline.find((t) => t.kind === 'commented' && !t.deleted)!
+    sim.world.react('app', { commentId: comment.id }, 'heart', 'dev-5')
+    const quiet = await run()
+    expect(quiet.queries).toBe(0)
+    const hearts = async () =>
+      ((await db.sql`select reactions from events where id = ${comment.id}`)[0].reactions as Record<string, number>)
+        .heart
+    expect(await hearts()).toBe(0)
+    sim.world.advance({ hours: 25 })
+    const daily = await run()
+    // The daily pass: every comment of the items updated within 7 days,
+    // fewer than 100 (1 point); none is unknown any more (the two queries
+    // before carried 49 each).
+    expect(daily.points).toBe(1)
+    expect(await hearts()).toBe(1)
+    await expectAllStored('known')
+  })
+
+  it('a run that dies half-way leaves the rest behind, and the next run ends with the rows of a clean run', async () => {
     sim.world.advance({ minutes: 30 })
     for (const rec of recs.slice(0, 3)) {
       sim.world.advance({ seconds: 10 })
       grow(sim.world, 'app', rec.number, 2)
     }
     await storeIssues(db.sql, sim.world, 'app')
-    // Every attempt at the second issue's timeline fails (retries included).
-    const path = new RegExp(`/issues/${recs[1].number}/timeline$`)
-    for (let n = 1; n <= 4; n++) sim.faults.failNth({ path }, n, { status: 500 })
+    expect(await behind()).toBe(3)
+    // The query for page two of the long timeline fails, retries included.
+    for (let n = 2; n <= 5; n++) sim.faults.failNth({ route: '/graphql' }, n, { status: 500 })
     await expect(run()).rejects.toThrow()
     sim.faults.clear()
-    const cursor = await getCursor(db.sql, 'events', repo.id)
-    expect(cursor.highWater).toEqual(issueOf(recs[0]).updatedAt) // the first issue's transaction only
-    expect(await storedRows(db.sql, recs[0].id)).toEqual(await expectedRows(sim, repo, recs[0]))
-
+    expect(await behind()).toBe(3) // nothing of the batch was stored
     const result = await run()
-    expect(result.timelineBillable).toBe(2) // recs[1] page 2 and recs[2] page 1; recs[0] is 304 now
+    expect(result.counts).toMatchObject({ issues: 3 })
+    expect(await behind()).toBe(0)
     await expectAllStored()
-    expect((await getCursor(db.sql, 'events', repo.id)).highWater).toEqual(issueOf(recs[2]).updatedAt)
   })
 
-  it('stops at the budget reserve and reports what is left', async () => {
+  it('stops at the GraphQL budget reserve, reports what is left, and the next run continues', async () => {
     sim.world.advance({ minutes: 30 })
     for (const rec of recs.slice(0, 3)) grow(sim.world, 'app', rec.number, 1)
     await storeIssues(db.sql, sim.world, 'app')
-    const deps = depsFor(sim, db.sql)
-    const s = { ...settings(), budgetReserve: 5000 } // the sim's whole hourly budget: stop before any issue
-    const result = await runEvents(deps, s)
-    expect(result.incomplete).toBe(true)
-    expect(result.remaining).toContain('app')
-    expect(result.counts.issues).toBe(0)
+    const stopped = await run({ 'budget-reserve': '5000' }) // the whole hourly budget: stop before any query
+    expect(stopped.queries).toBe(0)
+    expect(stopped.incomplete).toBe(true)
+    expect(stopped.remaining).toMatch(/3 timeline\(s\) behind: stopped at the budget reserve/)
     const rest = await run()
-    expect(rest.counts.issues).toBeGreaterThanOrEqual(3)
+    expect(rest.counts.issues).toBe(3)
+    await expectAllStored()
+  })
+
+  it('reads through the REST timeline endpoint with timeline-api: rest, to the same rows', async () => {
+    sim.world.advance({ minutes: 30 })
+    for (const rec of recs) grow(sim.world, 'app', rec.number, 1)
+    await storeIssues(db.sql, sim.world, 'app')
+    const result = await run({ 'timeline-api': 'rest' })
+    expect(result.queries).toBe(0)
+    expect(result.counts).toMatchObject({ issues: 4 })
+    expect(await behind()).toBe(0)
     await expectAllStored()
   })
 })

@@ -8,9 +8,10 @@ import {
   derivedEventId,
   mapTimelineItem,
   mapTimelinePage,
-  type TimelineItem
+  nodeEventId
 } from '../src/github/map-event.js'
-import type { Repo } from '../src/github/repos.js'
+import type { TimelineItem } from '../src/github/types.js'
+import type { Repo } from '../src/model/repo.js'
 import { startSim, World, type Sim } from '../sim/index.js'
 
 const repo: Repo = {
@@ -29,8 +30,13 @@ const official = spec.components.examples['timeline-issue-events'].value as Time
 describe('official timeline example', () => {
   const rows = mapTimelinePage(official, 493, repo)
 
-  it('keeps every item, keyed by its GitHub id', () => {
-    expect(rows.map((r) => [r.id, r.event])).toEqual(official.map((i) => [String(i.id), i.event]))
+  it('keeps every item: comments and reviews keyed by their GitHub id, other events by their node id', () => {
+    expect(rows.map((r) => [r.id, r.event])).toEqual(
+      official.map((i) => [
+        i.event === 'commented' || i.event === 'reviewed' ? String(i.id) : nodeEventId(i.node_id as string),
+        i.event
+      ])
+    )
     expect(rows.every((r) => r.issue_id === 493 && r.repo_id === 7 && r.org === 'github' && r.repo === 'roadmap')).toBe(
       true
     )
@@ -175,9 +181,12 @@ describe('the simulated GitHub timeline', () => {
     expect(by('committed')[0].body).toBe('fix')
     expect(BigInt(by('cross-referenced')[0].id)).toBeLessThan(0n)
     expect(by('cross-referenced')[0].username).toBe('dev-1')
+    expect(Number(by('commented')[0].id)).toBeGreaterThan(0) // GitHub's comment id
+    expect(Number(by('reviewed')[0].id)).toBeGreaterThan(0) // GitHub's review id
     for (const event of ['renamed', 'merged', 'closed', 'locked', 'unlocked']) {
       expect(by(event)).toHaveLength(1)
-      expect(Number(by(event)[0].id)).toBeGreaterThan(0)
+      expect(by(event)[0].id).toBe(nodeEventId(by(event)[0].node_id as string)) // keyed by the node id
+      expect(BigInt(by(event)[0].id)).toBeLessThan(0n)
       expect(by(event)[0].username).toMatch(/^dev-/)
     }
   })

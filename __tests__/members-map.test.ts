@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { MEMBER_COLUMNS, mapMember } from '../src/github/map-member.js'
+import { mapMember } from '../src/github/map-member.js'
+import { MEMBER_COLUMNS } from '../src/model/member.js'
 
 // GitHub's example simple-user from GET /orgs/{org}/members.
 const octocat = {

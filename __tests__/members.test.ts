@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startSim, World, type Sim } from '../sim/index.js'
 import { mapMember } from '../src/github/map-member.js'
 import { MembersAccessError, runMembers } from '../src/tasks/members.js'
-import { storeMembership } from '../src/tasks/members-store.js'
+import { storeMembership } from '../src/db/members.js'
 import { createTestDatabase, type TestDatabase } from './helpers/db.js'
 import { migrated, simDeps, simSettings } from './helpers/task-deps.js'
 

@@ -44,6 +44,13 @@ function deps(): { octokit: ReturnType<typeof createOctokit>; log: MemoryLog } {
   return { octokit, log }
 }
 
+function searchWith(
+  d: { octokit: ReturnType<typeof createOctokit>; log: MemoryLog },
+  q: Parameters<typeof searchWindows>[2]
+): AsyncGenerator<SearchWindow> {
+  return searchWindows(d.octokit, d.log, q)
+}
+
 async function collect(iter: AsyncIterable<SearchWindow>): Promise<SearchWindow[]> {
   const out: SearchWindow[] = []
   for await (const w of iter) out.push(w)
@@ -62,7 +69,7 @@ describe('searchWindows', () => {
   it('splits a window over 1,000 results and returns every match once', async () => {
     sim.log.reset()
     const windows = await collect(
-      searchWindows(deps(), { query, field: 'closed', from: new Date(T0), to: new Date(T0 + 10 * 24 * 60 * MINUTE) })
+      searchWith(deps(), { query, field: 'closed', from: new Date(T0), to: new Date(T0 + 10 * 24 * 60 * MINUTE) })
     )
     const ids = windows.flatMap((w) => w.items.map((i) => i.id))
     expect(ids).toHaveLength(CLOSED)
@@ -83,7 +90,7 @@ describe('searchWindows', () => {
     sim.faults.incompleteResults(1)
     // 00:10 … 24:00 on day one: 144 PRs, two pages.
     const windows = await collect(
-      searchWindows(deps(), { query, field: 'closed', from: new Date(T0), to: new Date(T0 + 24 * 60 * MINUTE + 1) })
+      searchWith(deps(), { query, field: 'closed', from: new Date(T0), to: new Date(T0 + 24 * 60 * MINUTE + 1) })
     )
     expect(windows).toHaveLength(1)
     expect(windows[0].complete).toBe(true)
@@ -95,7 +102,7 @@ describe('searchWindows', () => {
     sim.faults.incompleteResults(5)
     const d = deps()
     const windows = await collect(
-      searchWindows(d, {
+      searchWith(d, {
         query,
         field: 'closed',
         from: new Date(T0),
@@ -110,8 +117,8 @@ describe('searchWindows', () => {
   })
 
   it('yields nothing for an empty range', async () => {
-    expect(
-      await collect(searchWindows(deps(), { query, field: 'closed', from: new Date(T0), to: new Date(T0) }))
-    ).toEqual([])
+    expect(await collect(searchWith(deps(), { query, field: 'closed', from: new Date(T0), to: new Date(T0) }))).toEqual(
+      []
+    )
   })
 })

@@ -4,8 +4,8 @@
 // every step the `events` rows of the issue equal the simulator's whole
 // timeline (every column, every row), and the billable cost is exact.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { syncIssueTimelines, type TimelineStats } from '../src/github/timeline.js'
-import type { Repo } from '../src/github/repos.js'
+import { syncIssueTimelines, type TimelineStats } from '../src/tasks/timelines.js'
+import type { Repo } from '../src/model/repo.js'
 import { startSim, World, type Sim } from '../sim/index.js'
 import type { IssueRec } from '../sim/model.js'
 import { createTestDatabase, type TestDatabase } from './helpers/db.js'

@@ -22,8 +22,6 @@ import { startSim, type GenerateOptions, type World } from '../sim/index.js'
 
 /** The every-30-minutes job plus the tasks that complete the picture. */
 const DEMO_TASKS: Task[] = ['migrate', 'issues', 'pulls', 'unmerged', 'members', 'transfers', 'events']
-/** Timelines the first run loads for the report: items updated in the last 90 days (events' default is one). */
-const TIMELINE_DAYS = 90
 
 export interface DemoOptions {
   /** A Postgres URL; default: the embedded database in `dataDir`. */
@@ -46,10 +44,7 @@ export async function demo(options: DemoOptions = {}): Promise<RunReport> {
     print(
       `Simulated GitHub at ${sim.url}: org '${sim.world.org}', ${generate.repos} repositories, ${generate.items} issues and pull requests.`
     )
-    print(
-      `Running: ${tasks.filter((t) => t !== 'events').join(',')}` +
-        (tasks.includes('events') ? `, then events (timelines of the last ${TIMELINE_DAYS} days)\n` : '\n')
-    )
+    print(`Running: ${tasks.join(',')}\n`)
     const flags = new Map<InputName, string>([
       ['mode', tasks.join(',')],
       ['github-token', 'demo-token'],
@@ -57,21 +52,9 @@ export async function demo(options: DemoOptions = {}): Promise<RunReport> {
       ['org', sim.world.org],
       options.databaseUrl ? ['database-url', options.databaseUrl] : ['data-dir', dataDir]
     ])
-    // Timelines have their own run: on a first run `events` reads the items
-    // updated since `since`, and the report wants a few months of them.
-    flags.set('mode', tasks.filter((t) => t !== 'events').join(','))
     const first = await run(terminalIO(flags), { clock: () => sim.world.now() })
     if (!first.ok) return first
     const runs: [string, RunReport][] = [['first sync', first]]
-    if (tasks.includes('events')) {
-      const since = new Date(sim.world.nowMs() - TIMELINE_DAYS * 86_400_000)
-      print(`\nTimelines of the items updated in the last ${TIMELINE_DAYS} days (for the report)\n`)
-      const timelines = await run(terminalIO(new Map([...flags, ['mode', 'events'], ['since', since.toISOString()]])), {
-        clock: () => sim.world.now()
-      })
-      if (!timelines.ok) return timelines
-      runs.push(['timelines', timelines])
-    }
     // Half an hour later: the next scheduled run sees only what changed.
     print(`\n30 minutes later: ${describeChanges(sim.world)}\n`)
     flags.set('mode', tasks.filter((t) => t !== 'migrate').join(','))

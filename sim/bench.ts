@@ -1,6 +1,6 @@
 // `npm run sim:bench` — generates the benchmark-size org (20 repos, 50,000
 // issues and PRs, ~500,000 timeline items), reports time and memory, then
-// serves a few representative requests from it.
+// serves a few representative REST and GraphQL requests from it.
 import { generateWorld } from './generate.js'
 import { startSim } from './index.js'
 
@@ -48,6 +48,59 @@ for (const p of paths) {
     `  ${res.status} ${(performance.now() - t).toFixed(0).padStart(5)} ms ${(body.length / 1024).toFixed(0).padStart(5)} KiB  ${p.slice(0, 100)}`
   )
 }
+// GraphQL over the same world: resolvers render per request.
+const gqlQueries: [string, string, Record<string, unknown>][] = [
+  [
+    'search 100 changed items with their first 100 timeline items',
+    `query($q: String!) { rateLimit { cost } search(query: $q, type: ISSUE, first: 100) { issueCount nodes {
+      ... on Issue { number timelineItems(first: 100) { totalCount nodes { __typename ... on IssueComment { id body } } } }
+      ... on PullRequest { number timelineItems(first: 100) { totalCount nodes { __typename ... on IssueComment { id body } } } } } } }`,
+    { q: `org:${world.org} updated:>=${new Date(world.nowMs() - 86_400_000 * 30).toISOString().slice(0, 10)}` }
+  ],
+  [
+    'nodes(ids: 100 issues) { timelineItems(first: 100) }',
+    `query($ids: [ID!]!) { rateLimit { cost } nodes(ids: $ids) { ... on Issue { timelineItems(first: 100) { totalCount } }
+      ... on PullRequest { timelineItems(first: 100) { totalCount } } } }`,
+    {
+      ids: busy.list
+        .filter((i) => !i.deleted && !i.movedTo)
+        .slice(-100)
+        .map((i) => `${i.isPull ? 'PR' : 'I'}_kwDO${Buffer.from(String(i.id)).toString('base64url')}`)
+    }
+  ],
+  [
+    'the 1,000+ item timeline, its last 100 items',
+    `query($o: String!, $r: String!, $n: Int!) { rateLimit { cost } repository(owner: $o, name: $r) {
+      issueOrPullRequest(number: $n) { ... on Issue { timelineItems(last: 100) { totalCount } }
+      ... on PullRequest { timelineItems(last: 100) { totalCount } } } } }`,
+    { o: world.org, r: longest.repo.name, n: longest.number }
+  ],
+  [
+    'busiest repo: 100 issues by updatedAt',
+    `query($o: String!, $r: String!) { rateLimit { cost } repository(owner: $o, name: $r) {
+      issues(first: 100, orderBy: {field: UPDATED_AT, direction: DESC}) { totalCount nodes { number updatedAt } } } }`,
+    { o: world.org, r: busy.name }
+  ]
+]
+const gqlPost = (query: string, variables: Record<string, unknown> = {}): Promise<Response> =>
+  fetch(`${sim.url}/graphql`, {
+    method: 'POST',
+    headers: { authorization: 'token bench' },
+    body: JSON.stringify({ query, variables })
+  })
+const tb = performance.now()
+await (await gqlPost('{ viewer { login } }')).text()
+console.log(`  GraphQL schema built on first use: ${(performance.now() - tb).toFixed(0)} ms`)
+for (const [name, query, variables] of gqlQueries) {
+  const t = performance.now()
+  const res = await gqlPost(query, variables)
+  const body = await res.text()
+  const parsed = JSON.parse(body) as { data?: { rateLimit?: { cost: number } }; errors?: unknown[] }
+  console.log(
+    `  ${res.status} ${(performance.now() - t).toFixed(0).padStart(5)} ms ${(body.length / 1024).toFixed(0).padStart(5)} KiB  GraphQL ${name} (cost ${parsed.data?.rateLimit?.cost ?? '?'}${parsed.errors ? `, ${parsed.errors.length} errors` : ''})`
+  )
+}
+
 // Throughput: walk every page of the busiest repo's issue list by its Link headers.
 let url: string | undefined = `${sim.url}/repos/${world.org}/${busy.name}/issues?state=all&per_page=100`
 let pages = 0

@@ -20,6 +20,11 @@ export interface Result {
   status: number
   body?: unknown
   headers?: Record<string, string>
+  /**
+   * Single resources only: when the resource last changed (ms), sent as
+   * `Last-Modified` and compared with `If-Modified-Since`. Lists carry none.
+   */
+  lastModified?: number
 }
 
 export class HttpError extends Error {

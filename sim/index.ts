@@ -1,10 +1,11 @@
-// Public entry point: start a simulated GitHub REST API in-process.
+// Public entry point: start a simulated GitHub (REST and GraphQL) in-process.
 import type { AddressInfo } from 'node:net'
 import { Faults } from './faults.js'
 import { generateWorld, type GenerateOptions } from './generate.js'
-import { RateLimits } from './limits.js'
+import { RateLimits, type Budget } from './limits.js'
 import { RequestLog } from './log.js'
-import { createSimServer, type TokenSpec } from './server.js'
+import { createSimServer } from './server.js'
+import { Tokens, type MintKind, type RunTokens, type TokenSpec } from './tokens.js'
 import { World, type WorldConfig } from './world.js'
 
 export type { WorldConfig } from './world.js'
@@ -13,8 +14,9 @@ export { World } from './world.js'
 export { generateWorld, type GenerateOptions } from './generate.js'
 export { RequestLog, type LogEntry, type LogFilter } from './log.js'
 export { Faults, type Fault, type FaultMatch } from './faults.js'
-export { RateLimits } from './limits.js'
-export type { TokenSpec } from './server.js'
+export { RateLimits, type Budget } from './limits.js'
+export type { TokenSpec, MintKind, RunTokens } from './tokens.js'
+export type { EtagScope } from './conditional.js'
 
 export interface SimOptions {
   /** An existing world; otherwise one is generated (or an empty one created). */
@@ -22,10 +24,18 @@ export interface SimOptions {
   generate?: GenerateOptions
   /** Default 0 (ephemeral); the host is always 127.0.0.1. */
   port?: number
-  /** Known tokens; default: any token is accepted with full access. */
+  /** Known tokens; default: any token is accepted with full access. Minted tokens are always known. */
   tokens?: Record<string, TokenSpec>
-  /** Primary limits: core per hour (default 5000), search per minute (default 30). */
-  budget?: { core?: number; search?: number }
+  /**
+   * Limits: core requests per hour (default 5000), search per minute (30),
+   * GraphQL points per hour (5000) and GraphQL queries per minute (2000).
+   */
+  budget?: Partial<Budget>
+  /** What `runToken()` hands out: a new token per run (default, as Actions does) or one fixed PAT. */
+  runTokens?: RunTokens
+  /** Kind and spec of the fresh run tokens (default an App installation token with full access). */
+  runTokenKind?: MintKind
+  runTokenSpec?: Omit<TokenSpec, 'kind'>
   /** Overrides of world behaviour (deep-page limit, redirect form, events feed cap...). */
   config?: Partial<WorldConfig>
 }
@@ -37,6 +47,14 @@ export interface Sim {
   log: RequestLog
   faults: Faults
   limits: RateLimits
+  /**
+   * A new token (`ghs_…` for 'app' and 'github_token', `ghp_…` or, with
+   * `fineGrained`, `github_pat_…` for 'pat'), known to the simulator from now on.
+   * It shares the rate limits of its installation, user or repository.
+   */
+  mintToken(kind?: MintKind, spec?: Omit<TokenSpec, 'kind'> & { fineGrained?: boolean }): string
+  /** The token for one simulated run, per `SimOptions.runTokens`. */
+  runToken(): string
   close(): Promise<void>
 }
 
@@ -46,7 +64,9 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
   const log = new RequestLog()
   const faults = new Faults()
   const limits = new RateLimits(opts.budget)
-  const server = createSimServer({ world, log, faults, limits, tokens: opts.tokens })
+  const tokens = new Tokens(opts.tokens, opts.runTokens, opts.runTokenKind, opts.runTokenSpec)
+  limits.principalOf = (t) => tokens.principal(t)
+  const server = createSimServer({ world, log, faults, limits, tokens })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve())
@@ -58,6 +78,8 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
     log,
     faults,
     limits,
+    mintToken: (kind, spec) => tokens.mint(kind, spec),
+    runToken: () => tokens.runToken(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections()

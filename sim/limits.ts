@@ -1,7 +1,15 @@
-// Primary rate limits per token and bucket, plus injected secondary limits.
-// Windows run on the real clock (not the world clock) because clients such
-// as @octokit/plugin-throttling compare `x-ratelimit-reset` with Date.now();
-// tests that exhaust a budget call `limits.reset()` instead of waiting.
+// Primary rate limits per principal and bucket, plus injected secondary limits
+// and GraphQL's per-minute secondary limit. Windows run on the real clock (not
+// the world clock) because clients such as @octokit/plugin-throttling compare
+// `x-ratelimit-reset` with Date.now(); tests that exhaust a budget call
+// `limits.reset()` instead of waiting.
+//
+// Buckets are keyed by principal, not by token: GitHub counts an App's
+// requests per installation, a PAT's per user and GITHUB_TOKEN's per
+// repository (github/docs rate-limits-for-the-rest-api.md; GraphQL:
+// rate-limits-and-query-limits-for-the-graphql-api.md), so a freshly minted
+// token does not bring a fresh budget. Tokens given in `SimOptions.tokens`
+// are their own principal unless their spec names one.
 import type { Bucket } from './log.js'
 
 export type TokenKind = 'app' | 'pat' | 'github_token' | 'anonymous'
@@ -14,7 +22,18 @@ export interface BucketState {
   reset: number
 }
 
-const WINDOW_MS: Record<Bucket, number> = { core: 3_600_000, search: 60_000 }
+export interface Budget {
+  /** Core REST requests an hour (default 5000). */
+  core: number
+  /** Search requests a minute (default 30). */
+  search: number
+  /** GraphQL points an hour (default 5000; GITHUB_TOKEN at most 1000). */
+  graphql: number
+  /** GraphQL secondary points a minute (default 2000; one per query without mutations). */
+  graphqlPerMinute: number
+}
+
+const WINDOW_MS: Record<Bucket, number> = { core: 3_600_000, search: 60_000, graphql: 3_600_000 }
 
 interface Window {
   used: number
@@ -22,30 +41,38 @@ interface Window {
 }
 
 export class RateLimits {
-  private budget: { core: number; search: number }
+  private budget: Budget
   private windows = new Map<string, Window>()
+  private minute = new Map<string, Window>()
   private exhausted = new Set<string>()
   private secondaryQueue: { remaining: number; retryAfter: number; status: 403 | 429 } | null = null
   /** Status of a spent primary limit: GitHub answers 403 (older) or 429. */
   primaryStatus: 403 | 429 = 403
+  /** Maps a token to its principal (set by startSim from its Tokens). */
+  principalOf: (token: string) => string = (t) => t
 
-  constructor(budget: { core?: number; search?: number } = {}) {
-    this.budget = { core: budget.core ?? 5000, search: budget.search ?? 30 }
+  constructor(budget: Partial<Budget> = {}) {
+    this.budget = {
+      core: budget.core ?? 5000,
+      search: budget.search ?? 30,
+      graphql: budget.graphql ?? 5000,
+      graphqlPerMinute: budget.graphqlPerMinute ?? 2000
+    }
   }
 
-  setBudget(b: { core?: number; search?: number }): void {
-    if (b.core !== undefined) this.budget.core = b.core
-    if (b.search !== undefined) this.budget.search = b.search
+  setBudget(b: Partial<Budget>): void {
+    Object.assign(this.budget, Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined)))
   }
-  /** Fresh windows for every token, exhaustion and secondary limits cleared. */
+  /** Fresh windows for every principal, exhaustion and secondary limits cleared. */
   reset(): void {
     this.windows.clear()
+    this.minute.clear()
     this.exhausted.clear()
     this.secondaryQueue = null
   }
-  /** Spend a bucket entirely (for all tokens, or one). */
+  /** Spend a bucket entirely (for all tokens, or for the principal of one). */
   exhaust(bucket: Bucket, token?: string): void {
-    this.exhausted.add(token === undefined ? `*|${bucket}` : `${token}|${bucket}`)
+    this.exhausted.add(token === undefined ? `*|${bucket}` : `${this.principalOf(token)}|${bucket}`)
   }
   /** The next `n` requests answer a secondary limit with `retry-after: retryAfterSec`. */
   secondary(n: number, retryAfterSec: number, status: 403 | 429 = 403): void {
@@ -56,22 +83,24 @@ export class RateLimits {
   }
 
   limitFor(kind: TokenKind, bucket: Bucket): number {
-    if (kind === 'anonymous') return bucket === 'core' ? 60 : 10
+    if (kind === 'anonymous') return bucket === 'core' ? 60 : bucket === 'search' ? 10 : 0
     if (bucket === 'search') return this.budget.search
-    // GITHUB_TOKEN gets 1,000 requests an hour per repository.
-    return kind === 'github_token' ? Math.min(1000, this.budget.core) : this.budget.core
+    // GITHUB_TOKEN gets 1,000 requests (or GraphQL points) an hour per repository.
+    const limit = bucket === 'core' ? this.budget.core : this.budget.graphql
+    return kind === 'github_token' ? Math.min(1000, limit) : limit
   }
 
-  state(token: string, kind: TokenKind, bucket: Bucket): BucketState {
-    const w = this.window(token, bucket)
+  /** The bucket of `principal` (see Tokens.principal). */
+  state(principal: string, kind: TokenKind, bucket: Bucket): BucketState {
+    const w = this.window(this.windows, principal, bucket, WINDOW_MS[bucket])
     const limit = this.limitFor(kind, bucket)
-    const spent = this.exhausted.has(`*|${bucket}`) || this.exhausted.has(`${token}|${bucket}`)
+    const spent = this.exhausted.has(`*|${bucket}`) || this.exhausted.has(`${principal}|${bucket}`)
     const used = spent ? limit : Math.min(w.used, limit)
     return { limit, used, remaining: limit - used, reset: Math.ceil(w.resetAt / 1000) }
   }
-  /** Counts one billable request. */
-  spend(token: string, bucket: Bucket): void {
-    this.window(token, bucket).used++
+  /** Counts `n` billable units (requests, or GraphQL points). */
+  spend(principal: string, bucket: Bucket, n = 1): void {
+    this.window(this.windows, principal, bucket, WINDOW_MS[bucket]).used += n
   }
   takeSecondary(): { retryAfter: number; status: 403 | 429 } | null {
     const q = this.secondaryQueue
@@ -79,14 +108,26 @@ export class RateLimits {
     q.remaining--
     return { retryAfter: q.retryAfter, status: q.status }
   }
+  /**
+   * GraphQL's secondary limit: 2,000 points a minute, where a query without
+   * mutations is one point (github/docs
+   * data/reusables/rest-api/secondary-rate-limit-rest-graphql.md). Returns the
+   * seconds to wait when this query is over the limit, else counts it.
+   */
+  takeGraphqlMinute(principal: string): number | null {
+    const w = this.window(this.minute, principal, 'graphql', 60_000)
+    if (w.used >= this.budget.graphqlPerMinute) return Math.max(1, Math.ceil((w.resetAt - Date.now()) / 1000))
+    w.used++
+    return null
+  }
 
-  private window(token: string, bucket: Bucket): Window {
-    const key = `${token}|${bucket}`
+  private window(map: Map<string, Window>, principal: string, bucket: Bucket, ms: number): Window {
+    const key = `${principal}|${bucket}`
     const now = Date.now()
-    let w = this.windows.get(key)
+    let w = map.get(key)
     if (!w || now >= w.resetAt) {
-      w = { used: 0, resetAt: now + WINDOW_MS[bucket] }
-      this.windows.set(key, w)
+      w = { used: 0, resetAt: now + ms }
+      map.set(key, w)
     }
     return w
   }

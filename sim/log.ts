@@ -1,6 +1,6 @@
 // Every request the simulator answered, for assertions such as
-// "this run cost 3 billable requests".
-export type Bucket = 'core' | 'search'
+// "this run cost 3 billable requests" or "5 billable units".
+export type Bucket = 'core' | 'search' | 'graphql'
 
 export interface LogEntry {
   method: string
@@ -16,6 +16,10 @@ export interface LogEntry {
   billable: boolean
   bucket: Bucket | null
   notModified: boolean
+  /** GraphQL only: the points this request took from the graphql bucket (0 when unbilled). */
+  points?: number
+  /** How the 304 was earned: a matching ETag or an unchanged Last-Modified. */
+  conditional?: 'etag' | 'last-modified'
   token?: string
   /** Name of the injected fault, if any. */
   fault?: string
@@ -53,6 +57,24 @@ export class RequestLog {
   }
   notModified(filter?: LogFilter): number {
     return this.entries.filter((e) => e.notModified && matches(e, filter)).length
+  }
+  /** GraphQL points spent (the graphql bucket; each query costs at least 1 when billed). */
+  points(filter?: LogFilter): number {
+    let n = 0
+    for (const e of this.entries) if (e.billable && e.bucket === 'graphql' && matches(e, filter)) n += e.points ?? 0
+    return n
+  }
+  /**
+   * Billable units, the measure DESIGN.md budgets: billable core and search
+   * requests plus GraphQL points (a GraphQL request counts by its points, not as one request).
+   */
+  units(filter?: LogFilter): number {
+    let n = 0
+    for (const e of this.entries) {
+      if (!e.billable || !matches(e, filter)) continue
+      n += e.bucket === 'graphql' ? (e.points ?? 0) : 1
+    }
+    return n
   }
   byRoute(): Record<string, { total: number; billable: number; notModified: number }> {
     const out: Record<string, { total: number; billable: number; notModified: number }> = {}

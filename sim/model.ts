@@ -112,7 +112,7 @@ export const EVENT_KINDS: ReadonlySet<ItemKind> = new Set([
  * labeled/unlabeled → label name, assigned/unassigned → assignee user id,
  * closed → state_reason, reviewed → review state, renamed → [from, to],
  * cross-referenced → source IssueRec, committed → commit message,
- * locked → lock reason.
+ * locked → lock reason, transferred → the RepoRec it came from.
  */
 export class Item {
   constructor(

@@ -1,9 +1,12 @@
 // GET /search/issues: the qualifiers the project uses, GitHub's date range
-// syntax, sort/order, and the 1,000-result cap.
+// syntax, sort/order, the 1,000-result cap and the index lag. GraphQL's
+// `search` (graphql/search.ts) runs the same query through `searchHits`.
 import type { IssueRec } from './model.js'
 import { DOCS, HttpError, sec, validation, type Req, type Result } from './http.js'
 import { linkHeader, pageNo, perPage, withParams } from './paginate.js'
+import type { Ctx } from './render/common.js'
 import { searchItem } from './render/issue.js'
+import { indexedView } from './search-index.js'
 
 type Pred = (i: IssueRec) => boolean
 const DAY = 86_400_000
@@ -61,10 +64,19 @@ function tokens(q: string): string[] {
   return q.match(/(?:[^\s"]+|"[^"]*")+/g)?.map((t) => t.replace(/"/g, '')) ?? []
 }
 
-export function compile(req: Req, q: string): Pred {
-  const world = req.ctx.world
+export type SortKey = 'created' | 'updated' | 'comments'
+
+export interface Compiled {
+  pred: Pred
+  /** From a `sort:updated-asc` style qualifier, if any. */
+  sort?: { key: SortKey; dir: 1 | -1 }
+}
+
+export function compile(ctx: Ctx, q: string): Compiled {
+  const world = ctx.world
   const preds: Pred[] = []
   const text: string[] = []
+  let sort: Compiled['sort']
   for (const tok of tokens(q)) {
     const at = tok.indexOf(':')
     if (at < 0) {
@@ -128,12 +140,47 @@ export function compile(req: Req, q: string): Pred {
         break
       case 'in':
         break
+      case 'sort': {
+        // The web and GraphQL search syntax: sort:created, sort:updated-asc, sort:comments-desc …
+        const m = /^(created|updated|comments)(?:-(asc|desc))?$/.exec(lval)
+        if (!m) throw invalid(q, `The sort '${val}' is not supported by the simulator`)
+        sort = { key: m[1] as SortKey, dir: m[2] === 'asc' ? 1 : -1 }
+        break
+      }
       default:
         throw invalid(q, `The '${key}' qualifier is not supported by the simulator`)
     }
   }
   preds.push((i) => text.every((t) => i.title.toLowerCase().includes(t)))
-  return (i) => preds.every((p) => p(i))
+  return { pred: (i) => preds.every((p) => p(i)), sort }
+}
+
+/**
+ * Every issue matching `q` that the token may read, as the search index has
+ * it (see search-index.ts), sorted: by the `sort` given, else by a `sort:`
+ * qualifier, else newest first.
+ */
+export function searchHits(ctx: Ctx, q: string, sort?: { key: SortKey | null; dir: 1 | -1 }): IssueRec[] {
+  const c = compile(ctx, q)
+  const world = ctx.world
+  const lagging = world.searchPending.size > 0
+  const hits: IssueRec[] = []
+  for (const r of world.repos) {
+    if (!ctx.canRead(r)) continue
+    for (const rec of r.list) {
+      const i = lagging ? indexedView(world, rec) : rec
+      if (i && !i.deleted && !i.movedTo && c.pred(i)) hits.push(i)
+    }
+  }
+  const by = sort?.key ? sort : (c.sort ?? { key: 'created' as SortKey, dir: sort?.dir ?? (-1 as const) })
+  const key =
+    by.key === 'updated'
+      ? (i: IssueRec) => sec(i.updatedAt)
+      : by.key === 'comments'
+        ? (i: IssueRec) => i.comments
+        : (i: IssueRec) => sec(i.createdAt)
+  hits.sort((a, b) => by.dir * (key(a) - key(b) || a.id - b.id))
+  return hits
 }
 
 export function searchIssues(req: Req): Result {
@@ -151,21 +198,12 @@ export function searchIssues(req: Req): Result {
       status: '422'
     })
   }
-  const pred = compile(req, q)
-  const hits: IssueRec[] = []
-  for (const r of req.ctx.world.repos) {
-    if (!req.ctx.canRead(r)) continue
-    for (const i of r.list) if (!i.deleted && !i.movedTo && pred(i)) hits.push(i)
-  }
   const sort = req.q.get('sort')
-  const dir = (req.q.get('order') ?? 'desc') === 'asc' ? 1 : -1
-  const key =
-    sort === 'updated'
-      ? (i: IssueRec) => sec(i.updatedAt)
-      : sort === 'comments'
-        ? (i: IssueRec) => i.comments
-        : (i: IssueRec) => sec(i.createdAt)
-  hits.sort((a, b) => dir * (key(a) - key(b) || a.id - b.id))
+  const order = req.q.get('order')
+  const hits = searchHits(req.ctx, q, {
+    key: sort === 'updated' || sort === 'comments' || sort === 'created' ? sort : null,
+    dir: (order ?? 'desc') === 'asc' ? 1 : -1
+  })
   const reachable = Math.min(hits.length, 1000)
   const last = Math.max(1, Math.ceil(reachable / n))
   const links: [string, string][] = []

@@ -1,37 +1,27 @@
 // The node:http server: auth → route → faults → rate limits → handler →
-// ETag / 304 → headers and log. One request at a time is enough: every
-// handler is synchronous over in-memory state.
-import { createHash, randomUUID } from 'node:crypto'
+// ETag / Last-Modified / 304 → headers and log. One request at a time is
+// enough: every handler is synchronous over in-memory state.
+import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { etagMatches, etagOf, httpDate, notModifiedSince } from './conditional.js'
 import { faultName, type Fault, type Faults } from './faults.js'
+import { graphqlRequest } from './graphql/endpoint.js'
 import { DOCS, HttpError, type Req, type Result } from './http.js'
-import type { RateLimits, TokenKind } from './limits.js'
+import type { RateLimits } from './limits.js'
 import type { Bucket, LogEntry, RequestLog } from './log.js'
-import type { RepoRec } from './model.js'
 import { match } from './router.js'
+import type { Tokens } from './tokens.js'
 import type { World } from './world.js'
 
-export interface TokenSpec {
-  kind: 'app' | 'pat' | 'github_token'
-  /** For github_token: the repository names it can read. */
-  repos?: string[]
-  canReadMembers?: boolean
-}
+export type { TokenSpec } from './tokens.js'
 
 export interface ServerDeps {
   world: World
   log: RequestLog
   faults: Faults
   limits: RateLimits
-  tokens?: Record<string, TokenSpec>
-}
-
-interface Caller {
-  token: string
-  kind: TokenKind
-  canRead: (r: RepoRec) => boolean
-  canReadMembers: boolean
+  tokens: Tokens
 }
 
 function tokenOf(req: IncomingMessage): string {
@@ -40,35 +30,16 @@ function tokenOf(req: IncomingMessage): string {
   return m ? m[1] : ''
 }
 
-/** Who is calling; null = a token the configured set does not know (401). */
-function caller(deps: ServerDeps, token: string): Caller | null {
-  if (!token) return { token: '', kind: 'anonymous', canRead: (r) => !r.private, canReadMembers: true }
-  if (!deps.tokens) return { token, kind: 'pat', canRead: () => true, canReadMembers: true }
-  const spec = deps.tokens[token]
-  if (!spec) return null
-  if (spec.kind === 'github_token') {
-    const names = new Set(spec.repos ?? [])
-    return {
-      token,
-      kind: spec.kind,
-      canRead: (r) => names.has(r.name) || r.oldNames.some((n) => names.has(n)),
-      canReadMembers: spec.canReadMembers ?? false
-    }
-  }
-  return { token, kind: spec.kind, canRead: () => true, canReadMembers: spec.canReadMembers ?? true }
-}
-
 const json = (body: unknown): string => JSON.stringify(body)
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
-export function etagOf(body: string): string {
-  return `W/"${createHash('sha1').update(body).digest('hex')}"`
-}
-
-function etagMatches(header: string | undefined, etag: string): boolean {
-  if (!header) return false
-  const norm = (s: string): string => s.trim().replace(/^W\//, '')
-  return header.split(',').some((t) => t.trim() === '*' || norm(t) === norm(etag))
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
 }
 
 export function createSimServer(deps: ServerDeps): Server {
@@ -90,24 +61,26 @@ export function createSimServer(deps: ServerDeps): Server {
 }
 
 async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const { world, log, faults, limits } = deps
+  const { world, log, faults, limits, tokens } = deps
   const host =
     req.headers.host ?? `127.0.0.1:${(req.socket.localAddress && (req.socket.address() as AddressInfo).port) || 0}`
   const api = `http://${host}`
   const url = new URL(req.url ?? '/', api)
   const method = req.method ?? 'GET'
   const token = tokenOf(req)
-  const who = caller(deps, token)
-  const m = match(world, url.pathname)
+  const who = tokens.caller(token)
+  const isGraphql = url.pathname.replace(/\/+$/, '') === '/graphql'
+  const m = isGraphql ? null : match(world, url.pathname)
   const entry: LogEntry = {
     method,
     path: url.pathname,
     query: url.search.slice(1),
-    route: m?.route ?? null,
+    route: isGraphql ? '/graphql' : (m?.route ?? null),
     status: 0,
     billable: false,
-    bucket: m?.bucket ?? (m ? null : 'core'),
+    bucket: isGraphql ? 'graphql' : (m?.bucket ?? (m ? null : 'core')),
     notModified: false,
+    ...(isGraphql ? { points: 0 } : {}),
     ...(token ? { token } : {})
   }
   const headers: Record<string, string> = {
@@ -127,29 +100,39 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   }
 
   if (!who) return send(401, json({ message: 'Bad credentials', documentation_url: DOCS, status: '401' }))
+  if (isGraphql && who.kind === 'anonymous') {
+    // GitHub's GraphQL API has no unauthenticated access.
+    return send(
+      401,
+      json({
+        message: 'This endpoint requires you to be authenticated.',
+        documentation_url:
+          'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql'
+      })
+    )
+  }
   const bucket: Bucket = entry.bucket ?? 'core'
   const rl = (): void => {
-    const s = limits.state(who.token, who.kind, bucket)
+    const s = limits.state(who.principal, who.kind, bucket)
     headers['x-ratelimit-limit'] = String(s.limit)
     headers['x-ratelimit-remaining'] = String(s.remaining)
     headers['x-ratelimit-used'] = String(s.used)
     headers['x-ratelimit-reset'] = String(s.reset)
     headers['x-ratelimit-resource'] = bucket
   }
-  const bill = (): void => {
+  /** Counts the request (GraphQL: `points` points) against its bucket. */
+  const bill = (points = 1): void => {
     if (entry.bucket === null) return
-    limits.spend(who.token, bucket)
+    limits.spend(who.principal, bucket, bucket === 'graphql' ? points : 1)
     entry.billable = true
+    if (bucket === 'graphql') entry.points = (entry.points ?? 0) + points
   }
 
   if (m && m.route === '/rate_limit') {
     rl()
-    const st = (b: Bucket): Record<string, number> => ({ ...limits.state(who.token, who.kind, b) })
+    const st = (b: Bucket): Record<string, number> => ({ ...limits.state(who.principal, who.kind, b) })
     const core = st('core')
-    const body = json({
-      resources: { core, search: st('search'), graphql: { limit: 0, used: 0, remaining: 0, reset: core.reset } },
-      rate: core
-    })
+    const body = json({ resources: { core, search: st('search'), graphql: st('graphql') }, rate: core })
     return send(200, body)
   }
 
@@ -197,6 +180,20 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   const sec = limits.takeSecondary()
   if (sec) return secondary(sec.retryAfter, sec.status)
 
+  if (isGraphql) {
+    if (method !== 'POST') {
+      rl()
+      return send(404, json({ message: 'Not Found', documentation_url: 'https://docs.github.com/graphql' }))
+    }
+    const answer = graphqlRequest(await readBody(req), { world, caller: who, api, limits })
+    if (answer.secondaryRetryAfter !== undefined) return secondary(answer.secondaryRetryAfter, 403)
+    if (answer.points > 0) bill(answer.points)
+    rl()
+    const body = json(answer.body)
+    if (fault && 'malformedJson' in fault) return send(answer.status, body.slice(0, Math.max(1, body.length >> 1)))
+    return send(answer.status, body)
+  }
+
   rl()
   if (headers['x-ratelimit-remaining'] === '0') {
     // A spent primary limit rejects without counting (used cannot pass the limit).
@@ -233,12 +230,21 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   }
   const body = result.body === undefined ? undefined : json(result.body)
   if (result.status === 200 && body !== undefined) {
-    const etag = etagOf(body)
+    const etag = etagOf(body, world.config.etagScope, {
+      accept: req.headers.accept,
+      authorization: req.headers.authorization,
+      cookie: req.headers.cookie
+    })
     headers.etag = etag
     headers['cache-control'] = 'private, max-age=60, s-maxage=60'
-    if (etagMatches(req.headers['if-none-match'], etag)) {
-      // 304 answers are free on GitHub: no bucket is charged.
+    if (result.lastModified !== undefined) headers['last-modified'] = httpDate(result.lastModified)
+    const inm = req.headers['if-none-match']
+    const ims = req.headers['if-modified-since']
+    const viaEtag = etagMatches(inm, etag)
+    if (viaEtag || (result.lastModified !== undefined && notModifiedSince(ims, inm, result.lastModified))) {
+      // 304 answers are free on GitHub, whichever validator earned them: no bucket is charged.
       entry.notModified = true
+      entry.conditional = viaEtag ? 'etag' : 'last-modified'
       return send(304, undefined, result.headers)
     }
   }

@@ -1,6 +1,7 @@
 // The world's state, clock, people and repositories, and the helpers issue
 // mutations share. `World` (world.ts) adds the issue/PR mutation API.
 import { createHash } from 'node:crypto'
+import type { EtagScope } from './conditional.js'
 import { Item, type IssueRec, type ItemKind, type RepoRec, type UserRec, type UserType } from './model.js'
 
 export interface WorldConfig {
@@ -15,6 +16,16 @@ export interface WorldConfig {
   transferRedirect: 'repos' | 'repositories'
   /** GitHub does not move an issue's updated_at when a comment is edited; flip to experiment. */
   commentEditTouchesIssue: boolean
+  /** What an ETag covers: the credentials and the body as on github.com ('token'), or the body alone ('body'). */
+  etagScope: EtagScope
+  /**
+   * Search index lag in ms of world time: search (REST and GraphQL) shows an
+   * issue as it was before any change made within the last `searchLagMs`,
+   * and an issue created within it not at all (see search-index.ts).
+   */
+  searchLagMs: number
+  /** Body of a GraphQL answer once the points are spent: GitHub's newer `RATE_LIMIT` or older `RATE_LIMITED` (graphql/endpoint.ts). */
+  graphqlRateLimitError: 'RATE_LIMIT' | 'RATE_LIMITED'
 }
 
 export type Duration = number | { minutes?: number; hours?: number; days?: number; seconds?: number }
@@ -50,6 +61,12 @@ export class WorldState {
   readonly members = new Set<number>()
   readonly memberHistory: { login: string; action: 'added' | 'removed'; at: number }[] = []
   readonly commentsById = new Map<number, Item>()
+  /**
+   * Only while `config.searchLagMs` > 0: issues changed within the lag, each
+   * with the times of those changes and the record as it was before each
+   * (null before its creation). Search reads it through search-index.ts.
+   */
+  readonly searchPending = new Map<IssueRec, { at: number; before: IssueRec | null }[]>()
   /** Bumped on every mutation; lets renderers cache per version. */
   version = 0
   protected clock: number
@@ -72,6 +89,9 @@ export class WorldState {
       eventsFeedDays: 90,
       transferRedirect: 'repos',
       commentEditTouchesIssue: false,
+      etagScope: 'token',
+      searchLagMs: 0,
+      graphqlRateLimitError: 'RATE_LIMIT',
       ...opts.config
     }
     const ghost: UserRec = { id: GHOST_ID, login: 'ghost', type: 'User', deleted: true }
@@ -240,7 +260,20 @@ export class WorldState {
     const i = this.issue(repo, number)
     if (i.deleted) throw new Error(`${repo}#${number} was deleted`)
     if (i.movedTo) throw new Error(`${repo}#${number} was transferred`)
+    this.willChange(i)
     return i
+  }
+  /** Called before every change of `i` (and on creation, `created`): feeds the search index lag. */
+  protected willChange(i: IssueRec, created = false): void {
+    const lag = this.config.searchLagMs
+    if (lag <= 0) return
+    let list = this.searchPending.get(i)
+    if (!list) this.searchPending.set(i, (list = []))
+    while (list.length && list[0].at <= this.clock - lag) list.shift()
+    list.push({
+      at: this.clock,
+      before: created ? null : { ...i, labels: [...i.labels], assignees: [...i.assignees], rx: i.rx && [...i.rx] }
+    })
   }
   protected touch(i: IssueRec): IssueRec {
     i.updatedAt = this.clock

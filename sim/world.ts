@@ -46,6 +46,7 @@ export class World extends WorldState {
     }
     r.issues.set(i.number, i)
     r.list.push(i)
+    this.willChange(i, true)
     this.version++
     return i
   }
@@ -69,6 +70,7 @@ export class World extends WorldState {
   }
   editComment(_repo: string, commentId: number, body: string): Item {
     const c = this.commentItem(commentId)
+    this.willChange(c.issue)
     c.body = body
     c.updatedAt = this.clock
     if (this.config.commentEditTouchesIssue) this.touch(c.issue)
@@ -77,6 +79,7 @@ export class World extends WorldState {
   }
   deleteComment(_repo: string, commentId: number): Item {
     const c = this.commentItem(commentId)
+    this.willChange(c.issue)
     c.deleted = true
     const tl = c.issue.timeline
     tl.splice(tl.indexOf(c), 1)
@@ -191,6 +194,15 @@ export class World extends WorldState {
     this.push(i, 'ready_for_review', this.uid(actor))
     return this.touch(i)
   }
+  /** An open pull request back to draft (`convert_to_draft`). */
+  convertToDraft(repo: string, number: number, actor?: string): IssueRec {
+    const i = this.live(repo, number)
+    if (!i.isPull) throw new Error(`${repo}#${number} is not a pull request`)
+    if (i.draft || i.state !== 'open') return i
+    i.draft = true
+    this.push(i, 'convert_to_draft', this.uid(actor))
+    return this.touch(i)
+  }
   /** `source` mentioned this issue; the item (no id) lands on this issue's timeline. */
   crossReference(
     repo: string,
@@ -251,10 +263,11 @@ export class World extends WorldState {
     }
     to.issues.set(moved.number, moved)
     to.list.push(moved)
+    this.willChange(moved, true)
     for (const it of moved.timeline) it.issue = moved
     old.movedTo = moved
     old.timeline = []
-    this.push(moved, 'transferred', this.uid(actor))
+    this.push(moved, 'transferred', this.uid(actor), old.repo)
     this.touch(old)
     return this.touch(moved)
   }

@@ -1,7 +1,6 @@
+import { parseArgs } from 'node:util'
 import { Inputs, TASKS, type InputName } from './constants.js'
 import { InputError } from './inputs.js'
-
-const NAMES = new Set<string>(Object.values(Inputs))
 
 export interface CliArgs {
   readonly flags: ReadonlyMap<InputName, string>
@@ -9,34 +8,48 @@ export interface CliArgs {
   readonly verbose: boolean
 }
 
-/** Parses `--name value` / `--name=value` flags; names are the action's input names. */
+const NAMES = Object.values(Inputs) as InputName[]
+
+/** Parses `--name value` / `--name=value` flags (node:util parseArgs); names are the action's input names. */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
-  const flags = new Map<InputName, string>()
-  let help = false
-  let verbose = false
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]
-    if (arg === '--help' || arg === '-h') {
-      help = true
-      continue
-    }
-    if (arg === '--verbose' || arg === '-v') {
-      verbose = true
-      continue
-    }
-    const m = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg)
-    if (!m) throw new InputError(`Unexpected argument '${arg}'. Flags look like --mode issues; see --help.`)
-    const [, name, inline] = m
-    if (!NAMES.has(name)) throw new InputError(`Unknown flag '--${name}'. See --help for the flags.`)
-    let value = inline
-    if (value === undefined) {
-      value = argv[i + 1]
-      if (value === undefined || value.startsWith('--')) throw new InputError(`Flag '--${name}' needs a value.`)
-      i++
-    }
-    flags.set(name as InputName, value)
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        ...Object.fromEntries(NAMES.map((name) => [name, { type: 'string' as const }])),
+        help: { type: 'boolean', short: 'h' },
+        verbose: { type: 'boolean', short: 'v' }
+      }
+    })
+  } catch (error) {
+    throw cliError(error)
   }
-  return { flags, help, verbose }
+  const flags = new Map<InputName, string>()
+  for (const name of NAMES) {
+    const value = (parsed.values as Record<string, string | boolean | undefined>)[name]
+    if (typeof value === 'string') flags.set(name, value)
+  }
+  return { flags, help: parsed.values.help === true, verbose: parsed.values.verbose === true }
+}
+
+/** parseArgs's errors, in words that name the flag and point at --help. */
+function cliError(error: unknown): InputError {
+  const code = (error as { code?: string }).code
+  const message = (error as Error).message ?? String(error)
+  const flag = /'(-[^' ]+)/.exec(message)?.[1]
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return new InputError(`Unknown flag '${flag ?? message}'. See --help for the flags.`)
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return new InputError(`${message.replace(/\.$/, '')}. Flags look like --mode issues; see --help.`)
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return new InputError(`Flag '${flag ?? '?'}' needs a value, e.g. --mode issues or --since=2024-05-01.`)
+    default:
+      return new InputError(message)
+  }
 }
 
 export const CLI_HELP = `contributor-metrics — sync an organisation's contributor activity into Postgres, and report on it
@@ -53,13 +66,14 @@ Flags (the action's inputs):
   --data-dir          embedded Postgres data folder (default: .data/postgres)
   --since, --until    ISO-8601 date or date-time
   --include-archived, --overlap-minutes, --closed-days, --lookback-days,
-  --backfill-timelines, --budget-reserve, --max-rate-limit-wait, --shard k/n
+  --backfill-timelines, --budget-reserve, --max-rate-limit-wait, --shard k/n,
+  --timeline-api      graphql (default) or rest
   --format            report: print it to stdout as md, json or text (logs go to stderr)
   --report-file       report: write the JSON report here (and the Markdown beside it, .md)
+  --verbose           debug lines and outputs
+  --help              this text
 
 Report of the last 30 days (no GitHub token needed):
   contributor-metrics --mode report --format text
   contributor-metrics --mode report --since 2025-01-01 --until 2025-03-31 --format json > report.json
-  --verbose           debug lines and outputs
-  --help              this text
 `

@@ -31,6 +31,7 @@ export const Inputs = {
   LookbackDays: 'lookback-days',
   BackfillTimelines: 'backfill-timelines',
   BudgetReserve: 'budget-reserve',
+  TimelineApi: 'timeline-api',
   MaxRateLimitWait: 'max-rate-limit-wait',
   Shard: 'shard',
   ReportFile: 'report-file',
@@ -44,6 +45,8 @@ export const Outputs = {
   Results: 'results',
   RequestsBillable: 'requests-billable',
   RequestsNotModified: 'requests-not-modified',
+  GraphqlPoints: 'graphql-points',
+  Usage: 'usage',
   Incomplete: 'incomplete',
   Remaining: 'remaining',
   Report: 'report'
@@ -51,3 +54,7 @@ export const Outputs = {
 
 /** GitHub REST API version sent with every request. */
 export const API_VERSION = '2022-11-28'
+
+/** `format`: how the report prints on standard output. */
+export const REPORT_FORMATS = ['md', 'json', 'text'] as const
+export type ReportFormat = (typeof REPORT_FORMATS)[number]

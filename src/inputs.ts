@@ -1,14 +1,9 @@
 import path from 'node:path'
-import { Inputs, TASKS, type InputName, type Task } from './constants.js'
-import { REPORT_FORMATS, type ReportFormat } from './model/report.js'
+import { Inputs, REPORT_FORMATS, TASKS, type InputName, type ReportFormat, type Task } from './constants.js'
+import type { DatabaseTarget } from './db/connect.js'
 import { redactUrl } from './redact.js'
 
-/** Where the database lives. */
-export type DatabaseTarget =
-  /** A Postgres server reached through a connection URL (hosted or local). */
-  | { readonly kind: 'url'; readonly url: string }
-  /** An embedded Postgres started by this process, kept in `dataDir`. */
-  | { readonly kind: 'embedded'; readonly dataDir: string }
+export type { DatabaseTarget } from './db/connect.js'
 
 /** Everything a run needs to know, parsed and validated once. */
 export interface Settings {
@@ -38,8 +33,10 @@ export interface Settings {
   readonly lookbackDays: number
   /** `backfill`: whether timelines are loaded along with issues. */
   readonly backfillTimelines: boolean
-  /** Core requests left untouched; long tasks stop cleanly before spending them. */
+  /** Core requests and GraphQL points left untouched; long tasks stop cleanly before spending them. */
   readonly budgetReserve: number
+  /** How timelines are read: GraphQL batches (default) or the REST timeline endpoint. */
+  readonly timelineApi: 'graphql' | 'rest'
   /** Longest wait, in seconds, for a spent rate limit to reset before failing. */
   readonly maxRateLimitWaitSeconds: number
   /** This job's share of the repositories: `index` of `count`, 1-based. */
@@ -121,6 +118,7 @@ export function readSettings(
     lookbackDays: parseInteger(Inputs.LookbackDays, get(Inputs.LookbackDays), 365, 1, 36500),
     backfillTimelines: parseBoolean(Inputs.BackfillTimelines, get(Inputs.BackfillTimelines), true),
     budgetReserve: parseInteger(Inputs.BudgetReserve, get(Inputs.BudgetReserve), 500, 0, 1_000_000),
+    timelineApi: parseChoice(Inputs.TimelineApi, get(Inputs.TimelineApi), ['graphql', 'rest'] as const, 'graphql'),
     maxRateLimitWaitSeconds: parseInteger(Inputs.MaxRateLimitWait, get(Inputs.MaxRateLimitWait), 900, 0, 6 * 3600),
     shard: parseShard(get(Inputs.Shard)),
     reportFile: parseReportFile(get(Inputs.ReportFile)),
@@ -259,6 +257,13 @@ function parseBoolean(name: InputName, raw: string, fallback: boolean): boolean 
   if (['true', 'yes', '1', 'on'].includes(v)) return true
   if (['false', 'no', '0', 'off'].includes(v)) return false
   throw new InputError(`Invalid ${name} '${raw}'. Expected true or false.`)
+}
+
+function parseChoice<T extends string>(name: InputName, raw: string, choices: readonly T[], fallback: T): T {
+  if (!raw) return fallback
+  const v = raw.toLowerCase()
+  if ((choices as readonly string[]).includes(v)) return v as T
+  throw new InputError(`Invalid ${name} '${raw}'. Expected one of: ${choices.join(', ')}.`)
 }
 
 function parseInteger(name: InputName, raw: string, fallback: number, min: number, max: number): number {

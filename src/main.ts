@@ -3,13 +3,16 @@ import { openDatabase, type Database } from './db/connect.js'
 import { migrate } from './db/migrate.js'
 import { withTaskLock } from './db/task-lock.js'
 import { createOctokit } from './github/client.js'
-import { RequestMeter } from './github/meter.js'
+import { RequestMeter, usageSince, type Usage } from './github/meter.js'
 import { readSettings, type Settings } from './inputs.js'
 import { actionsIO, type RunnerIO } from './io.js'
 import { getErrorMessage } from './redact.js'
+import type { RunReport, TaskReport } from './run-report.js'
 import { renderSummary } from './summary.js'
 import { TASK_RUNNERS } from './tasks/index.js'
 import type { Deps, TaskResult } from './tasks/types.js'
+
+export type { RunReport, TaskReport } from './run-report.js'
 
 /** Knobs tests and the demo turn; the action uses the defaults. */
 export interface RunOptions {
@@ -19,23 +22,6 @@ export interface RunOptions {
   msPerSecond?: number
   /** Per-request time-out. */
   requestTimeoutMs?: number
-}
-
-/** One task's outcome in a run. */
-export interface TaskReport extends TaskResult {
-  readonly task: Task
-  /** Another run held this task's lock, so this run skipped it. */
-  readonly skipped?: boolean
-  readonly requests: { billable: number; notModified: number }
-  readonly seconds: number
-}
-
-export interface RunReport {
-  readonly ok: boolean
-  readonly error?: string
-  readonly tasks: TaskReport[]
-  readonly requests: { billable: number; notModified: number }
-  readonly incomplete: boolean
 }
 
 /**
@@ -90,7 +76,7 @@ export async function run(io: RunnerIO = actionsIO(), options: RunOptions = {}):
     ok: error === undefined,
     error,
     tasks: reports,
-    requests: { billable: meter.billable, notModified: meter.notModified },
+    requests: meter.snapshot(),
     incomplete: reports.some((r) => r.incomplete)
   }
   publish(io, report)
@@ -110,8 +96,7 @@ async function runTask(task: Task, deps: Deps, settings: Settings): Promise<Task
   // migrate locks itself; report only reads (in one snapshot), so two reports never need to exclude each other.
   const unlocked = task === 'migrate' || task === 'report'
   const result = unlocked ? await run() : await withTaskLock(deps.sql, lockKey, run)
-  const after = deps.meter.snapshot()
-  const requests = { billable: after.billable - before.billable, notModified: after.notModified - before.notModified }
+  const requests = usageSince(before, deps.meter.snapshot())
   const seconds = (Date.now() - started) / 1000
   if (result === undefined) {
     deps.log.warning(`Another run is executing '${task}' for ${settings.org}; skipped it here.`)
@@ -120,9 +105,7 @@ async function runTask(task: Task, deps: Deps, settings: Settings): Promise<Task
   const counts = Object.entries(result.counts)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')
-  deps.log.info(
-    `${task}: ${counts || 'done'}; ${requests.billable} billable requests, ${requests.notModified} answered 304`
-  )
+  deps.log.info(`${task}: ${counts || 'done'}; ${describeUsage(requests)}`)
   return { task, ...result, requests, seconds }
 }
 
@@ -150,6 +133,16 @@ function publish(io: RunnerIO, report: RunReport): void {
   io.setOutput(Outputs.Results, JSON.stringify(results))
   io.setOutput(Outputs.RequestsBillable, String(report.requests.billable))
   io.setOutput(Outputs.RequestsNotModified, String(report.requests.notModified))
+  io.setOutput(Outputs.GraphqlPoints, String(report.requests.points))
+  io.setOutput(
+    Outputs.Usage,
+    JSON.stringify({
+      core: report.requests.core,
+      search: report.requests.search,
+      graphql_points: report.requests.points,
+      not_modified: report.requests.notModified
+    })
+  )
   io.setOutput(Outputs.Incomplete, String(report.incomplete))
   io.setOutput(
     Outputs.Remaining,
@@ -159,4 +152,11 @@ function publish(io: RunnerIO, report: RunReport): void {
       .join('; ')
   )
   for (const t of report.tasks) for (const [name, value] of Object.entries(t.outputs ?? {})) io.setOutput(name, value)
+}
+
+/** `3 core + 1 search requests, 2 GraphQL points; 12 answered 304` */
+export function describeUsage(u: Usage): string {
+  const parts = [`${u.billable} billable requests (${u.core} core, ${u.search} search)`]
+  if (u.graphqlRequests > 0 || u.points > 0) parts.push(`${u.points} GraphQL points (${u.graphqlRequests} queries)`)
+  return `${parts.join(', ')}; ${u.notModified} answered 304`
 }

@@ -3,15 +3,18 @@
 // the simulator holds, mapped for comparison with the `events` table.
 import type { Sql } from '../../src/db/connect.js'
 import { createOctokit } from '../../src/github/client.js'
-import { mapTimelinePage, type EventRow, type TimelineItem } from '../../src/github/map-event.js'
+import { mapTimelinePage } from '../../src/github/map-event.js'
+import type { TimelineItem } from '../../src/github/types.js'
+import type { EventRow } from '../../src/model/event.js'
 import { migrate } from '../../src/db/migrate.js'
 import { RequestMeter } from '../../src/github/meter.js'
-import type { Repo } from '../../src/github/repos.js'
-import type { TimelineIssue } from '../../src/github/timeline.js'
+import type { TimelineIssue } from '../../src/model/issue.js'
+import type { Repo } from '../../src/model/repo.js'
 import { MemoryLog } from '../../src/log.js'
 import type { Deps } from '../../src/tasks/types.js'
 import type { Sim } from '../../sim/index.js'
 import type { IssueRec } from '../../sim/model.js'
+import { nodeId } from '../../sim/render/common.js'
 import type { World } from '../../sim/world.js'
 
 export function depsFor(sim: Sim, sql: Sql): Deps & { log: MemoryLog } {
@@ -44,7 +47,7 @@ export function issueOf(rec: IssueRec): TimelineIssue {
   return { id: rec.id, number: rec.number, updatedAt: new Date(Math.floor(rec.updatedAt / 1000) * 1000) }
 }
 
-/** Stores issue rows (id, number, repo, updated_at) as the `issues` task would. */
+/** Stores issue rows (id, node id, number, repo, state, updated_at) as the `issues` task would. */
 export async function storeIssues(sql: Sql, world: World, repoName: string): Promise<void> {
   const r = world.repo(repoName)
   for (const rec of r.list) {
@@ -52,10 +55,12 @@ export async function storeIssues(sql: Sql, world: World, repoName: string): Pro
     const table = rec.isPull ? 'pull_requests' : 'issues'
     const row = {
       id: rec.id,
+      node_id: nodeId(rec.isPull ? 'PR' : 'I', rec.id),
       number: rec.number,
       org: world.org,
       repo: r.name,
       repo_id: r.id,
+      state: rec.state,
       updated_at: issueOf(rec).updatedAt
     }
     await sql`
@@ -66,7 +71,8 @@ export async function storeIssues(sql: Sql, world: World, repoName: string): Pro
 
 /**
  * Adds `count` timeline items of mixed kinds: comments (every seventh by a
- * deleted account), labels, commits and cross-references (no id), renames.
+ * deleted account), labels, commits (pull requests only) and
+ * cross-references (no id), renames.
  * One second apart, so id-less items never share a time. Cross-references
  * come from `source`, in another repository: a cross-reference embeds its
  * source issue and repository as they are now, so a push to the source's
@@ -92,7 +98,10 @@ export function grow(
         else world.label(repo, number, 'bug', 'dev-1')
         break
       case 3:
-        world.commit(repo, number, { message: `commit ${n}`, actor: 'dev-2' })
+        // Commits belong to pull requests' timelines only (GraphQL's
+        // IssueTimelineItems has no PullRequestCommit); an issue gets a comment.
+        if (world.issue(repo, number).isPull) world.commit(repo, number, { message: `commit ${n}`, actor: 'dev-2' })
+        else world.comment(repo, number, { user: 'dev-2', body: `comment ${n}` })
         break
       case 4:
         world.crossReference(repo, number, { actor: 'dev-0', source })

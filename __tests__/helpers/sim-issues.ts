@@ -1,7 +1,8 @@
 import type { Sim } from '../../sim/index.js'
 import type { Sql } from '../../src/db/connect.js'
-import { upsertIssueRows, upsertPullRows } from '../../src/db/upsert-issues.js'
-import { mapIssue, type GitHubIssue } from '../../src/github/map-issue.js'
+import { upsertIssueRows, upsertPullRows } from '../../src/db/issues.js'
+import { mapIssue } from '../../src/github/map-issue.js'
+import type { GitHubIssue } from '../../src/github/types.js'
 
 /**
  * Stores every listed issue and pull request of `repos` as the issues task

@@ -1,5 +1,5 @@
 // ETags on every 200 GET; If-None-Match → 304, not billed; ETags change
-// exactly when the body changes.
+// exactly when the body changes (for one token: see etag-scope.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSim, World, type Sim } from '../../sim/index.js'
 import { get } from './helpers.js'
@@ -22,7 +22,7 @@ afterAll(() => sim?.close())
 const etag = async (path: string): Promise<string> => {
   const r = await get(sim, path)
   expect(r.status).toBe(200)
-  expect(r.headers.etag).toMatch(/^W\/"[0-9a-f]{40}"$/)
+  expect(r.headers.etag).toMatch(/^W\/"[0-9a-f]{64}"$/)
   return r.headers.etag
 }
 
@@ -104,7 +104,7 @@ describe('conditional requests', () => {
     sim.world.advance({ minutes: 1 })
     sim.world.comment('app', 1, { user: 'dev-2', body: 'third' })
     const again = await get(sim, `${R}/issues/1/timeline?per_page=2`, { 'if-none-match': p1.headers.etag })
-    // As on GitHub: the ETag covers the body only, so page 1 stays 304 though the last page grew.
+    // As on GitHub: the ETag covers the body (and the credentials), so page 1 stays 304 though the last page grew.
     expect(again.status).toBe(304)
   })
 })

@@ -101,6 +101,14 @@ describe('sort and order', () => {
       'b#3'
     ])
   })
+  it('takes a sort: qualifier in q, unless the sort parameter is given', async () => {
+    expect((await search('repo:acme/a sort:created-asc')).numbers.slice(0, 2)).toEqual(['a#1', 'a#2'])
+    expect((await search('repo:acme/a sort:created')).numbers.slice(0, 2)).toEqual(['a#10', 'a#9'])
+    expect((await search('repo:acme/a sort:updated-desc')).numbers.slice(0, 2).sort()).toEqual(['a#1', 'a#2'])
+    expect((await search('repo:acme/a sort:created-asc', '&sort=created&order=desc')).numbers[0]).toBe('a#10')
+    expect((await get(sim, `/search/issues?q=${encodeURIComponent('repo:acme/a sort:stars')}`)).status).toBe(422)
+  })
+
   it('renders issue-search-result items with a score and pull_request for PRs', async () => {
     const r = await search('repo:acme/b is:merged')
     expect(r.json.items[0].score).toBe(1)

@@ -844,6 +844,2875 @@ class DecodedURL extends URL {
 
 /***/ }),
 
+/***/ 8812:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var Batcher, Events, parser;
+parser = __nccwpck_require__(9700);
+Events = __nccwpck_require__(1914);
+
+Batcher = function () {
+  class Batcher {
+    constructor(options = {}) {
+      this.options = options;
+      parser.load(this.options, this.defaults, this);
+      this.Events = new Events(this);
+      this._arr = [];
+
+      this._resetPromise();
+
+      this._lastFlush = Date.now();
+    }
+
+    _resetPromise() {
+      return this._promise = new this.Promise((res, rej) => {
+        return this._resolve = res;
+      });
+    }
+
+    _flush() {
+      clearTimeout(this._timeout);
+      this._lastFlush = Date.now();
+
+      this._resolve();
+
+      this.Events.trigger("batch", this._arr);
+      this._arr = [];
+      return this._resetPromise();
+    }
+
+    add(data) {
+      var ret;
+
+      this._arr.push(data);
+
+      ret = this._promise;
+
+      if (this._arr.length === this.maxSize) {
+        this._flush();
+      } else if (this.maxTime != null && this._arr.length === 1) {
+        this._timeout = setTimeout(() => {
+          return this._flush();
+        }, this.maxTime);
+      }
+
+      return ret;
+    }
+
+  }
+
+  ;
+  Batcher.prototype.defaults = {
+    maxTime: null,
+    maxSize: null,
+    Promise: Promise
+  };
+  return Batcher;
+}.call(void 0);
+
+module.exports = Batcher;
+
+/***/ }),
+
+/***/ 8760:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+function _slicedToArray(arr, i) { return _arrayWithHoles(arr) || _iterableToArrayLimit(arr, i) || _nonIterableRest(); }
+
+function _iterableToArrayLimit(arr, i) { var _arr = []; var _n = true; var _d = false; var _e = undefined; try { for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) { _arr.push(_s.value); if (i && _arr.length === i) break; } } catch (err) { _d = true; _e = err; } finally { try { if (!_n && _i["return"] != null) _i["return"](); } finally { if (_d) throw _e; } } return _arr; }
+
+function _toArray(arr) { return _arrayWithHoles(arr) || _iterableToArray(arr) || _nonIterableRest(); }
+
+function _nonIterableRest() { throw new TypeError("Invalid attempt to destructure non-iterable instance"); }
+
+function _iterableToArray(iter) { if (Symbol.iterator in Object(iter) || Object.prototype.toString.call(iter) === "[object Arguments]") return Array.from(iter); }
+
+function _arrayWithHoles(arr) { if (Array.isArray(arr)) return arr; }
+
+function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
+
+function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
+
+var Bottleneck,
+    DEFAULT_PRIORITY,
+    Events,
+    Job,
+    LocalDatastore,
+    NUM_PRIORITIES,
+    Queues,
+    RedisDatastore,
+    States,
+    Sync,
+    parser,
+    splice = [].splice;
+NUM_PRIORITIES = 10;
+DEFAULT_PRIORITY = 5;
+parser = __nccwpck_require__(9700);
+Queues = __nccwpck_require__(1363);
+Job = __nccwpck_require__(2448);
+LocalDatastore = __nccwpck_require__(7099);
+RedisDatastore = __nccwpck_require__(1827);
+Events = __nccwpck_require__(1914);
+States = __nccwpck_require__(5685);
+Sync = __nccwpck_require__(9216);
+
+Bottleneck = function () {
+  class Bottleneck {
+    constructor(options = {}, ...invalid) {
+      var storeInstanceOptions, storeOptions;
+      this._addToQueue = this._addToQueue.bind(this);
+
+      this._validateOptions(options, invalid);
+
+      parser.load(options, this.instanceDefaults, this);
+      this._queues = new Queues(NUM_PRIORITIES);
+      this._scheduled = {};
+      this._states = new States(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
+      this._limiter = null;
+      this.Events = new Events(this);
+      this._submitLock = new Sync("submit", this.Promise);
+      this._registerLock = new Sync("register", this.Promise);
+      storeOptions = parser.load(options, this.storeDefaults, {});
+
+      this._store = function () {
+        if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
+          storeInstanceOptions = parser.load(options, this.redisStoreDefaults, {});
+          return new RedisDatastore(this, storeOptions, storeInstanceOptions);
+        } else if (this.datastore === "local") {
+          storeInstanceOptions = parser.load(options, this.localStoreDefaults, {});
+          return new LocalDatastore(this, storeOptions, storeInstanceOptions);
+        } else {
+          throw new Bottleneck.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
+        }
+      }.call(this);
+
+      this._queues.on("leftzero", () => {
+        var ref;
+        return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
+      });
+
+      this._queues.on("zero", () => {
+        var ref;
+        return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
+      });
+    }
+
+    _validateOptions(options, invalid) {
+      if (!(options != null && typeof options === "object" && invalid.length === 0)) {
+        throw new Bottleneck.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
+      }
+    }
+
+    ready() {
+      return this._store.ready;
+    }
+
+    clients() {
+      return this._store.clients;
+    }
+
+    channel() {
+      return `b_${this.id}`;
+    }
+
+    channel_client() {
+      return `b_${this.id}_${this._store.clientId}`;
+    }
+
+    publish(message) {
+      return this._store.__publish__(message);
+    }
+
+    disconnect(flush = true) {
+      return this._store.__disconnect__(flush);
+    }
+
+    chain(_limiter) {
+      this._limiter = _limiter;
+      return this;
+    }
+
+    queued(priority) {
+      return this._queues.queued(priority);
+    }
+
+    clusterQueued() {
+      return this._store.__queued__();
+    }
+
+    empty() {
+      return this.queued() === 0 && this._submitLock.isEmpty();
+    }
+
+    running() {
+      return this._store.__running__();
+    }
+
+    done() {
+      return this._store.__done__();
+    }
+
+    jobStatus(id) {
+      return this._states.jobStatus(id);
+    }
+
+    jobs(status) {
+      return this._states.statusJobs(status);
+    }
+
+    counts() {
+      return this._states.statusCounts();
+    }
+
+    _randomIndex() {
+      return Math.random().toString(36).slice(2);
+    }
+
+    check(weight = 1) {
+      return this._store.__check__(weight);
+    }
+
+    _clearGlobalState(index) {
+      if (this._scheduled[index] != null) {
+        clearTimeout(this._scheduled[index].expiration);
+        delete this._scheduled[index];
+        return true;
+      } else {
+        return false;
+      }
+    }
+
+    _free(index, job, options, eventInfo) {
+      var _this = this;
+
+      return _asyncToGenerator(function* () {
+        var e, running;
+
+        try {
+          var _ref = yield _this._store.__free__(index, options.weight);
+
+          running = _ref.running;
+
+          _this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
+
+          if (running === 0 && _this.empty()) {
+            return _this.Events.trigger("idle");
+          }
+        } catch (error1) {
+          e = error1;
+          return _this.Events.trigger("error", e);
+        }
+      })();
+    }
+
+    _run(index, job, wait) {
+      var clearGlobalState, free, run;
+      job.doRun();
+      clearGlobalState = this._clearGlobalState.bind(this, index);
+      run = this._run.bind(this, index, job);
+      free = this._free.bind(this, index, job);
+      return this._scheduled[index] = {
+        timeout: setTimeout(() => {
+          return job.doExecute(this._limiter, clearGlobalState, run, free);
+        }, wait),
+        expiration: job.options.expiration != null ? setTimeout(function () {
+          return job.doExpire(clearGlobalState, run, free);
+        }, wait + job.options.expiration) : void 0,
+        job: job
+      };
+    }
+
+    _drainOne(capacity) {
+      return this._registerLock.schedule(() => {
+        var args, index, next, options, queue;
+
+        if (this.queued() === 0) {
+          return this.Promise.resolve(null);
+        }
+
+        queue = this._queues.getFirst();
+
+        var _next2 = next = queue.first();
+
+        options = _next2.options;
+        args = _next2.args;
+
+        if (capacity != null && options.weight > capacity) {
+          return this.Promise.resolve(null);
+        }
+
+        this.Events.trigger("debug", `Draining ${options.id}`, {
+          args,
+          options
+        });
+        index = this._randomIndex();
+        return this._store.__register__(index, options.weight, options.expiration).then(({
+          success,
+          wait,
+          reservoir
+        }) => {
+          var empty;
+          this.Events.trigger("debug", `Drained ${options.id}`, {
+            success,
+            args,
+            options
+          });
+
+          if (success) {
+            queue.shift();
+            empty = this.empty();
+
+            if (empty) {
+              this.Events.trigger("empty");
+            }
+
+            if (reservoir === 0) {
+              this.Events.trigger("depleted", empty);
+            }
+
+            this._run(index, next, wait);
+
+            return this.Promise.resolve(options.weight);
+          } else {
+            return this.Promise.resolve(null);
+          }
+        });
+      });
+    }
+
+    _drainAll(capacity, total = 0) {
+      return this._drainOne(capacity).then(drained => {
+        var newCapacity;
+
+        if (drained != null) {
+          newCapacity = capacity != null ? capacity - drained : capacity;
+          return this._drainAll(newCapacity, total + drained);
+        } else {
+          return this.Promise.resolve(total);
+        }
+      }).catch(e => {
+        return this.Events.trigger("error", e);
+      });
+    }
+
+    _dropAllQueued(message) {
+      return this._queues.shiftAll(function (job) {
+        return job.doDrop({
+          message
+        });
+      });
+    }
+
+    stop(options = {}) {
+      var done, waitForExecuting;
+      options = parser.load(options, this.stopDefaults);
+
+      waitForExecuting = at => {
+        var finished;
+
+        finished = () => {
+          var counts;
+          counts = this._states.counts;
+          return counts[0] + counts[1] + counts[2] + counts[3] === at;
+        };
+
+        return new this.Promise((resolve, reject) => {
+          if (finished()) {
+            return resolve();
+          } else {
+            return this.on("done", () => {
+              if (finished()) {
+                this.removeAllListeners("done");
+                return resolve();
+              }
+            });
+          }
+        });
+      };
+
+      done = options.dropWaitingJobs ? (this._run = function (index, next) {
+        return next.doDrop({
+          message: options.dropErrorMessage
+        });
+      }, this._drainOne = () => {
+        return this.Promise.resolve(null);
+      }, this._registerLock.schedule(() => {
+        return this._submitLock.schedule(() => {
+          var k, ref, v;
+          ref = this._scheduled;
+
+          for (k in ref) {
+            v = ref[k];
+
+            if (this.jobStatus(v.job.options.id) === "RUNNING") {
+              clearTimeout(v.timeout);
+              clearTimeout(v.expiration);
+              v.job.doDrop({
+                message: options.dropErrorMessage
+              });
+            }
+          }
+
+          this._dropAllQueued(options.dropErrorMessage);
+
+          return waitForExecuting(0);
+        });
+      })) : this.schedule({
+        priority: NUM_PRIORITIES - 1,
+        weight: 0
+      }, () => {
+        return waitForExecuting(1);
+      });
+
+      this._receive = function (job) {
+        return job._reject(new Bottleneck.prototype.BottleneckError(options.enqueueErrorMessage));
+      };
+
+      this.stop = () => {
+        return this.Promise.reject(new Bottleneck.prototype.BottleneckError("stop() has already been called"));
+      };
+
+      return done;
+    }
+
+    _addToQueue(job) {
+      var _this2 = this;
+
+      return _asyncToGenerator(function* () {
+        var args, blocked, error, options, reachedHWM, shifted, strategy;
+        args = job.args;
+        options = job.options;
+
+        try {
+          var _ref2 = yield _this2._store.__submit__(_this2.queued(), options.weight);
+
+          reachedHWM = _ref2.reachedHWM;
+          blocked = _ref2.blocked;
+          strategy = _ref2.strategy;
+        } catch (error1) {
+          error = error1;
+
+          _this2.Events.trigger("debug", `Could not queue ${options.id}`, {
+            args,
+            options,
+            error
+          });
+
+          job.doDrop({
+            error
+          });
+          return false;
+        }
+
+        if (blocked) {
+          job.doDrop();
+          return true;
+        } else if (reachedHWM) {
+          shifted = strategy === Bottleneck.prototype.strategy.LEAK ? _this2._queues.shiftLastFrom(options.priority) : strategy === Bottleneck.prototype.strategy.OVERFLOW_PRIORITY ? _this2._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck.prototype.strategy.OVERFLOW ? job : void 0;
+
+          if (shifted != null) {
+            shifted.doDrop();
+          }
+
+          if (shifted == null || strategy === Bottleneck.prototype.strategy.OVERFLOW) {
+            if (shifted == null) {
+              job.doDrop();
+            }
+
+            return reachedHWM;
+          }
+        }
+
+        job.doQueue(reachedHWM, blocked);
+
+        _this2._queues.push(job);
+
+        yield _this2._drainAll();
+        return reachedHWM;
+      })();
+    }
+
+    _receive(job) {
+      if (this._states.jobStatus(job.options.id) != null) {
+        job._reject(new Bottleneck.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
+
+        return false;
+      } else {
+        job.doReceive();
+        return this._submitLock.schedule(this._addToQueue, job);
+      }
+    }
+
+    submit(...args) {
+      var cb, fn, job, options, ref, ref1, task;
+
+      if (typeof args[0] === "function") {
+        var _ref3, _ref4, _splice$call, _splice$call2;
+
+        ref = args, (_ref3 = ref, _ref4 = _toArray(_ref3), fn = _ref4[0], args = _ref4.slice(1), _ref3), (_splice$call = splice.call(args, -1), _splice$call2 = _slicedToArray(_splice$call, 1), cb = _splice$call2[0], _splice$call);
+        options = parser.load({}, this.jobDefaults);
+      } else {
+        var _ref5, _ref6, _splice$call3, _splice$call4;
+
+        ref1 = args, (_ref5 = ref1, _ref6 = _toArray(_ref5), options = _ref6[0], fn = _ref6[1], args = _ref6.slice(2), _ref5), (_splice$call3 = splice.call(args, -1), _splice$call4 = _slicedToArray(_splice$call3, 1), cb = _splice$call4[0], _splice$call3);
+        options = parser.load(options, this.jobDefaults);
+      }
+
+      task = (...args) => {
+        return new this.Promise(function (resolve, reject) {
+          return fn(...args, function (...args) {
+            return (args[0] != null ? reject : resolve)(args);
+          });
+        });
+      };
+
+      job = new Job(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+      job.promise.then(function (args) {
+        return typeof cb === "function" ? cb(...args) : void 0;
+      }).catch(function (args) {
+        if (Array.isArray(args)) {
+          return typeof cb === "function" ? cb(...args) : void 0;
+        } else {
+          return typeof cb === "function" ? cb(args) : void 0;
+        }
+      });
+      return this._receive(job);
+    }
+
+    schedule(...args) {
+      var job, options, task;
+
+      if (typeof args[0] === "function") {
+        var _args = args;
+
+        var _args2 = _toArray(_args);
+
+        task = _args2[0];
+        args = _args2.slice(1);
+        options = {};
+      } else {
+        var _args3 = args;
+
+        var _args4 = _toArray(_args3);
+
+        options = _args4[0];
+        task = _args4[1];
+        args = _args4.slice(2);
+      }
+
+      job = new Job(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+
+      this._receive(job);
+
+      return job.promise;
+    }
+
+    wrap(fn) {
+      var schedule, wrapped;
+      schedule = this.schedule.bind(this);
+
+      wrapped = function wrapped(...args) {
+        return schedule(fn.bind(this), ...args);
+      };
+
+      wrapped.withOptions = function (options, ...args) {
+        return schedule(options, fn, ...args);
+      };
+
+      return wrapped;
+    }
+
+    updateSettings(options = {}) {
+      var _this3 = this;
+
+      return _asyncToGenerator(function* () {
+        yield _this3._store.__updateSettings__(parser.overwrite(options, _this3.storeDefaults));
+        parser.overwrite(options, _this3.instanceDefaults, _this3);
+        return _this3;
+      })();
+    }
+
+    currentReservoir() {
+      return this._store.__currentReservoir__();
+    }
+
+    incrementReservoir(incr = 0) {
+      return this._store.__incrementReservoir__(incr);
+    }
+
+  }
+
+  ;
+  Bottleneck.default = Bottleneck;
+  Bottleneck.Events = Events;
+  Bottleneck.version = Bottleneck.prototype.version = (__nccwpck_require__(8349)/* .version */ .r);
+  Bottleneck.strategy = Bottleneck.prototype.strategy = {
+    LEAK: 1,
+    OVERFLOW: 2,
+    OVERFLOW_PRIORITY: 4,
+    BLOCK: 3
+  };
+  Bottleneck.BottleneckError = Bottleneck.prototype.BottleneckError = __nccwpck_require__(2360);
+  Bottleneck.Group = Bottleneck.prototype.Group = __nccwpck_require__(6835);
+  Bottleneck.RedisConnection = Bottleneck.prototype.RedisConnection = __nccwpck_require__(1400);
+  Bottleneck.IORedisConnection = Bottleneck.prototype.IORedisConnection = __nccwpck_require__(8468);
+  Bottleneck.Batcher = Bottleneck.prototype.Batcher = __nccwpck_require__(8812);
+  Bottleneck.prototype.jobDefaults = {
+    priority: DEFAULT_PRIORITY,
+    weight: 1,
+    expiration: null,
+    id: "<no-id>"
+  };
+  Bottleneck.prototype.storeDefaults = {
+    maxConcurrent: null,
+    minTime: 0,
+    highWater: null,
+    strategy: Bottleneck.prototype.strategy.LEAK,
+    penalty: null,
+    reservoir: null,
+    reservoirRefreshInterval: null,
+    reservoirRefreshAmount: null,
+    reservoirIncreaseInterval: null,
+    reservoirIncreaseAmount: null,
+    reservoirIncreaseMaximum: null
+  };
+  Bottleneck.prototype.localStoreDefaults = {
+    Promise: Promise,
+    timeout: null,
+    heartbeatInterval: 250
+  };
+  Bottleneck.prototype.redisStoreDefaults = {
+    Promise: Promise,
+    timeout: null,
+    heartbeatInterval: 5000,
+    clientTimeout: 10000,
+    Redis: null,
+    clientOptions: {},
+    clusterNodes: null,
+    clearDatastore: false,
+    connection: null
+  };
+  Bottleneck.prototype.instanceDefaults = {
+    datastore: "local",
+    connection: null,
+    id: "<no-id>",
+    rejectOnDrop: true,
+    trackDoneStatus: false,
+    Promise: Promise
+  };
+  Bottleneck.prototype.stopDefaults = {
+    enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
+    dropWaitingJobs: true,
+    dropErrorMessage: "This limiter has been stopped."
+  };
+  return Bottleneck;
+}.call(void 0);
+
+module.exports = Bottleneck;
+
+/***/ }),
+
+/***/ 2360:
+/***/ ((module) => {
+
+
+
+var BottleneckError;
+BottleneckError = class BottleneckError extends Error {};
+module.exports = BottleneckError;
+
+/***/ }),
+
+/***/ 5327:
+/***/ ((module) => {
+
+
+
+var DLList;
+DLList = class DLList {
+  constructor(incr, decr) {
+    this.incr = incr;
+    this.decr = decr;
+    this._first = null;
+    this._last = null;
+    this.length = 0;
+  }
+
+  push(value) {
+    var node;
+    this.length++;
+
+    if (typeof this.incr === "function") {
+      this.incr();
+    }
+
+    node = {
+      value,
+      prev: this._last,
+      next: null
+    };
+
+    if (this._last != null) {
+      this._last.next = node;
+      this._last = node;
+    } else {
+      this._first = this._last = node;
+    }
+
+    return void 0;
+  }
+
+  shift() {
+    var value;
+
+    if (this._first == null) {
+      return;
+    } else {
+      this.length--;
+
+      if (typeof this.decr === "function") {
+        this.decr();
+      }
+    }
+
+    value = this._first.value;
+
+    if ((this._first = this._first.next) != null) {
+      this._first.prev = null;
+    } else {
+      this._last = null;
+    }
+
+    return value;
+  }
+
+  first() {
+    if (this._first != null) {
+      return this._first.value;
+    }
+  }
+
+  getArray() {
+    var node, ref, results;
+    node = this._first;
+    results = [];
+
+    while (node != null) {
+      results.push((ref = node, node = node.next, ref.value));
+    }
+
+    return results;
+  }
+
+  forEachShift(cb) {
+    var node;
+    node = this.shift();
+
+    while (node != null) {
+      cb(node), node = this.shift();
+    }
+
+    return void 0;
+  }
+
+  debug() {
+    var node, ref, ref1, ref2, results;
+    node = this._first;
+    results = [];
+
+    while (node != null) {
+      results.push((ref = node, node = node.next, {
+        value: ref.value,
+        prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
+        next: (ref2 = ref.next) != null ? ref2.value : void 0
+      }));
+    }
+
+    return results;
+  }
+
+};
+module.exports = DLList;
+
+/***/ }),
+
+/***/ 1914:
+/***/ ((module) => {
+
+
+
+function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
+
+function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
+
+var Events;
+Events = class Events {
+  constructor(instance) {
+    this.instance = instance;
+    this._events = {};
+
+    if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
+      throw new Error("An Emitter already exists for this object");
+    }
+
+    this.instance.on = (name, cb) => {
+      return this._addListener(name, "many", cb);
+    };
+
+    this.instance.once = (name, cb) => {
+      return this._addListener(name, "once", cb);
+    };
+
+    this.instance.removeAllListeners = (name = null) => {
+      if (name != null) {
+        return delete this._events[name];
+      } else {
+        return this._events = {};
+      }
+    };
+  }
+
+  _addListener(name, status, cb) {
+    var base;
+
+    if ((base = this._events)[name] == null) {
+      base[name] = [];
+    }
+
+    this._events[name].push({
+      cb,
+      status
+    });
+
+    return this.instance;
+  }
+
+  listenerCount(name) {
+    if (this._events[name] != null) {
+      return this._events[name].length;
+    } else {
+      return 0;
+    }
+  }
+
+  trigger(name, ...args) {
+    var _this = this;
+
+    return _asyncToGenerator(function* () {
+      var e, promises;
+
+      try {
+        if (name !== "debug") {
+          _this.trigger("debug", `Event triggered: ${name}`, args);
+        }
+
+        if (_this._events[name] == null) {
+          return;
+        }
+
+        _this._events[name] = _this._events[name].filter(function (listener) {
+          return listener.status !== "none";
+        });
+        promises = _this._events[name].map(
+        /*#__PURE__*/
+        function () {
+          var _ref = _asyncToGenerator(function* (listener) {
+            var e, returned;
+
+            if (listener.status === "none") {
+              return;
+            }
+
+            if (listener.status === "once") {
+              listener.status = "none";
+            }
+
+            try {
+              returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
+
+              if (typeof (returned != null ? returned.then : void 0) === "function") {
+                return yield returned;
+              } else {
+                return returned;
+              }
+            } catch (error) {
+              e = error;
+
+              if (true) {
+                _this.trigger("error", e);
+              }
+
+              return null;
+            }
+          });
+
+          return function (_x) {
+            return _ref.apply(this, arguments);
+          };
+        }());
+        return (yield Promise.all(promises)).find(function (x) {
+          return x != null;
+        });
+      } catch (error) {
+        e = error;
+
+        if (true) {
+          _this.trigger("error", e);
+        }
+
+        return null;
+      }
+    })();
+  }
+
+};
+module.exports = Events;
+
+/***/ }),
+
+/***/ 6835:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+function _slicedToArray(arr, i) { return _arrayWithHoles(arr) || _iterableToArrayLimit(arr, i) || _nonIterableRest(); }
+
+function _nonIterableRest() { throw new TypeError("Invalid attempt to destructure non-iterable instance"); }
+
+function _iterableToArrayLimit(arr, i) { var _arr = []; var _n = true; var _d = false; var _e = undefined; try { for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) { _arr.push(_s.value); if (i && _arr.length === i) break; } } catch (err) { _d = true; _e = err; } finally { try { if (!_n && _i["return"] != null) _i["return"](); } finally { if (_d) throw _e; } } return _arr; }
+
+function _arrayWithHoles(arr) { if (Array.isArray(arr)) return arr; }
+
+function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
+
+function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
+
+var Events, Group, IORedisConnection, RedisConnection, Scripts, parser;
+parser = __nccwpck_require__(9700);
+Events = __nccwpck_require__(1914);
+RedisConnection = __nccwpck_require__(1400);
+IORedisConnection = __nccwpck_require__(8468);
+Scripts = __nccwpck_require__(1479);
+
+Group = function () {
+  class Group {
+    constructor(limiterOptions = {}) {
+      this.deleteKey = this.deleteKey.bind(this);
+      this.limiterOptions = limiterOptions;
+      parser.load(this.limiterOptions, this.defaults, this);
+      this.Events = new Events(this);
+      this.instances = {};
+      this.Bottleneck = __nccwpck_require__(8760);
+
+      this._startAutoCleanup();
+
+      this.sharedConnection = this.connection != null;
+
+      if (this.connection == null) {
+        if (this.limiterOptions.datastore === "redis") {
+          this.connection = new RedisConnection(Object.assign({}, this.limiterOptions, {
+            Events: this.Events
+          }));
+        } else if (this.limiterOptions.datastore === "ioredis") {
+          this.connection = new IORedisConnection(Object.assign({}, this.limiterOptions, {
+            Events: this.Events
+          }));
+        }
+      }
+    }
+
+    key(key = "") {
+      var ref;
+      return (ref = this.instances[key]) != null ? ref : (() => {
+        var limiter;
+        limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+          id: `${this.id}-${key}`,
+          timeout: this.timeout,
+          connection: this.connection
+        }));
+        this.Events.trigger("created", limiter, key);
+        return limiter;
+      })();
+    }
+
+    deleteKey(key = "") {
+      var _this = this;
+
+      return _asyncToGenerator(function* () {
+        var deleted, instance;
+        instance = _this.instances[key];
+
+        if (_this.connection) {
+          deleted = yield _this.connection.__runCommand__(['del', ...Scripts.allKeys(`${_this.id}-${key}`)]);
+        }
+
+        if (instance != null) {
+          delete _this.instances[key];
+          yield instance.disconnect();
+        }
+
+        return instance != null || deleted > 0;
+      })();
+    }
+
+    limiters() {
+      var k, ref, results, v;
+      ref = this.instances;
+      results = [];
+
+      for (k in ref) {
+        v = ref[k];
+        results.push({
+          key: k,
+          limiter: v
+        });
+      }
+
+      return results;
+    }
+
+    keys() {
+      return Object.keys(this.instances);
+    }
+
+    clusterKeys() {
+      var _this2 = this;
+
+      return _asyncToGenerator(function* () {
+        var cursor, end, found, i, k, keys, len, next, start;
+
+        if (_this2.connection == null) {
+          return _this2.Promise.resolve(_this2.keys());
+        }
+
+        keys = [];
+        cursor = null;
+        start = `b_${_this2.id}-`.length;
+        end = "_settings".length;
+
+        while (cursor !== 0) {
+          var _ref = yield _this2.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${_this2.id}-*_settings`, "count", 10000]);
+
+          var _ref2 = _slicedToArray(_ref, 2);
+
+          next = _ref2[0];
+          found = _ref2[1];
+          cursor = ~~next;
+
+          for (i = 0, len = found.length; i < len; i++) {
+            k = found[i];
+            keys.push(k.slice(start, -end));
+          }
+        }
+
+        return keys;
+      })();
+    }
+
+    _startAutoCleanup() {
+      var _this3 = this;
+
+      var base;
+      clearInterval(this.interval);
+      return typeof (base = this.interval = setInterval(
+      /*#__PURE__*/
+      _asyncToGenerator(function* () {
+        var e, k, ref, results, time, v;
+        time = Date.now();
+        ref = _this3.instances;
+        results = [];
+
+        for (k in ref) {
+          v = ref[k];
+
+          try {
+            if (yield v._store.__groupCheck__(time)) {
+              results.push(_this3.deleteKey(k));
+            } else {
+              results.push(void 0);
+            }
+          } catch (error) {
+            e = error;
+            results.push(v.Events.trigger("error", e));
+          }
+        }
+
+        return results;
+      }), this.timeout / 2)).unref === "function" ? base.unref() : void 0;
+    }
+
+    updateSettings(options = {}) {
+      parser.overwrite(options, this.defaults, this);
+      parser.overwrite(options, options, this.limiterOptions);
+
+      if (options.timeout != null) {
+        return this._startAutoCleanup();
+      }
+    }
+
+    disconnect(flush = true) {
+      var ref;
+
+      if (!this.sharedConnection) {
+        return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
+      }
+    }
+
+  }
+
+  ;
+  Group.prototype.defaults = {
+    timeout: 1000 * 60 * 5,
+    connection: null,
+    Promise: Promise,
+    id: "group-key"
+  };
+  return Group;
+}.call(void 0);
+
+module.exports = Group;
+
+/***/ }),
+
+/***/ 8468:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+function _slicedToArray(arr, i) { return _arrayWithHoles(arr) || _iterableToArrayLimit(arr, i) || _nonIterableRest(); }
+
+function _nonIterableRest() { throw new TypeError("Invalid attempt to destructure non-iterable instance"); }
+
+function _iterableToArrayLimit(arr, i) { var _arr = []; var _n = true; var _d = false; var _e = undefined; try { for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) { _arr.push(_s.value); if (i && _arr.length === i) break; } } catch (err) { _d = true; _e = err; } finally { try { if (!_n && _i["return"] != null) _i["return"](); } finally { if (_d) throw _e; } } return _arr; }
+
+function _arrayWithHoles(arr) { if (Array.isArray(arr)) return arr; }
+
+function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
+
+function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
+
+var Events, IORedisConnection, Scripts, parser;
+parser = __nccwpck_require__(9700);
+Events = __nccwpck_require__(1914);
+Scripts = __nccwpck_require__(1479);
+
+IORedisConnection = function () {
+  class IORedisConnection {
+    constructor(options = {}) {
+      parser.load(options, this.defaults, this);
+
+      if (this.Redis == null) {
+        this.Redis = eval("require")("ioredis"); // Obfuscated or else Webpack/Angular will try to inline the optional ioredis module. To override this behavior: pass the ioredis module to Bottleneck as the 'Redis' option.
+      }
+
+      if (this.Events == null) {
+        this.Events = new Events(this);
+      }
+
+      this.terminated = false;
+
+      if (this.clusterNodes != null) {
+        this.client = new this.Redis.Cluster(this.clusterNodes, this.clientOptions);
+        this.subscriber = new this.Redis.Cluster(this.clusterNodes, this.clientOptions);
+      } else if (this.client != null && this.client.duplicate == null) {
+        this.subscriber = new this.Redis.Cluster(this.client.startupNodes, this.client.options);
+      } else {
+        if (this.client == null) {
+          this.client = new this.Redis(this.clientOptions);
+        }
+
+        this.subscriber = this.client.duplicate();
+      }
+
+      this.limiters = {};
+      this.ready = this.Promise.all([this._setup(this.client, false), this._setup(this.subscriber, true)]).then(() => {
+        this._loadScripts();
+
+        return {
+          client: this.client,
+          subscriber: this.subscriber
+        };
+      });
+    }
+
+    _setup(client, sub) {
+      client.setMaxListeners(0);
+      return new this.Promise((resolve, reject) => {
+        client.on("error", e => {
+          return this.Events.trigger("error", e);
+        });
+
+        if (sub) {
+          client.on("message", (channel, message) => {
+            var ref;
+            return (ref = this.limiters[channel]) != null ? ref._store.onMessage(channel, message) : void 0;
+          });
+        }
+
+        if (client.status === "ready") {
+          return resolve();
+        } else {
+          return client.once("ready", resolve);
+        }
+      });
+    }
+
+    _loadScripts() {
+      return Scripts.names.forEach(name => {
+        return this.client.defineCommand(name, {
+          lua: Scripts.payload(name)
+        });
+      });
+    }
+
+    __runCommand__(cmd) {
+      var _this = this;
+
+      return _asyncToGenerator(function* () {
+        var _, deleted;
+
+        yield _this.ready;
+
+        var _ref = yield _this.client.pipeline([cmd]).exec();
+
+        var _ref2 = _slicedToArray(_ref, 1);
+
+        var _ref2$ = _slicedToArray(_ref2[0], 2);
+
+        _ = _ref2$[0];
+        deleted = _ref2$[1];
+        return deleted;
+      })();
+    }
+
+    __addLimiter__(instance) {
+      return this.Promise.all([instance.channel(), instance.channel_client()].map(channel => {
+        return new this.Promise((resolve, reject) => {
+          return this.subscriber.subscribe(channel, () => {
+            this.limiters[channel] = instance;
+            return resolve();
+          });
+        });
+      }));
+    }
+
+    __removeLimiter__(instance) {
+      var _this2 = this;
+
+      return [instance.channel(), instance.channel_client()].forEach(
+      /*#__PURE__*/
+      function () {
+        var _ref3 = _asyncToGenerator(function* (channel) {
+          if (!_this2.terminated) {
+            yield _this2.subscriber.unsubscribe(channel);
+          }
+
+          return delete _this2.limiters[channel];
+        });
+
+        return function (_x) {
+          return _ref3.apply(this, arguments);
+        };
+      }());
+    }
+
+    __scriptArgs__(name, id, args, cb) {
+      var keys;
+      keys = Scripts.keys(name, id);
+      return [keys.length].concat(keys, args, cb);
+    }
+
+    __scriptFn__(name) {
+      return this.client[name].bind(this.client);
+    }
+
+    disconnect(flush = true) {
+      var i, k, len, ref;
+      ref = Object.keys(this.limiters);
+
+      for (i = 0, len = ref.length; i < len; i++) {
+        k = ref[i];
+        clearInterval(this.limiters[k]._store.heartbeat);
+      }
+
+      this.limiters = {};
+      this.terminated = true;
+
+      if (flush) {
+        return this.Promise.all([this.client.quit(), this.subscriber.quit()]);
+      } else {
+        this.client.disconnect();
+        this.subscriber.disconnect();
+        return this.Promise.resolve();
+      }
+    }
+
+  }
+
+  ;
+  IORedisConnection.prototype.datastore = "ioredis";
+  IORedisConnection.prototype.defaults = {
+    Redis: null,
+    clientOptions: {},
+    clusterNodes: null,
+    client: null,
+    Promise: Promise,
+    Events: null
+  };
+  return IORedisConnection;
+}.call(void 0);
+
+module.exports = IORedisConnection;
+
+/***/ }),
+
+/***/ 2448:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
+
+function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
+
+var BottleneckError, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser;
+NUM_PRIORITIES = 10;
+DEFAULT_PRIORITY = 5;
+parser = __nccwpck_require__(9700);
+BottleneckError = __nccwpck_require__(2360);
+Job = class Job {
+  constructor(task, args, options, jobDefaults, rejectOnDrop, Events, _states, Promise) {
+    this.task = task;
+    this.args = args;
+    this.rejectOnDrop = rejectOnDrop;
+    this.Events = Events;
+    this._states = _states;
+    this.Promise = Promise;
+    this.options = parser.load(options, jobDefaults);
+    this.options.priority = this._sanitizePriority(this.options.priority);
+
+    if (this.options.id === jobDefaults.id) {
+      this.options.id = `${this.options.id}-${this._randomIndex()}`;
+    }
+
+    this.promise = new this.Promise((_resolve, _reject) => {
+      this._resolve = _resolve;
+      this._reject = _reject;
+    });
+    this.retryCount = 0;
+  }
+
+  _sanitizePriority(priority) {
+    var sProperty;
+    sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
+
+    if (sProperty < 0) {
+      return 0;
+    } else if (sProperty > NUM_PRIORITIES - 1) {
+      return NUM_PRIORITIES - 1;
+    } else {
+      return sProperty;
+    }
+  }
+
+  _randomIndex() {
+    return Math.random().toString(36).slice(2);
+  }
+
+  doDrop({
+    error,
+    message = "This job has been dropped by Bottleneck"
+  } = {}) {
+    if (this._states.remove(this.options.id)) {
+      if (this.rejectOnDrop) {
+        this._reject(error != null ? error : new BottleneckError(message));
+      }
+
+      this.Events.trigger("dropped", {
+        args: this.args,
+        options: this.options,
+        task: this.task,
+        promise: this.promise
+      });
+      return true;
+    } else {
+      return false;
+    }
+  }
+
+  _assertStatus(expected) {
+    var status;
+    status = this._states.jobStatus(this.options.id);
+
+    if (!(status === expected || expected === "DONE" && status === null)) {
+      throw new BottleneckError(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
+    }
+  }
+
+  doReceive() {
+    this._states.start(this.options.id);
+
+    return this.Events.trigger("received", {
+      args: this.args,
+      options: this.options
+    });
+  }
+
+  doQueue(reachedHWM, blocked) {
+    this._assertStatus("RECEIVED");
+
+    this._states.next(this.options.id);
+
+    return this.Events.trigger("queued", {
+      args: this.args,
+      options: this.options,
+      reachedHWM,
+      blocked
+    });
+  }
+
+  doRun() {
+    if (this.retryCount === 0) {
+      this._assertStatus("QUEUED");
+
+      this._states.next(this.options.id);
+    } else {
+      this._assertStatus("EXECUTING");
+    }
+
+    return this.Events.trigger("scheduled", {
+      args: this.args,
+      options: this.options
+    });
+  }
+
+  doExecute(chained, clearGlobalState, run, free) {
+    var _this = this;
+
+    return _asyncToGenerator(function* () {
+      var error, eventInfo, passed;
+
+      if (_this.retryCount === 0) {
+        _this._assertStatus("RUNNING");
+
+        _this._states.next(_this.options.id);
+      } else {
+        _this._assertStatus("EXECUTING");
+      }
+
+      eventInfo = {
+        args: _this.args,
+        options: _this.options,
+        retryCount: _this.retryCount
+      };
+
+      _this.Events.trigger("executing", eventInfo);
+
+      try {
+        passed = yield chained != null ? chained.schedule(_this.options, _this.task, ..._this.args) : _this.task(..._this.args);
+
+        if (clearGlobalState()) {
+          _this.doDone(eventInfo);
+
+          yield free(_this.options, eventInfo);
+
+          _this._assertStatus("DONE");
+
+          return _this._resolve(passed);
+        }
+      } catch (error1) {
+        error = error1;
+        return _this._onFailure(error, eventInfo, clearGlobalState, run, free);
+      }
+    })();
+  }
+
+  doExpire(clearGlobalState, run, free) {
+    var error, eventInfo;
+
+    if (this._states.jobStatus(this.options.id === "RUNNING")) {
+      this._states.next(this.options.id);
+    }
+
+    this._assertStatus("EXECUTING");
+
+    eventInfo = {
+      args: this.args,
+      options: this.options,
+      retryCount: this.retryCount
+    };
+    error = new BottleneckError(`This job timed out after ${this.options.expiration} ms.`);
+    return this._onFailure(error, eventInfo, clearGlobalState, run, free);
+  }
+
+  _onFailure(error, eventInfo, clearGlobalState, run, free) {
+    var _this2 = this;
+
+    return _asyncToGenerator(function* () {
+      var retry, retryAfter;
+
+      if (clearGlobalState()) {
+        retry = yield _this2.Events.trigger("failed", error, eventInfo);
+
+        if (retry != null) {
+          retryAfter = ~~retry;
+
+          _this2.Events.trigger("retry", `Retrying ${_this2.options.id} after ${retryAfter} ms`, eventInfo);
+
+          _this2.retryCount++;
+          return run(retryAfter);
+        } else {
+          _this2.doDone(eventInfo);
+
+          yield free(_this2.options, eventInfo);
+
+          _this2._assertStatus("DONE");
+
+          return _this2._reject(error);
+        }
+      }
+    })();
+  }
+
+  doDone(eventInfo) {
+    this._assertStatus("EXECUTING");
+
+    this._states.next(this.options.id);
+
+    return this.Events.trigger("done", eventInfo);
+  }
+
+};
+module.exports = Job;
+
+/***/ }),
+
+/***/ 7099:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
+
+function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
+
+var BottleneckError, LocalDatastore, parser;
+parser = __nccwpck_require__(9700);
+BottleneckError = __nccwpck_require__(2360);
+LocalDatastore = class LocalDatastore {
+  constructor(instance, storeOptions, storeInstanceOptions) {
+    this.instance = instance;
+    this.storeOptions = storeOptions;
+    this.clientId = this.instance._randomIndex();
+    parser.load(storeInstanceOptions, storeInstanceOptions, this);
+    this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
+    this._running = 0;
+    this._done = 0;
+    this._unblockTime = 0;
+    this.ready = this.Promise.resolve();
+    this.clients = {};
+
+    this._startHeartbeat();
+  }
+
+  _startHeartbeat() {
+    var base;
+
+    if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
+      return typeof (base = this.heartbeat = setInterval(() => {
+        var amount, incr, maximum, now, reservoir;
+        now = Date.now();
+
+        if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
+          this._lastReservoirRefresh = now;
+          this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
+
+          this.instance._drainAll(this.computeCapacity());
+        }
+
+        if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
+          var _this$storeOptions = this.storeOptions;
+          amount = _this$storeOptions.reservoirIncreaseAmount;
+          maximum = _this$storeOptions.reservoirIncreaseMaximum;
+          reservoir = _this$storeOptions.reservoir;
+          this._lastReservoirIncrease = now;
+          incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
+
+          if (incr > 0) {
+            this.storeOptions.reservoir += incr;
+            return this.instance._drainAll(this.computeCapacity());
+          }
+        }
+      }, this.heartbeatInterval)).unref === "function" ? base.unref() : void 0;
+    } else {
+      return clearInterval(this.heartbeat);
+    }
+  }
+
+  __publish__(message) {
+    var _this = this;
+
+    return _asyncToGenerator(function* () {
+      yield _this.yieldLoop();
+      return _this.instance.Events.trigger("message", message.toString());
+    })();
+  }
+
+  __disconnect__(flush) {
+    var _this2 = this;
+
+    return _asyncToGenerator(function* () {
+      yield _this2.yieldLoop();
+      clearInterval(_this2.heartbeat);
+      return _this2.Promise.resolve();
+    })();
+  }
+
+  yieldLoop(t = 0) {
+    return new this.Promise(function (resolve, reject) {
+      return setTimeout(resolve, t);
+    });
+  }
+
+  computePenalty() {
+    var ref;
+    return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5000;
+  }
+
+  __updateSettings__(options) {
+    var _this3 = this;
+
+    return _asyncToGenerator(function* () {
+      yield _this3.yieldLoop();
+      parser.overwrite(options, options, _this3.storeOptions);
+
+      _this3._startHeartbeat();
+
+      _this3.instance._drainAll(_this3.computeCapacity());
+
+      return true;
+    })();
+  }
+
+  __running__() {
+    var _this4 = this;
+
+    return _asyncToGenerator(function* () {
+      yield _this4.yieldLoop();
+      return _this4._running;
+    })();
+  }
+
+  __queued__() {
+    var _this5 = this;
+
+    return _asyncToGenerator(function* () {
+      yield _this5.yieldLoop();
+      return _this5.instance.queued();
+    })();
+  }
+
+  __done__() {
+    var _this6 = this;
+
+    return _asyncToGenerator(function* () {
+      yield _this6.yieldLoop();
+      return _this6._done;
+    })();
+  }
+
+  __groupCheck__(time) {
+    var _this7 = this;
+
+    return _asyncToGenerator(function* () {
+      yield _this7.yieldLoop();
+      return _this7._nextRequest + _this7.timeout < time;
+    })();
+  }
+
+  computeCapacity() {
+    var maxConcurrent, reservoir;
+    var _this$storeOptions2 = this.storeOptions;
+    maxConcurrent = _this$storeOptions2.maxConcurrent;
+    reservoir = _this$storeOptions2.reservoir;
+
+    if (maxConcurrent != null && reservoir != null) {
+      return Math.min(maxConcurrent - this._running, reservoir);
+    } else if (maxConcurrent != null) {
+      return maxConcurrent - this._running;
+    } else if (reservoir != null) {
+      return reservoir;
+    } else {
+      return null;
+    }
+  }
+
+  conditionsCheck(weight) {
+    var capacity;
+    capacity = this.computeCapacity();
+    return capacity == null || weight <= capacity;
+  }
+
+  __incrementReservoir__(incr) {
+    var _this8 = this;
+
+    return _asyncToGenerator(function* () {
+      var reservoir;
+      yield _this8.yieldLoop();
+      reservoir = _this8.storeOptions.reservoir += incr;
+
+      _this8.instance._drainAll(_this8.computeCapacity());
+
+      return reservoir;
+    })();
+  }
+
+  __currentReservoir__() {
+    var _this9 = this;
+
+    return _asyncToGenerator(function* () {
+      yield _this9.yieldLoop();
+      return _this9.storeOptions.reservoir;
+    })();
+  }
+
+  isBlocked(now) {
+    return this._unblockTime >= now;
+  }
+
+  check(weight, now) {
+    return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
+  }
+
+  __check__(weight) {
+    var _this10 = this;
+
+    return _asyncToGenerator(function* () {
+      var now;
+      yield _this10.yieldLoop();
+      now = Date.now();
+      return _this10.check(weight, now);
+    })();
+  }
+
+  __register__(index, weight, expiration) {
+    var _this11 = this;
+
+    return _asyncToGenerator(function* () {
+      var now, wait;
+      yield _this11.yieldLoop();
+      now = Date.now();
+
+      if (_this11.conditionsCheck(weight)) {
+        _this11._running += weight;
+
+        if (_this11.storeOptions.reservoir != null) {
+          _this11.storeOptions.reservoir -= weight;
+        }
+
+        wait = Math.max(_this11._nextRequest - now, 0);
+        _this11._nextRequest = now + wait + _this11.storeOptions.minTime;
+        return {
+          success: true,
+          wait,
+          reservoir: _this11.storeOptions.reservoir
+        };
+      } else {
+        return {
+          success: false
+        };
+      }
+    })();
+  }
+
+  strategyIsBlock() {
+    return this.storeOptions.strategy === 3;
+  }
+
+  __submit__(queueLength, weight) {
+    var _this12 = this;
+
+    return _asyncToGenerator(function* () {
+      var blocked, now, reachedHWM;
+      yield _this12.yieldLoop();
+
+      if (_this12.storeOptions.maxConcurrent != null && weight > _this12.storeOptions.maxConcurrent) {
+        throw new BottleneckError(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${_this12.storeOptions.maxConcurrent}`);
+      }
+
+      now = Date.now();
+      reachedHWM = _this12.storeOptions.highWater != null && queueLength === _this12.storeOptions.highWater && !_this12.check(weight, now);
+      blocked = _this12.strategyIsBlock() && (reachedHWM || _this12.isBlocked(now));
+
+      if (blocked) {
+        _this12._unblockTime = now + _this12.computePenalty();
+        _this12._nextRequest = _this12._unblockTime + _this12.storeOptions.minTime;
+
+        _this12.instance._dropAllQueued();
+      }
+
+      return {
+        reachedHWM,
+        blocked,
+        strategy: _this12.storeOptions.strategy
+      };
+    })();
+  }
+
+  __free__(index, weight) {
+    var _this13 = this;
+
+    return _asyncToGenerator(function* () {
+      yield _this13.yieldLoop();
+      _this13._running -= weight;
+      _this13._done += weight;
+
+      _this13.instance._drainAll(_this13.computeCapacity());
+
+      return {
+        running: _this13._running
+      };
+    })();
+  }
+
+};
+module.exports = LocalDatastore;
+
+/***/ }),
+
+/***/ 1363:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var DLList, Events, Queues;
+DLList = __nccwpck_require__(5327);
+Events = __nccwpck_require__(1914);
+Queues = class Queues {
+  constructor(num_priorities) {
+    var i;
+    this.Events = new Events(this);
+    this._length = 0;
+
+    this._lists = function () {
+      var j, ref, results;
+      results = [];
+
+      for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
+        results.push(new DLList(() => {
+          return this.incr();
+        }, () => {
+          return this.decr();
+        }));
+      }
+
+      return results;
+    }.call(this);
+  }
+
+  incr() {
+    if (this._length++ === 0) {
+      return this.Events.trigger("leftzero");
+    }
+  }
+
+  decr() {
+    if (--this._length === 0) {
+      return this.Events.trigger("zero");
+    }
+  }
+
+  push(job) {
+    return this._lists[job.options.priority].push(job);
+  }
+
+  queued(priority) {
+    if (priority != null) {
+      return this._lists[priority].length;
+    } else {
+      return this._length;
+    }
+  }
+
+  shiftAll(fn) {
+    return this._lists.forEach(function (list) {
+      return list.forEachShift(fn);
+    });
+  }
+
+  getFirst(arr = this._lists) {
+    var j, len, list;
+
+    for (j = 0, len = arr.length; j < len; j++) {
+      list = arr[j];
+
+      if (list.length > 0) {
+        return list;
+      }
+    }
+
+    return [];
+  }
+
+  shiftLastFrom(priority) {
+    return this.getFirst(this._lists.slice(priority).reverse()).shift();
+  }
+
+};
+module.exports = Queues;
+
+/***/ }),
+
+/***/ 1400:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
+
+function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
+
+var Events, RedisConnection, Scripts, parser;
+parser = __nccwpck_require__(9700);
+Events = __nccwpck_require__(1914);
+Scripts = __nccwpck_require__(1479);
+
+RedisConnection = function () {
+  class RedisConnection {
+    constructor(options = {}) {
+      parser.load(options, this.defaults, this);
+
+      if (this.Redis == null) {
+        this.Redis = eval("require")("redis"); // Obfuscated or else Webpack/Angular will try to inline the optional redis module. To override this behavior: pass the redis module to Bottleneck as the 'Redis' option.
+      }
+
+      if (this.Events == null) {
+        this.Events = new Events(this);
+      }
+
+      this.terminated = false;
+
+      if (this.client == null) {
+        this.client = this.Redis.createClient(this.clientOptions);
+      }
+
+      this.subscriber = this.client.duplicate();
+      this.limiters = {};
+      this.shas = {};
+      this.ready = this.Promise.all([this._setup(this.client, false), this._setup(this.subscriber, true)]).then(() => {
+        return this._loadScripts();
+      }).then(() => {
+        return {
+          client: this.client,
+          subscriber: this.subscriber
+        };
+      });
+    }
+
+    _setup(client, sub) {
+      client.setMaxListeners(0);
+      return new this.Promise((resolve, reject) => {
+        client.on("error", e => {
+          return this.Events.trigger("error", e);
+        });
+
+        if (sub) {
+          client.on("message", (channel, message) => {
+            var ref;
+            return (ref = this.limiters[channel]) != null ? ref._store.onMessage(channel, message) : void 0;
+          });
+        }
+
+        if (client.ready) {
+          return resolve();
+        } else {
+          return client.once("ready", resolve);
+        }
+      });
+    }
+
+    _loadScript(name) {
+      return new this.Promise((resolve, reject) => {
+        var payload;
+        payload = Scripts.payload(name);
+        return this.client.multi([["script", "load", payload]]).exec((err, replies) => {
+          if (err != null) {
+            return reject(err);
+          }
+
+          this.shas[name] = replies[0];
+          return resolve(replies[0]);
+        });
+      });
+    }
+
+    _loadScripts() {
+      return this.Promise.all(Scripts.names.map(k => {
+        return this._loadScript(k);
+      }));
+    }
+
+    __runCommand__(cmd) {
+      var _this = this;
+
+      return _asyncToGenerator(function* () {
+        yield _this.ready;
+        return new _this.Promise((resolve, reject) => {
+          return _this.client.multi([cmd]).exec_atomic(function (err, replies) {
+            if (err != null) {
+              return reject(err);
+            } else {
+              return resolve(replies[0]);
+            }
+          });
+        });
+      })();
+    }
+
+    __addLimiter__(instance) {
+      return this.Promise.all([instance.channel(), instance.channel_client()].map(channel => {
+        return new this.Promise((resolve, reject) => {
+          var handler;
+
+          handler = chan => {
+            if (chan === channel) {
+              this.subscriber.removeListener("subscribe", handler);
+              this.limiters[channel] = instance;
+              return resolve();
+            }
+          };
+
+          this.subscriber.on("subscribe", handler);
+          return this.subscriber.subscribe(channel);
+        });
+      }));
+    }
+
+    __removeLimiter__(instance) {
+      var _this2 = this;
+
+      return this.Promise.all([instance.channel(), instance.channel_client()].map(
+      /*#__PURE__*/
+      function () {
+        var _ref = _asyncToGenerator(function* (channel) {
+          if (!_this2.terminated) {
+            yield new _this2.Promise((resolve, reject) => {
+              return _this2.subscriber.unsubscribe(channel, function (err, chan) {
+                if (err != null) {
+                  return reject(err);
+                }
+
+                if (chan === channel) {
+                  return resolve();
+                }
+              });
+            });
+          }
+
+          return delete _this2.limiters[channel];
+        });
+
+        return function (_x) {
+          return _ref.apply(this, arguments);
+        };
+      }()));
+    }
+
+    __scriptArgs__(name, id, args, cb) {
+      var keys;
+      keys = Scripts.keys(name, id);
+      return [this.shas[name], keys.length].concat(keys, args, cb);
+    }
+
+    __scriptFn__(name) {
+      return this.client.evalsha.bind(this.client);
+    }
+
+    disconnect(flush = true) {
+      var i, k, len, ref;
+      ref = Object.keys(this.limiters);
+
+      for (i = 0, len = ref.length; i < len; i++) {
+        k = ref[i];
+        clearInterval(this.limiters[k]._store.heartbeat);
+      }
+
+      this.limiters = {};
+      this.terminated = true;
+      this.client.end(flush);
+      this.subscriber.end(flush);
+      return this.Promise.resolve();
+    }
+
+  }
+
+  ;
+  RedisConnection.prototype.datastore = "redis";
+  RedisConnection.prototype.defaults = {
+    Redis: null,
+    clientOptions: {},
+    client: null,
+    Promise: Promise,
+    Events: null
+  };
+  return RedisConnection;
+}.call(void 0);
+
+module.exports = RedisConnection;
+
+/***/ }),
+
+/***/ 1827:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+function _slicedToArray(arr, i) { return _arrayWithHoles(arr) || _iterableToArrayLimit(arr, i) || _nonIterableRest(); }
+
+function _nonIterableRest() { throw new TypeError("Invalid attempt to destructure non-iterable instance"); }
+
+function _iterableToArrayLimit(arr, i) { var _arr = []; var _n = true; var _d = false; var _e = undefined; try { for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) { _arr.push(_s.value); if (i && _arr.length === i) break; } } catch (err) { _d = true; _e = err; } finally { try { if (!_n && _i["return"] != null) _i["return"](); } finally { if (_d) throw _e; } } return _arr; }
+
+function _arrayWithHoles(arr) { if (Array.isArray(arr)) return arr; }
+
+function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
+
+function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
+
+var BottleneckError, IORedisConnection, RedisConnection, RedisDatastore, parser;
+parser = __nccwpck_require__(9700);
+BottleneckError = __nccwpck_require__(2360);
+RedisConnection = __nccwpck_require__(1400);
+IORedisConnection = __nccwpck_require__(8468);
+RedisDatastore = class RedisDatastore {
+  constructor(instance, storeOptions, storeInstanceOptions) {
+    this.instance = instance;
+    this.storeOptions = storeOptions;
+    this.originalId = this.instance.id;
+    this.clientId = this.instance._randomIndex();
+    parser.load(storeInstanceOptions, storeInstanceOptions, this);
+    this.clients = {};
+    this.capacityPriorityCounters = {};
+    this.sharedConnection = this.connection != null;
+
+    if (this.connection == null) {
+      this.connection = this.instance.datastore === "redis" ? new RedisConnection({
+        Redis: this.Redis,
+        clientOptions: this.clientOptions,
+        Promise: this.Promise,
+        Events: this.instance.Events
+      }) : this.instance.datastore === "ioredis" ? new IORedisConnection({
+        Redis: this.Redis,
+        clientOptions: this.clientOptions,
+        clusterNodes: this.clusterNodes,
+        Promise: this.Promise,
+        Events: this.instance.Events
+      }) : void 0;
+    }
+
+    this.instance.connection = this.connection;
+    this.instance.datastore = this.connection.datastore;
+    this.ready = this.connection.ready.then(clients => {
+      this.clients = clients;
+      return this.runScript("init", this.prepareInitSettings(this.clearDatastore));
+    }).then(() => {
+      return this.connection.__addLimiter__(this.instance);
+    }).then(() => {
+      return this.runScript("register_client", [this.instance.queued()]);
+    }).then(() => {
+      var base;
+
+      if (typeof (base = this.heartbeat = setInterval(() => {
+        return this.runScript("heartbeat", []).catch(e => {
+          return this.instance.Events.trigger("error", e);
+        });
+      }, this.heartbeatInterval)).unref === "function") {
+        base.unref();
+      }
+
+      return this.clients;
+    });
+  }
+
+  __publish__(message) {
+    var _this = this;
+
+    return _asyncToGenerator(function* () {
+      var client;
+
+      var _ref = yield _this.ready;
+
+      client = _ref.client;
+      return client.publish(_this.instance.channel(), `message:${message.toString()}`);
+    })();
+  }
+
+  onMessage(channel, message) {
+    var _this2 = this;
+
+    return _asyncToGenerator(function* () {
+      var capacity, counter, data, drained, e, newCapacity, pos, priorityClient, rawCapacity, type;
+
+      try {
+        pos = message.indexOf(":");
+        var _ref2 = [message.slice(0, pos), message.slice(pos + 1)];
+        type = _ref2[0];
+        data = _ref2[1];
+
+        if (type === "capacity") {
+          return yield _this2.instance._drainAll(data.length > 0 ? ~~data : void 0);
+        } else if (type === "capacity-priority") {
+          var _data$split = data.split(":");
+
+          var _data$split2 = _slicedToArray(_data$split, 3);
+
+          rawCapacity = _data$split2[0];
+          priorityClient = _data$split2[1];
+          counter = _data$split2[2];
+          capacity = rawCapacity.length > 0 ? ~~rawCapacity : void 0;
+
+          if (priorityClient === _this2.clientId) {
+            drained = yield _this2.instance._drainAll(capacity);
+            newCapacity = capacity != null ? capacity - (drained || 0) : "";
+            return yield _this2.clients.client.publish(_this2.instance.channel(), `capacity-priority:${newCapacity}::${counter}`);
+          } else if (priorityClient === "") {
+            clearTimeout(_this2.capacityPriorityCounters[counter]);
+            delete _this2.capacityPriorityCounters[counter];
+            return _this2.instance._drainAll(capacity);
+          } else {
+            return _this2.capacityPriorityCounters[counter] = setTimeout(
+            /*#__PURE__*/
+            _asyncToGenerator(function* () {
+              var e;
+
+              try {
+                delete _this2.capacityPriorityCounters[counter];
+                yield _this2.runScript("blacklist_client", [priorityClient]);
+                return yield _this2.instance._drainAll(capacity);
+              } catch (error) {
+                e = error;
+                return _this2.instance.Events.trigger("error", e);
+              }
+            }), 1000);
+          }
+        } else if (type === "message") {
+          return _this2.instance.Events.trigger("message", data);
+        } else if (type === "blocked") {
+          return yield _this2.instance._dropAllQueued();
+        }
+      } catch (error) {
+        e = error;
+        return _this2.instance.Events.trigger("error", e);
+      }
+    })();
+  }
+
+  __disconnect__(flush) {
+    clearInterval(this.heartbeat);
+
+    if (this.sharedConnection) {
+      return this.connection.__removeLimiter__(this.instance);
+    } else {
+      return this.connection.disconnect(flush);
+    }
+  }
+
+  runScript(name, args) {
+    var _this3 = this;
+
+    return _asyncToGenerator(function* () {
+      if (!(name === "init" || name === "register_client")) {
+        yield _this3.ready;
+      }
+
+      return new _this3.Promise((resolve, reject) => {
+        var all_args, arr;
+        all_args = [Date.now(), _this3.clientId].concat(args);
+
+        _this3.instance.Events.trigger("debug", `Calling Redis script: ${name}.lua`, all_args);
+
+        arr = _this3.connection.__scriptArgs__(name, _this3.originalId, all_args, function (err, replies) {
+          if (err != null) {
+            return reject(err);
+          }
+
+          return resolve(replies);
+        });
+        return _this3.connection.__scriptFn__(name)(...arr);
+      }).catch(e => {
+        if (e.message === "SETTINGS_KEY_NOT_FOUND") {
+          if (name === "heartbeat") {
+            return _this3.Promise.resolve();
+          } else {
+            return _this3.runScript("init", _this3.prepareInitSettings(false)).then(() => {
+              return _this3.runScript(name, args);
+            });
+          }
+        } else if (e.message === "UNKNOWN_CLIENT") {
+          return _this3.runScript("register_client", [_this3.instance.queued()]).then(() => {
+            return _this3.runScript(name, args);
+          });
+        } else {
+          return _this3.Promise.reject(e);
+        }
+      });
+    })();
+  }
+
+  prepareArray(arr) {
+    var i, len, results, x;
+    results = [];
+
+    for (i = 0, len = arr.length; i < len; i++) {
+      x = arr[i];
+      results.push(x != null ? x.toString() : "");
+    }
+
+    return results;
+  }
+
+  prepareObject(obj) {
+    var arr, k, v;
+    arr = [];
+
+    for (k in obj) {
+      v = obj[k];
+      arr.push(k, v != null ? v.toString() : "");
+    }
+
+    return arr;
+  }
+
+  prepareInitSettings(clear) {
+    var args;
+    args = this.prepareObject(Object.assign({}, this.storeOptions, {
+      id: this.originalId,
+      version: this.instance.version,
+      groupTimeout: this.timeout,
+      clientTimeout: this.clientTimeout
+    }));
+    args.unshift(clear ? 1 : 0, this.instance.version);
+    return args;
+  }
+
+  convertBool(b) {
+    return !!b;
+  }
+
+  __updateSettings__(options) {
+    var _this4 = this;
+
+    return _asyncToGenerator(function* () {
+      yield _this4.runScript("update_settings", _this4.prepareObject(options));
+      return parser.overwrite(options, options, _this4.storeOptions);
+    })();
+  }
+
+  __running__() {
+    return this.runScript("running", []);
+  }
+
+  __queued__() {
+    return this.runScript("queued", []);
+  }
+
+  __done__() {
+    return this.runScript("done", []);
+  }
+
+  __groupCheck__() {
+    var _this5 = this;
+
+    return _asyncToGenerator(function* () {
+      return _this5.convertBool((yield _this5.runScript("group_check", [])));
+    })();
+  }
+
+  __incrementReservoir__(incr) {
+    return this.runScript("increment_reservoir", [incr]);
+  }
+
+  __currentReservoir__() {
+    return this.runScript("current_reservoir", []);
+  }
+
+  __check__(weight) {
+    var _this6 = this;
+
+    return _asyncToGenerator(function* () {
+      return _this6.convertBool((yield _this6.runScript("check", _this6.prepareArray([weight]))));
+    })();
+  }
+
+  __register__(index, weight, expiration) {
+    var _this7 = this;
+
+    return _asyncToGenerator(function* () {
+      var reservoir, success, wait;
+
+      var _ref4 = yield _this7.runScript("register", _this7.prepareArray([index, weight, expiration]));
+
+      var _ref5 = _slicedToArray(_ref4, 3);
+
+      success = _ref5[0];
+      wait = _ref5[1];
+      reservoir = _ref5[2];
+      return {
+        success: _this7.convertBool(success),
+        wait,
+        reservoir
+      };
+    })();
+  }
+
+  __submit__(queueLength, weight) {
+    var _this8 = this;
+
+    return _asyncToGenerator(function* () {
+      var blocked, e, maxConcurrent, overweight, reachedHWM, strategy;
+
+      try {
+        var _ref6 = yield _this8.runScript("submit", _this8.prepareArray([queueLength, weight]));
+
+        var _ref7 = _slicedToArray(_ref6, 3);
+
+        reachedHWM = _ref7[0];
+        blocked = _ref7[1];
+        strategy = _ref7[2];
+        return {
+          reachedHWM: _this8.convertBool(reachedHWM),
+          blocked: _this8.convertBool(blocked),
+          strategy
+        };
+      } catch (error) {
+        e = error;
+
+        if (e.message.indexOf("OVERWEIGHT") === 0) {
+          var _e$message$split = e.message.split(":");
+
+          var _e$message$split2 = _slicedToArray(_e$message$split, 3);
+
+          overweight = _e$message$split2[0];
+          weight = _e$message$split2[1];
+          maxConcurrent = _e$message$split2[2];
+          throw new BottleneckError(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${maxConcurrent}`);
+        } else {
+          throw e;
+        }
+      }
+    })();
+  }
+
+  __free__(index, weight) {
+    var _this9 = this;
+
+    return _asyncToGenerator(function* () {
+      var running;
+      running = yield _this9.runScript("free", _this9.prepareArray([index]));
+      return {
+        running
+      };
+    })();
+  }
+
+};
+module.exports = RedisDatastore;
+
+/***/ }),
+
+/***/ 1479:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var headers, lua, templates;
+lua = __nccwpck_require__(6495);
+headers = {
+  refs: lua["refs.lua"],
+  validate_keys: lua["validate_keys.lua"],
+  validate_client: lua["validate_client.lua"],
+  refresh_expiration: lua["refresh_expiration.lua"],
+  process_tick: lua["process_tick.lua"],
+  conditions_check: lua["conditions_check.lua"],
+  get_time: lua["get_time.lua"]
+};
+
+exports.allKeys = function (id) {
+  return [
+  /*
+  HASH
+  */
+  `b_${id}_settings`,
+  /*
+  HASH
+  job index -> weight
+  */
+  `b_${id}_job_weights`,
+  /*
+  ZSET
+  job index -> expiration
+  */
+  `b_${id}_job_expirations`,
+  /*
+  HASH
+  job index -> client
+  */
+  `b_${id}_job_clients`,
+  /*
+  ZSET
+  client -> sum running
+  */
+  `b_${id}_client_running`,
+  /*
+  HASH
+  client -> num queued
+  */
+  `b_${id}_client_num_queued`,
+  /*
+  ZSET
+  client -> last job registered
+  */
+  `b_${id}_client_last_registered`,
+  /*
+  ZSET
+  client -> last seen
+  */
+  `b_${id}_client_last_seen`];
+};
+
+templates = {
+  init: {
+    keys: exports.allKeys,
+    headers: ["process_tick"],
+    refresh_expiration: true,
+    code: lua["init.lua"]
+  },
+  group_check: {
+    keys: exports.allKeys,
+    headers: [],
+    refresh_expiration: false,
+    code: lua["group_check.lua"]
+  },
+  register_client: {
+    keys: exports.allKeys,
+    headers: ["validate_keys"],
+    refresh_expiration: false,
+    code: lua["register_client.lua"]
+  },
+  blacklist_client: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client"],
+    refresh_expiration: false,
+    code: lua["blacklist_client.lua"]
+  },
+  heartbeat: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client", "process_tick"],
+    refresh_expiration: false,
+    code: lua["heartbeat.lua"]
+  },
+  update_settings: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client", "process_tick"],
+    refresh_expiration: true,
+    code: lua["update_settings.lua"]
+  },
+  running: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client", "process_tick"],
+    refresh_expiration: false,
+    code: lua["running.lua"]
+  },
+  queued: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client"],
+    refresh_expiration: false,
+    code: lua["queued.lua"]
+  },
+  done: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client", "process_tick"],
+    refresh_expiration: false,
+    code: lua["done.lua"]
+  },
+  check: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client", "process_tick", "conditions_check"],
+    refresh_expiration: false,
+    code: lua["check.lua"]
+  },
+  submit: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client", "process_tick", "conditions_check"],
+    refresh_expiration: true,
+    code: lua["submit.lua"]
+  },
+  register: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client", "process_tick", "conditions_check"],
+    refresh_expiration: true,
+    code: lua["register.lua"]
+  },
+  free: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client", "process_tick"],
+    refresh_expiration: true,
+    code: lua["free.lua"]
+  },
+  current_reservoir: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client", "process_tick"],
+    refresh_expiration: false,
+    code: lua["current_reservoir.lua"]
+  },
+  increment_reservoir: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client", "process_tick"],
+    refresh_expiration: true,
+    code: lua["increment_reservoir.lua"]
+  }
+};
+exports.names = Object.keys(templates);
+
+exports.keys = function (name, id) {
+  return templates[name].keys(id);
+};
+
+exports.payload = function (name) {
+  var template;
+  template = templates[name];
+  return Array.prototype.concat(headers.refs, template.headers.map(function (h) {
+    return headers[h];
+  }), template.refresh_expiration ? headers.refresh_expiration : "", template.code).join("\n");
+};
+
+/***/ }),
+
+/***/ 5685:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var BottleneckError, States;
+BottleneckError = __nccwpck_require__(2360);
+States = class States {
+  constructor(status1) {
+    this.status = status1;
+    this._jobs = {};
+    this.counts = this.status.map(function () {
+      return 0;
+    });
+  }
+
+  next(id) {
+    var current, next;
+    current = this._jobs[id];
+    next = current + 1;
+
+    if (current != null && next < this.status.length) {
+      this.counts[current]--;
+      this.counts[next]++;
+      return this._jobs[id]++;
+    } else if (current != null) {
+      this.counts[current]--;
+      return delete this._jobs[id];
+    }
+  }
+
+  start(id) {
+    var initial;
+    initial = 0;
+    this._jobs[id] = initial;
+    return this.counts[initial]++;
+  }
+
+  remove(id) {
+    var current;
+    current = this._jobs[id];
+
+    if (current != null) {
+      this.counts[current]--;
+      delete this._jobs[id];
+    }
+
+    return current != null;
+  }
+
+  jobStatus(id) {
+    var ref;
+    return (ref = this.status[this._jobs[id]]) != null ? ref : null;
+  }
+
+  statusJobs(status) {
+    var k, pos, ref, results, v;
+
+    if (status != null) {
+      pos = this.status.indexOf(status);
+
+      if (pos < 0) {
+        throw new BottleneckError(`status must be one of ${this.status.join(', ')}`);
+      }
+
+      ref = this._jobs;
+      results = [];
+
+      for (k in ref) {
+        v = ref[k];
+
+        if (v === pos) {
+          results.push(k);
+        }
+      }
+
+      return results;
+    } else {
+      return Object.keys(this._jobs);
+    }
+  }
+
+  statusCounts() {
+    return this.counts.reduce((acc, v, i) => {
+      acc[this.status[i]] = v;
+      return acc;
+    }, {});
+  }
+
+};
+module.exports = States;
+
+/***/ }),
+
+/***/ 9216:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
+
+function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
+
+var DLList, Sync;
+DLList = __nccwpck_require__(5327);
+Sync = class Sync {
+  constructor(name, Promise) {
+    this.schedule = this.schedule.bind(this);
+    this.name = name;
+    this.Promise = Promise;
+    this._running = 0;
+    this._queue = new DLList();
+  }
+
+  isEmpty() {
+    return this._queue.length === 0;
+  }
+
+  _tryToRun() {
+    var _this = this;
+
+    return _asyncToGenerator(function* () {
+      var args, cb, error, reject, resolve, returned, task;
+
+      if (_this._running < 1 && _this._queue.length > 0) {
+        _this._running++;
+
+        var _this$_queue$shift = _this._queue.shift();
+
+        task = _this$_queue$shift.task;
+        args = _this$_queue$shift.args;
+        resolve = _this$_queue$shift.resolve;
+        reject = _this$_queue$shift.reject;
+        cb = yield _asyncToGenerator(function* () {
+          try {
+            returned = yield task(...args);
+            return function () {
+              return resolve(returned);
+            };
+          } catch (error1) {
+            error = error1;
+            return function () {
+              return reject(error);
+            };
+          }
+        })();
+        _this._running--;
+
+        _this._tryToRun();
+
+        return cb();
+      }
+    })();
+  }
+
+  schedule(task, ...args) {
+    var promise, reject, resolve;
+    resolve = reject = null;
+    promise = new this.Promise(function (_resolve, _reject) {
+      resolve = _resolve;
+      return reject = _reject;
+    });
+
+    this._queue.push({
+      task,
+      args,
+      resolve,
+      reject
+    });
+
+    this._tryToRun();
+
+    return promise;
+  }
+
+};
+module.exports = Sync;
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+module.exports = __nccwpck_require__(8760);
+
+/***/ }),
+
+/***/ 9700:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+exports.load = function (received, defaults, onto = {}) {
+  var k, ref, v;
+
+  for (k in defaults) {
+    v = defaults[k];
+    onto[k] = (ref = received[k]) != null ? ref : v;
+  }
+
+  return onto;
+};
+
+exports.overwrite = function (received, defaults, onto = {}) {
+  var k, v;
+
+  for (k in received) {
+    v = received[k];
+
+    if (defaults[k] !== void 0) {
+      onto[k] = v;
+    }
+  }
+
+  return onto;
+};
+
+/***/ }),
+
 /***/ 3251:
 /***/ (function(module) {
 
@@ -30748,49 +33617,62 @@ module.exports = {
 /* harmony export */   X: () => (/* binding */ CLI_HELP),
 /* harmony export */   h: () => (/* binding */ parseCliArgs)
 /* harmony export */ });
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2172);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7975);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8422);
 
 
-const NAMES = new Set(Object.values(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0));
-/** Parses `--name value` / `--name=value` flags; names are the action's input names. */
+
+const NAMES = Object.values(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0);
+/** Parses `--name value` / `--name=value` flags (node:util parseArgs); names are the action's input names. */
 function parseCliArgs(argv) {
-    const flags = new Map();
-    let help = false;
-    let verbose = false;
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === '--help' || arg === '-h') {
-            help = true;
-            continue;
-        }
-        if (arg === '--verbose' || arg === '-v') {
-            verbose = true;
-            continue;
-        }
-        const m = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
-        if (!m)
-            throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Unexpected argument '${arg}'. Flags look like --mode issues; see --help.`);
-        const [, name, inline] = m;
-        if (!NAMES.has(name))
-            throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Unknown flag '--${name}'. See --help for the flags.`);
-        let value = inline;
-        if (value === undefined) {
-            value = argv[i + 1];
-            if (value === undefined || value.startsWith('--'))
-                throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Flag '--${name}' needs a value.`);
-            i++;
-        }
-        flags.set(name, value);
+    let parsed;
+    try {
+        parsed = (0,node_util__WEBPACK_IMPORTED_MODULE_0__.parseArgs)({
+            args: [...argv],
+            strict: true,
+            allowPositionals: false,
+            options: {
+                ...Object.fromEntries(NAMES.map((name) => [name, { type: 'string' }])),
+                help: { type: 'boolean', short: 'h' },
+                verbose: { type: 'boolean', short: 'v' }
+            }
+        });
     }
-    return { flags, help, verbose };
+    catch (error) {
+        throw cliError(error);
+    }
+    const flags = new Map();
+    for (const name of NAMES) {
+        const value = parsed.values[name];
+        if (typeof value === 'string')
+            flags.set(name, value);
+    }
+    return { flags, help: parsed.values.help === true, verbose: parsed.values.verbose === true };
+}
+/** parseArgs's errors, in words that name the flag and point at --help. */
+function cliError(error) {
+    const code = error.code;
+    const message = error.message ?? String(error);
+    const flag = /'(-[^' ]+)/.exec(message)?.[1];
+    switch (code) {
+        case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+            return new _inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`Unknown flag '${flag ?? message}'. See --help for the flags.`);
+        case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+            return new _inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`${message.replace(/\.$/, '')}. Flags look like --mode issues; see --help.`);
+        case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+            return new _inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`Flag '${flag ?? '?'}' needs a value, e.g. --mode issues or --since=2024-05-01.`);
+        default:
+            return new _inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(message);
+    }
 }
 const CLI_HELP = `contributor-metrics — sync an organisation's contributor activity into Postgres, and report on it
 
 Usage: contributor-metrics --mode <tasks> [flags]
 
 Flags (the action's inputs):
-  --mode              ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .TASKS */ .n3.join(', ')} (comma-separated, run in order)
+  --mode              ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .TASKS */ .n3.join(', ')} (comma-separated, run in order)
   --org               organisation login
   --repos             repository names or globs, comma-separated (default: all readable)
   --github-token      token (default: $GITHUB_TOKEN)
@@ -30799,15 +33681,16 @@ Flags (the action's inputs):
   --data-dir          embedded Postgres data folder (default: .data/postgres)
   --since, --until    ISO-8601 date or date-time
   --include-archived, --overlap-minutes, --closed-days, --lookback-days,
-  --backfill-timelines, --budget-reserve, --max-rate-limit-wait, --shard k/n
+  --backfill-timelines, --budget-reserve, --max-rate-limit-wait, --shard k/n,
+  --timeline-api      graphql (default) or rest
   --format            report: print it to stdout as md, json or text (logs go to stderr)
   --report-file       report: write the JSON report here (and the Markdown beside it, .md)
+  --verbose           debug lines and outputs
+  --help              this text
 
 Report of the last 30 days (no GitHub token needed):
   contributor-metrics --mode report --format text
   contributor-metrics --mode report --since 2025-01-01 --until 2025-03-31 --format json > report.json
-  --verbose           debug lines and outputs
-  --help              this text
 `;
 
 
@@ -30822,7 +33705,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony export */ });
 /* harmony import */ var _cli_args_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7391);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(576);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5567);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3138);
 /* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6670);
 
 
@@ -30856,6 +33739,7 @@ __webpack_async_result__();
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   EL: () => (/* binding */ REPORT_FORMATS),
 /* harmony export */   G0: () => (/* binding */ Inputs),
 /* harmony export */   mG: () => (/* binding */ API_VERSION),
 /* harmony export */   n3: () => (/* binding */ TASKS),
@@ -30891,6 +33775,7 @@ const Inputs = {
     LookbackDays: 'lookback-days',
     BackfillTimelines: 'backfill-timelines',
     BudgetReserve: 'budget-reserve',
+    TimelineApi: 'timeline-api',
     MaxRateLimitWait: 'max-rate-limit-wait',
     Shard: 'shard',
     ReportFile: 'report-file',
@@ -30901,43 +33786,32 @@ const Outputs = {
     Results: 'results',
     RequestsBillable: 'requests-billable',
     RequestsNotModified: 'requests-not-modified',
+    GraphqlPoints: 'graphql-points',
+    Usage: 'usage',
     Incomplete: 'incomplete',
     Remaining: 'remaining',
     Report: 'report'
 };
 /** GitHub REST API version sent with every request. */
 const API_VERSION = '2022-11-28';
+/** `format`: how the report prints on standard output. */
+const REPORT_FORMATS = ['md', 'json', 'text'];
 
 
 /***/ }),
 
-/***/ 2172:
+/***/ 8422:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  dz: () => (/* binding */ InputError),
-  sb: () => (/* binding */ readSettings)
-});
-
-// UNUSED EXPORTS: parseDate, parseTasks
-
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/constants.ts
-var constants = __nccwpck_require__(7242);
-;// CONCATENATED MODULE: ./src/model/report.ts
-// The report's data: what the `report` task reads from the metrics views and
-// writes as JSON (field names in snake_case, durations in hours). Types only.
-/** Output formats of the report on standard output. */
-const REPORT_FORMATS = ['md', 'json', 'text'];
-
-// EXTERNAL MODULE: ./src/redact.ts
-var redact = __nccwpck_require__(6670);
-;// CONCATENATED MODULE: ./src/inputs.ts
-
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   sb: () => (/* binding */ readSettings)
+/* harmony export */ });
+/* unused harmony exports parseTasks, parseDate */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6670);
 
 
 
@@ -30949,23 +33823,23 @@ class InputError extends Error {
     }
 }
 /** Tasks that read GitHub; `migrate` and `report` read only the database. */
-const NEEDS_GITHUB = new Set(constants/* TASKS */.n3.filter((t) => t !== 'migrate' && t !== 'report'));
+const NEEDS_GITHUB = new Set(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .TASKS */ .n3.filter((t) => t !== 'migrate' && t !== 'report'));
 /**
  * Parses and validates every input. Throws InputError before anything is
  * connected or written.
  */
 function readSettings(read, env = process.env, now = new Date()) {
     const get = (name) => read(name).trim();
-    const tasks = parseTasks(get(constants/* Inputs */.G0.Mode));
+    const tasks = parseTasks(get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Mode));
     const needsGitHub = tasks.some((t) => NEEDS_GITHUB.has(t));
-    const githubToken = get(constants/* Inputs */.G0.GithubToken) || (env.GITHUB_TOKEN ?? '').trim();
+    const githubToken = get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.GithubToken) || (env.GITHUB_TOKEN ?? '').trim();
     if (needsGitHub && !githubToken) {
         throw new InputError(`Input 'github-token' is empty, but mode '${tasks.join(',')}' reads GitHub. ` +
             'Pass a GitHub App installation token or a PAT (GITHUB_TOKEN in a terminal).');
     }
-    const apiUrl = parseApiUrl(get(constants/* Inputs */.G0.ApiUrl) || env.GITHUB_API_URL || 'https://api.github.com');
-    const database = parseDatabase(get(constants/* Inputs */.G0.DatabaseUrl) || (env.DATABASE_URL ?? '').trim(), get(constants/* Inputs */.G0.DataDir), env);
-    const org = get(constants/* Inputs */.G0.Org) || (env.GITHUB_REPOSITORY_OWNER ?? '').trim();
+    const apiUrl = parseApiUrl(get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.ApiUrl) || env.GITHUB_API_URL || 'https://api.github.com');
+    const database = parseDatabase(get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.DatabaseUrl) || (env.DATABASE_URL ?? '').trim(), get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.DataDir), env);
+    const org = get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Org) || (env.GITHUB_REPOSITORY_OWNER ?? '').trim();
     if (needsGitHub) {
         if (!org)
             throw new InputError(`Input 'org' is empty, but mode '${tasks.join(',')}' reads an organisation's repositories.`);
@@ -30973,13 +33847,13 @@ function readSettings(read, env = process.env, now = new Date()) {
             throw new InputError(`Invalid org '${org}'. Expected a GitHub organisation or user login.`);
         }
     }
-    const since = parseDate(constants/* Inputs */.G0.Since, get(constants/* Inputs */.G0.Since), 'start');
-    const until = parseDate(constants/* Inputs */.G0.Until, get(constants/* Inputs */.G0.Until), 'end');
+    const since = parseDate(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Since, get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Since), 'start');
+    const until = parseDate(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Until, get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Until), 'end');
     if (since && since.getTime() > now.getTime()) {
-        throw new InputError(`Invalid since '${get(constants/* Inputs */.G0.Since)}'. It is in the future (now is ${now.toISOString()}).`);
+        throw new InputError(`Invalid since '${get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Since)}'. It is in the future (now is ${now.toISOString()}).`);
     }
     if (since && until && until.getTime() < since.getTime()) {
-        throw new InputError(`Invalid until '${get(constants/* Inputs */.G0.Until)}'. It is before since '${get(constants/* Inputs */.G0.Since)}'.`);
+        throw new InputError(`Invalid until '${get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Until)}'. It is before since '${get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Since)}'.`);
     }
     return Object.freeze({
         tasks,
@@ -30987,19 +33861,20 @@ function readSettings(read, env = process.env, now = new Date()) {
         apiUrl,
         database,
         org,
-        repos: parseRepos(get(constants/* Inputs */.G0.Repos), org),
-        includeArchived: parseBoolean(constants/* Inputs */.G0.IncludeArchived, get(constants/* Inputs */.G0.IncludeArchived), false),
+        repos: parseRepos(get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Repos), org),
+        includeArchived: parseBoolean(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.IncludeArchived, get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.IncludeArchived), false),
         since,
         until,
-        overlapMinutes: parseInteger(constants/* Inputs */.G0.OverlapMinutes, get(constants/* Inputs */.G0.OverlapMinutes), 10, 0, 24 * 60),
-        closedDays: parseInteger(constants/* Inputs */.G0.ClosedDays, get(constants/* Inputs */.G0.ClosedDays), 7, 0, 3650),
-        lookbackDays: parseInteger(constants/* Inputs */.G0.LookbackDays, get(constants/* Inputs */.G0.LookbackDays), 365, 1, 36500),
-        backfillTimelines: parseBoolean(constants/* Inputs */.G0.BackfillTimelines, get(constants/* Inputs */.G0.BackfillTimelines), true),
-        budgetReserve: parseInteger(constants/* Inputs */.G0.BudgetReserve, get(constants/* Inputs */.G0.BudgetReserve), 500, 0, 1_000_000),
-        maxRateLimitWaitSeconds: parseInteger(constants/* Inputs */.G0.MaxRateLimitWait, get(constants/* Inputs */.G0.MaxRateLimitWait), 900, 0, 6 * 3600),
-        shard: parseShard(get(constants/* Inputs */.G0.Shard)),
-        reportFile: parseReportFile(get(constants/* Inputs */.G0.ReportFile)),
-        format: parseFormat(get(constants/* Inputs */.G0.Format))
+        overlapMinutes: parseInteger(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.OverlapMinutes, get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.OverlapMinutes), 10, 0, 24 * 60),
+        closedDays: parseInteger(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.ClosedDays, get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.ClosedDays), 7, 0, 3650),
+        lookbackDays: parseInteger(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.LookbackDays, get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.LookbackDays), 365, 1, 36500),
+        backfillTimelines: parseBoolean(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.BackfillTimelines, get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.BackfillTimelines), true),
+        budgetReserve: parseInteger(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.BudgetReserve, get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.BudgetReserve), 500, 0, 1_000_000),
+        timelineApi: parseChoice(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.TimelineApi, get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.TimelineApi), ['graphql', 'rest'], 'graphql'),
+        maxRateLimitWaitSeconds: parseInteger(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.MaxRateLimitWait, get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.MaxRateLimitWait), 900, 0, 6 * 3600),
+        shard: parseShard(get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Shard)),
+        reportFile: parseReportFile(get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.ReportFile)),
+        format: parseFormat(get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Format))
     });
 }
 function parseTasks(raw) {
@@ -31008,12 +33883,12 @@ function parseTasks(raw) {
         .map((s) => s.trim().toLowerCase())
         .filter(Boolean);
     if (names.length === 0) {
-        throw new InputError(`Input 'mode' is required. Expected one or more of: ${constants/* TASKS */.n3.join(', ')}.`);
+        throw new InputError(`Input 'mode' is required. Expected one or more of: ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .TASKS */ .n3.join(', ')}.`);
     }
     const tasks = [];
     for (const name of names) {
-        if (!constants/* TASKS */.n3.includes(name)) {
-            throw new InputError(`Invalid mode '${name}'. Expected one or more of: ${constants/* TASKS */.n3.join(', ')}.`);
+        if (!_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .TASKS */ .n3.includes(name)) {
+            throw new InputError(`Invalid mode '${name}'. Expected one or more of: ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .TASKS */ .n3.join(', ')}.`);
         }
         if (!tasks.includes(name))
             tasks.push(name);
@@ -31074,18 +33949,18 @@ function parseDatabase(raw, dataDir, env) {
             url = new URL(raw);
         }
         catch {
-            throw new InputError(`Invalid database-url '${(0,redact/* redactUrl */.B)(raw)}'. Expected postgres://user:password@host:5432/database.`);
+            throw new InputError(`Invalid database-url '${(0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactUrl */ .B)(raw)}'. Expected postgres://user:password@host:5432/database.`);
         }
         if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-            throw new InputError(`Invalid database-url '${(0,redact/* redactUrl */.B)(raw)}'. Expected the postgres:// or postgresql:// scheme.`);
+            throw new InputError(`Invalid database-url '${(0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactUrl */ .B)(raw)}'. Expected the postgres:// or postgresql:// scheme.`);
         }
         if (!url.hostname && !url.searchParams.get('host')) {
-            throw new InputError(`Invalid database-url '${(0,redact/* redactUrl */.B)(raw)}'. It names no host.`);
+            throw new InputError(`Invalid database-url '${(0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactUrl */ .B)(raw)}'. It names no host.`);
         }
         const sslmode = url.searchParams.get('sslmode');
         if (sslmode &&
             !['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'].includes(sslmode)) {
-            throw new InputError(`Invalid database-url '${(0,redact/* redactUrl */.B)(raw)}'. Unknown sslmode '${sslmode}'; expected disable, prefer, require, verify-ca or verify-full.`);
+            throw new InputError(`Invalid database-url '${(0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactUrl */ .B)(raw)}'. Unknown sslmode '${sslmode}'; expected disable, prefer, require, verify-ca or verify-full.`);
         }
         return { kind: 'url', url: raw };
     }
@@ -31093,7 +33968,7 @@ function parseDatabase(raw, dataDir, env) {
         throw new InputError("Input 'database-url' is empty. Inside GitHub Actions an embedded database would vanish with the runner: " +
             'pass a Postgres URL from a secret, e.g. database-url: ${{ secrets.DATABASE_URL }}.');
     }
-    return { kind: 'embedded', dataDir: external_node_path_default().resolve(dataDir || '.data/postgres') };
+    return { kind: 'embedded', dataDir: node_path__WEBPACK_IMPORTED_MODULE_0___default().resolve(dataDir || '.data/postgres') };
 }
 function parseRepos(raw, org) {
     const patterns = [];
@@ -31127,6 +34002,14 @@ function parseBoolean(name, raw, fallback) {
         return false;
     throw new InputError(`Invalid ${name} '${raw}'. Expected true or false.`);
 }
+function parseChoice(name, raw, choices, fallback) {
+    if (!raw)
+        return fallback;
+    const v = raw.toLowerCase();
+    if (choices.includes(v))
+        return v;
+    throw new InputError(`Invalid ${name} '${raw}'. Expected one of: ${choices.join(', ')}.`);
+}
 function parseInteger(name, raw, fallback, min, max) {
     if (!raw)
         return fallback;
@@ -31150,14 +34033,14 @@ function parseReportFile(raw) {
     if (raw.includes('\0') || /[\\/]$/.test(raw)) {
         throw new InputError(`Invalid report-file '${raw}'. Expected a file path such as report.json.`);
     }
-    return external_node_path_default().resolve(raw);
+    return node_path__WEBPACK_IMPORTED_MODULE_0___default().resolve(raw);
 }
 function parseFormat(raw) {
     if (!raw)
         return undefined;
     const v = raw.toLowerCase() === 'markdown' ? 'md' : raw.toLowerCase();
-    if (!REPORT_FORMATS.includes(v)) {
-        throw new InputError(`Invalid format '${raw}'. Expected one of: ${REPORT_FORMATS.join(', ')}.`);
+    if (!_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .REPORT_FORMATS */ .EL.includes(v)) {
+        throw new InputError(`Invalid format '${raw}'. Expected one of: ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .REPORT_FORMATS */ .EL.join(', ')}.`);
     }
     return v;
 }
@@ -34207,7 +37090,7 @@ function keepFailureExitCode() {
 
 /***/ }),
 
-/***/ 5567:
+/***/ 3138:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34215,6 +37098,8 @@ function keepFailureExitCode() {
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
+
+// UNUSED EXPORTS: describeUsage
 
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
@@ -42534,7 +45419,11 @@ throttling.VERSION = plugin_throttling_dist_bundle_VERSION;
 throttling.triggersNotification = triggersNotification;
 
 
+// EXTERNAL MODULE: ./node_modules/bottleneck/lib/index.js
+var bottleneck_lib = __nccwpck_require__(2203);
+var bottleneck_lib_default = /*#__PURE__*/__nccwpck_require__.n(bottleneck_lib);
 ;// CONCATENATED MODULE: ./src/github/client.ts
+
 
 
 
@@ -42560,8 +45449,9 @@ function createOctokit(options) {
             meter.recordFailure();
             throw error;
         }
-        meter.record(response.status, response.headers);
-        return ensureParsableJson(response);
+        const graphql = isGraphqlRequest(input);
+        meter.record(response.status, response.headers, graphql, isRateLimitRequest(input));
+        return ensureParsableJson(response, graphql);
     };
     return new Client({
         ...(options.token ? { auth: `token ${options.token}` } : {}),
@@ -42577,6 +45467,15 @@ function createOctokit(options) {
         },
         throttle: {
             retryAfterBaseValue: msPerSecond,
+            // The plugin's own pacing, on this client's clock so tests can shrink
+            // it: search one at a time 2 s apart (under 30 a minute). Its "write"
+            // group also paces every GraphQL POST (1 s apart by default, GitHub's
+            // advice for *mutating* requests); this client sends no REST write and
+            // no mutation, so queries go one at a time 0.1 s apart — serially, as
+            // GitHub asks, and at most 600 a minute, under the 2,000 points a
+            // minute of GraphQL's secondary limit.
+            search: new (bottleneck_lib_default()).Group({ maxConcurrent: 1, minTime: 2 * msPerSecond }),
+            write: new (bottleneck_lib_default()).Group({ maxConcurrent: 1, minTime: msPerSecond / 10 }),
             onRateLimit: (retryAfter, request, _octokit, retryCount) => {
                 const where = `${request.method} ${request.url}`;
                 if (retryCount < 1 && retryAfter <= options.maxRateLimitWaitSeconds) {
@@ -42603,8 +45502,15 @@ function createOctokit(options) {
  * @octokit/request hands back unparsable JSON as a string, which a caller
  * would silently store. Turn a JSON response that does not parse into a 502
  * so the retry policy treats it as the transient fault it is.
+ *
+ * A GraphQL answer for spent points is HTTP 200 with an error. GitHub's
+ * current body names it `type: 'RATE_LIMIT'` (`code: 'graphql_rate_limit'`,
+ * yanyongyu/githubkit#271), but @octokit/plugin-throttling 11 waits only on
+ * the older `RATE_LIMITED` (its wrap-request.js); the type is renamed to the
+ * older one here, so the plugin waits for the reset as for REST (bounded by
+ * max-rate-limit-wait), instead of the query failing at once.
  */
-async function ensureParsableJson(response) {
+async function ensureParsableJson(response, graphql = false) {
     const type = response.headers.get('content-type') ?? '';
     if (!/json/i.test(type) || response.status === 204 || response.status === 304)
         return response;
@@ -42615,34 +45521,89 @@ async function ensureParsableJson(response) {
     const rebuilt = (status, body) => new Response(body, { status, statusText: response.statusText, headers });
     if (text.length === 0)
         return rebuilt(response.status, text);
+    let body;
     try {
-        JSON.parse(text);
-        return rebuilt(response.status, text);
+        body = JSON.parse(text);
     }
     catch {
         return rebuilt(502, JSON.stringify({ message: 'Malformed JSON in response body' }));
     }
+    const errors = graphql ? body?.errors : undefined;
+    if (Array.isArray(errors) && errors.some((e) => e?.type === 'RATE_LIMIT')) {
+        for (const e of errors)
+            if (e?.type === 'RATE_LIMIT')
+                e.type = 'RATE_LIMITED';
+        return rebuilt(response.status, JSON.stringify(body));
+    }
+    return rebuilt(response.status, text);
+}
+function urlOf(input) {
+    return typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+}
+/** `GET /rate_limit`, which GitHub does not charge. */
+function isRateLimitRequest(input) {
+    return /\/rate_limit(?:\?|$)/.test(urlOf(input));
+}
+/** A POST to the GraphQL endpoint (`{baseUrl}/graphql`, GHES `…/api/graphql`). */
+function isGraphqlRequest(input) {
+    return /\/graphql(?:\?|$)/.test(urlOf(input));
 }
 
 ;// CONCATENATED MODULE: ./src/github/meter.ts
 /**
- * Counts every HTTP request sent to GitHub, retries included: billable ones
- * (everything but 304) and conditional ones answered 304, which the primary
- * rate limit does not charge. Also keeps the latest rate-limit headers per
- * bucket, so long tasks can stop before spending the reserve.
+ * Counts every HTTP request sent to GitHub, retries included, per rate-limit
+ * bucket (GitHub names it in `x-ratelimit-resource`: core, search, graphql):
+ * REST requests charged (everything but 304), conditional ones answered 304,
+ * GraphQL requests and the points their queries cost. Also keeps the latest
+ * rate-limit headers per bucket, so long tasks can stop before spending the
+ * reserve of the bucket they spend from.
  */
 class RequestMeter {
-    billable = 0;
-    notModified = 0;
-    /** Transport failures (reset connections, time-outs) that got no answer. */
-    failed = 0;
+    usage = {
+        billable: 0,
+        core: 0,
+        search: 0,
+        graphqlRequests: 0,
+        points: 0,
+        notModified: 0,
+        failed: 0
+    };
     buckets = new Map();
-    record(status, headers) {
-        if (status === 304)
-            this.notModified++;
-        else
-            this.billable++;
-        const resource = headers.get('x-ratelimit-resource') ?? 'core';
+    /** REST requests charged (core and search). */
+    get billable() {
+        return this.usage.billable;
+    }
+    get notModified() {
+        return this.usage.notModified;
+    }
+    get failed() {
+        return this.usage.failed;
+    }
+    /** GraphQL points charged. */
+    get points() {
+        return this.usage.points;
+    }
+    /**
+     * Records one HTTP answer. `graphql` marks a POST to the GraphQL endpoint;
+     * `free` a request GitHub does not charge (`GET /rate_limit`: "does not
+     * count against your primary rate limit", github/docs).
+     */
+    record(status, headers, graphql = false, free = false) {
+        const resource = headers.get('x-ratelimit-resource') ?? (graphql ? 'graphql' : 'core');
+        if (free) {
+            // counted nowhere
+        }
+        else if (graphql || resource === 'graphql')
+            this.usage.graphqlRequests++;
+        else if (status === 304)
+            this.usage.notModified++;
+        else {
+            this.usage.billable++;
+            if (resource === 'search')
+                this.usage.search++;
+            else
+                this.usage.core++;
+        }
         const remaining = headers.get('x-ratelimit-remaining');
         if (remaining !== null) {
             this.buckets.set(resource, {
@@ -42653,30 +45614,65 @@ class RequestMeter {
             });
         }
     }
-    recordFailure() {
-        this.failed++;
+    /** Records the points a GraphQL query cost (its `rateLimit { cost }`), and what is left of the bucket. */
+    recordPoints(cost, remaining) {
+        this.usage.points += cost;
+        if (remaining !== undefined) {
+            const known = this.buckets.get('graphql');
+            this.buckets.set('graphql', {
+                limit: known?.limit ?? 0,
+                used: known?.used ?? 0,
+                reset: known?.reset ?? 0,
+                remaining
+            });
+        }
     }
-    /** Core requests left, as of the latest response (Infinity before any). */
+    recordFailure() {
+        this.usage.failed++;
+    }
+    /** Sets what is left of buckets from a `GET /rate_limit` answer's `resources`. */
+    recordLimits(resources) {
+        for (const [bucket, b] of Object.entries(resources)) {
+            if (b && typeof b.remaining === 'number')
+                this.buckets.set(bucket, { ...b });
+        }
+    }
+    /** Requests (or, for graphql, points) left in a bucket, as of the latest response (Infinity before any). */
     remaining(bucket = 'core') {
         return this.buckets.get(bucket)?.remaining ?? Number.POSITIVE_INFINITY;
     }
     snapshot() {
-        return { billable: this.billable, notModified: this.notModified, failed: this.failed };
+        return { ...this.usage };
     }
 }
+/** What was spent between two snapshots. */
+function usageSince(before, after) {
+    return {
+        billable: after.billable - before.billable,
+        core: after.core - before.core,
+        search: after.search - before.search,
+        graphqlRequests: after.graphqlRequests - before.graphqlRequests,
+        points: after.points - before.points,
+        notModified: after.notModified - before.notModified,
+        failed: after.failed - before.failed
+    };
+}
 
-// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
-var inputs = __nccwpck_require__(2172);
+// EXTERNAL MODULE: ./src/inputs.ts
+var inputs = __nccwpck_require__(8422);
 // EXTERNAL MODULE: ./src/io.ts + 18 modules
 var src_io = __nccwpck_require__(576);
 ;// CONCATENATED MODULE: ./src/summary.ts
-/** The job summary: a Markdown table of what each task did and what it cost. */
+/**
+ * The job summary: a Markdown table of what each task did and what it cost
+ * per rate-limit bucket (core and search requests, GraphQL points, free 304s).
+ */
 function renderSummary(report) {
     const lines = ['## contributor-metrics', ''];
     if (!report.ok)
         lines.push(`**Failed:** ${escapeCell(report.error ?? 'unknown error')}`, '');
     if (report.tasks.length > 0) {
-        lines.push('| task | result | billable requests | answered 304 | seconds |', '| --- | --- | ---: | ---: | ---: |');
+        lines.push('| task | result | core requests | search requests | GraphQL points | answered 304 | seconds |', '| --- | --- | ---: | ---: | ---: | ---: | ---: |');
         for (const t of report.tasks) {
             const counts = Object.entries(t.counts)
                 .map(([k, v]) => `${k}: ${v}`)
@@ -42684,11 +45680,14 @@ function renderSummary(report) {
             const result = t.skipped
                 ? 'skipped (another run holds it)'
                 : `${counts || 'done'}${t.incomplete ? ` — **incomplete**: ${t.remaining ?? ''}` : ''}`;
-            lines.push(`| ${t.task} | ${escapeCell(result)} | ${t.requests.billable} | ${t.requests.notModified} | ${t.seconds.toFixed(1)} |`);
+            const r = t.requests;
+            lines.push(`| ${t.task} | ${escapeCell(result)} | ${r.core} | ${r.search} | ${r.points} | ${r.notModified} | ${t.seconds.toFixed(1)} |`);
         }
         lines.push('');
     }
-    lines.push(`Requests: ${report.requests.billable} billable, ${report.requests.notModified} conditional requests answered 304 (free).`);
+    const r = report.requests;
+    lines.push(`Spent: ${r.billable} billable requests (${r.core} core, ${r.search} search) and ${r.points} GraphQL points; ` +
+        `${r.notModified} conditional requests answered 304 (free).`);
     // What tasks hand back for the summary (the report) follows the run table.
     for (const t of report.tasks)
         if (t.summary)
@@ -42699,6 +45698,31 @@ function escapeCell(text) {
     return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
+;// CONCATENATED MODULE: ./src/model/cursor.ts
+/** `sync_cursors.task` names. */
+const CURSORS = {
+    /** issues: the newest updated_at stored, per repository. */
+    issues: 'issues',
+    /** issues, search path: the end of the last complete org-wide search, per repository. */
+    issuesSearch: 'issues-search',
+    /** pulls: the newest pull request updated_at checked, per repository. */
+    pulls: 'pulls',
+    /** unmerged: closed-unmerged pull requests reconciled up to here, per repository. */
+    unmerged: 'unmerged',
+    /** events: the newest issue updated_at whose timeline is stored, per repository. */
+    events: 'events',
+    /** events: org-wide (repo 0), when comments' reaction counts were last refreshed. */
+    reactions: 'reactions',
+    /** members: org-wide (repo 0), the ids of each page of the last listing. */
+    members: 'members',
+    /** repositories: org-wide (repo 0), when each org's list was fetched and verified. */
+    repositories: 'repositories',
+    /** backfill: per repository, its BackfillState. */
+    backfill: 'backfill',
+    /** transfers: per repository, the daily open-issue listing. */
+    transfersOpen: 'transfers-open'
+};
+
 ;// CONCATENATED MODULE: ./src/db/cursors.ts
 async function getCursor(sql, task, repoId) {
     const [row] = await sql `
@@ -42708,32 +45732,52 @@ async function getCursor(sql, task, repoId) {
 /**
  * Moves a cursor. Call it in the transaction that wrote the rows it covers,
  * so a run that dies between pages resumes from the last committed page.
+ * The high-water mark only moves forward (`greatest()` in the write), so a
+ * late or concurrent run that read less can never pull it back; a cursor
+ * that is a position rather than a mark (backfill's) passes
+ * `forwardOnly: false`.
  */
-async function setCursor(tx, task, repoId, cursor) {
+async function setCursor(tx, task, repoId, cursor, options = {}) {
+    const forwardOnly = options.forwardOnly ?? true;
     await tx `
-    insert into sync_cursors (task, repo_id, high_water, state)
+    insert into sync_cursors as c (task, repo_id, high_water, state)
     values (${task}, ${repoId}, ${cursor.highWater ?? null}, ${tx.json(cursor.state)})
     on conflict (task, repo_id) do update
-      set high_water = excluded.high_water, state = excluded.state, updated_at = now()
-      where sync_cursors.high_water is distinct from excluded.high_water
-         or sync_cursors.state is distinct from excluded.state`;
+      set high_water = case when ${forwardOnly} then greatest(c.high_water, excluded.high_water) else excluded.high_water end,
+          state = excluded.state, updated_at = now()
+      where c.high_water is distinct from
+              (case when ${forwardOnly} then greatest(c.high_water, excluded.high_water) else excluded.high_water end)
+         or c.state is distinct from excluded.state`;
 }
 
-;// CONCATENATED MODULE: ./src/backfill/state.ts
+;// CONCATENATED MODULE: ./src/db/backfill.ts
 
-/** The cursor task under which backfill keeps its per-repository progress. */
-const BACKFILL_CURSOR = 'backfill';
-async function loadState(sql, repoId) {
+
+/** A repository's stored backfill, if one was started. */
+async function loadBackfill(sql, repoId) {
     const [row] = await sql `
-    select state from sync_cursors where task = ${BACKFILL_CURSOR} and repo_id = ${repoId}`;
+    select state from sync_cursors where task = ${CURSORS.backfill} and repo_id = ${repoId}`;
     const s = row?.state ?? {};
     return typeof s.since === 'string' && typeof s.until === 'string' ? s : undefined;
 }
 /** Call inside the transaction that stored the rows this state covers. */
-async function saveState(tx, repoId, state) {
+async function saveBackfill(tx, repoId, state) {
     const highWater = state.done ? new Date(state.until) : state.position ? new Date(state.position) : undefined;
-    await setCursor(tx, BACKFILL_CURSOR, repoId, { highWater, state: stripUndefined(state) });
+    await setCursor(tx, CURSORS.backfill, repoId, { highWater, state: stripUndefined(state) }, { forwardOnly: false });
 }
+/** Any repository with a started, unfinished backfill, or one whose reaction counts are still to be read (one query, no GitHub request). */
+async function hasUnfinishedBackfill(sql) {
+    const [row] = await sql `
+    select count(*)::int as n from sync_cursors
+    where task = ${CURSORS.backfill}
+      and (coalesce((state ->> 'done')::boolean, true) = false or state ->> 'reactions' = 'pending')`;
+    return row.n > 0;
+}
+function stripUndefined(state) {
+    return Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined));
+}
+
+;// CONCATENATED MODULE: ./src/tasks/backfill/plan.ts
 function newState(since, until, timelines = true) {
     return { since: since.toISOString(), until: until.toISOString(), timelines, units: 0, stored: 0, done: false };
 }
@@ -42745,7 +45789,7 @@ function newState(since, until, timelines = true) {
  */
 function planRepository(stored, since, until, now, timelines = true) {
     if (!since)
-        return stored && !stored.done ? stored : undefined;
+        return stored && (!stored.done || stored.reactions === 'pending') ? stored : undefined;
     const sameRange = stored !== undefined &&
         stored.since === since.toISOString() &&
         (until === undefined || stored.until === until.toISOString());
@@ -42753,11 +45797,8 @@ function planRepository(stored, since, until, now, timelines = true) {
         return stored;
     return newState(since, until ?? now, timelines);
 }
-function stripUndefined(state) {
-    return Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined));
-}
 
-;// CONCATENATED MODULE: ./src/backfill/progress.ts
+;// CONCATENATED MODULE: ./src/tasks/backfill/progress.ts
 /**
  * Percent done and time left for one repository's backfill. Progress is the
  * share of the date range stored (created_at of the latest item, or the end
@@ -42812,6 +45853,7 @@ function formatDuration(ms) {
 
 ;// CONCATENATED MODULE: ./src/github/conditional.ts
 
+
 /**
  * GETs one page, conditionally when an ETag is given. `route` is an Octokit
  * route ('GET /repos/{owner}/{repo}/issues') expanded with `params`, or an
@@ -42854,25 +45896,15 @@ function pageOf(url) {
     return page === null ? undefined : Number(page);
 }
 /**
- * A stable key for a request, for stored ETags: the expanded path and the
- * sorted query, without host or credentials (so a GHES host change or a new
+ * A stable key for a request, for stored ETags: the path octokit sends for
+ * `route` and `params` (expanded by @octokit/endpoint, exactly as
+ * octokit.request does), or the path of an absolute Link URL, with the query
+ * sorted and without host or credentials (so a GHES host change or a new
  * token does not matter).
  */
 function etagKey(route, params = {}) {
-    if (isAbsolute(route)) {
-        const url = new URL(route);
-        return `${url.pathname}${sortedQuery([...url.searchParams.entries()])}`;
-    }
-    const path = route.replace(/^[A-Z]+\s+/, '');
-    const used = new Set();
-    const expanded = path.replace(/\{([^}]+)\}/g, (_, name) => {
-        used.add(name);
-        return encodeURIComponent(String(params[name]));
-    });
-    const query = Object.entries(params)
-        .filter(([k, v]) => !used.has(k) && k !== 'headers' && k !== 'request' && v !== undefined)
-        .map(([k, v]) => [k, String(v)]);
-    return `${expanded}${sortedQuery(query)}`;
+    const url = new URL(isAbsolute(route) ? route : endpoint(route, params).url);
+    return `${url.pathname}${sortedQuery([...url.searchParams.entries()])}`;
 }
 function sortedQuery(pairs) {
     if (pairs.length === 0)
@@ -42899,7 +45931,7 @@ const SECOND = 1000;
  * through the client's throttling, which keeps to the 30-a-minute search
  * bucket and waits out secondary limits.
  */
-async function* searchWindows(deps, q) {
+async function* searchWindows(octokit, log, q) {
     const from = Math.floor(q.from.getTime() / SECOND) * SECOND;
     const to = Math.ceil(q.to.getTime() / SECOND) * SECOND;
     if (!(to > from))
@@ -42908,7 +45940,7 @@ async function* searchWindows(deps, q) {
     const stack = [[from, to]];
     while (stack.length > 0) {
         const [a, b] = stack.pop();
-        const window = await fetchWindow(deps, q, a, b);
+        const window = await fetchWindow(octokit, log, q, a, b);
         if (window === 'split') {
             const mid = a + Math.floor((b - a) / 2 / SECOND) * SECOND;
             stack.push([mid, b], [a, mid]);
@@ -42925,39 +45957,52 @@ function rangeQualifier(field, fromMs, toMs) {
 function isoSeconds(ms) {
     return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
-async function fetchWindow(deps, q, from, to) {
+async function fetchWindow(octokit, log, q, from, to) {
     const query = `${q.query} ${rangeQualifier(q.field, from, to)}`;
     const retries = q.incompleteRetries ?? 2;
     let complete = true;
-    const first = await fetchPage(deps, query, undefined, retries);
+    const first = await fetchPage(octokit, log, query, undefined, retries);
     const totalCount = first.data.total_count;
     if (totalCount > SEARCH_CAP) {
         if (to - from > SECOND) {
-            deps.log.debug(`search: ${totalCount} results for '${query}', splitting the window`);
+            log.debug(`search: ${totalCount} results for '${query}', splitting the window`);
             return 'split';
         }
-        deps.log.warning(`search: ${totalCount} results within one second for '${query}'; only the first ${SEARCH_CAP} are served.`);
+        log.warning(`search: ${totalCount} results within one second for '${query}'; only the first ${SEARCH_CAP} are served.`);
         complete = false;
     }
-    const items = [...first.data.items];
+    // Items with equal sort keys can trade places between pages, and items
+    // move in and out of the window while it is paged: keep one item per id
+    // (the last answer wins), and call the window incomplete when fewer
+    // distinct items came than GitHub counted, so no cursor moves past it.
+    const byId = new Map();
+    for (const item of first.data.items)
+        byId.set(item.id, item);
     complete &&= !first.incomplete;
     let next = first.next;
     while (next) {
-        const page = await fetchPage(deps, query, next, retries);
-        items.push(...page.data.items);
+        const page = await fetchPage(octokit, log, query, next, retries);
+        for (const item of page.data.items)
+            byId.set(item.id, item);
         complete &&= !page.incomplete;
         next = page.next;
     }
-    if (!complete)
-        deps.log.warning(`search: results for '${query}' may be incomplete.`);
+    const items = [...byId.values()];
+    if (complete && items.length < Math.min(totalCount, SEARCH_CAP)) {
+        log.warning(`search: ${items.length} distinct results of the ${totalCount} counted for '${query}' ` +
+            '(items moved while it was paged); the window counts as incomplete.');
+        complete = false;
+    }
+    else if (!complete)
+        log.warning(`search: results for '${query}' may be incomplete.`);
     return { from: new Date(from), to: new Date(to), items, totalCount, complete };
 }
-async function fetchPage(deps, query, url, retries) {
+async function fetchPage(octokit, log, query, url, retries) {
     for (let attempt = 0;; attempt++) {
         // Sorted by creation, oldest first: an order items do not leave while the window is paged.
         const page = url
-            ? await getPage(deps.octokit, url)
-            : await getPage(deps.octokit, 'GET /search/issues', {
+            ? await getPage(octokit, url)
+            : await getPage(octokit, 'GET /search/issues', {
                 q: query,
                 sort: 'created',
                 order: 'asc',
@@ -42968,11 +46013,11 @@ async function fetchPage(deps, query, url, retries) {
         if (!page.data.incomplete_results || attempt >= retries) {
             return { data: page.data, next: page.links.next, incomplete: page.data.incomplete_results };
         }
-        deps.log.debug(`search: incomplete results for '${query}', asking again`);
+        log.debug(`search: incomplete results for '${query}', asking again`);
     }
 }
 
-;// CONCATENATED MODULE: ./src/backfill/route.ts
+;// CONCATENATED MODULE: ./src/tasks/backfill/route.ts
 
 
 const LIST_ROUTE = 'GET /repos/{owner}/{repo}/issues';
@@ -43032,9 +46077,246 @@ async function chooseRoute(deps, repo, state) {
     return { route: 'listing', first, listingPages, searchRequests };
 }
 
-;// CONCATENATED MODULE: ./src/db/upsert-issues.ts
+;// CONCATENATED MODULE: ./src/model/event.ts
+/** The columns written by upserts, in order. */
+const EVENT_COLUMNS = [
+    'id',
+    'issue_id',
+    'repo_id',
+    'org',
+    'repo',
+    'event',
+    'body',
+    'label',
+    'reactions',
+    'state',
+    'created_at',
+    'updated_at',
+    'node_id',
+    'user',
+    'author_association',
+    'username'
+];
+
+;// CONCATENATED MODULE: ./src/db/events.ts
+
+const COLUMNS = [...EVENT_COLUMNS, 'timeline_page'];
+/** 17 parameters a row; postgres.js allows 65,534 a statement. */
+const BATCH = 1000;
+/**
+ * Inserts or updates timeline rows. A row is rewritten only when something
+ * stored differs — a comment edit (body, updated_at), a reaction change
+ * (reactions, which moves no updated_at on GitHub), a renamed repository,
+ * a page shift — so re-reading an unchanged page writes nothing. With
+ * `keepReactions` (a read that did not see reaction counts), a stored
+ * row's `reactions` stay as they are. Returns the rows written.
+ */
+async function upsertEventRows(tx, rows, options = {}) {
+    let written = 0;
+    const reactions = options.keepReactions ? tx `coalesce(events.reactions, excluded.reactions)` : tx `excluded.reactions`;
+    for (let k = 0; k < rows.length; k += BATCH) {
+        const batch = rows.slice(k, k + BATCH);
+        const result = await tx `
+      insert into events ${tx(batch, COLUMNS)}
+      on conflict (id, issue_id) do update set
+        repo_id = excluded.repo_id, org = excluded.org, repo = excluded.repo, event = excluded.event,
+        body = excluded.body, label = excluded.label, reactions = ${reactions}, state = excluded.state,
+        created_at = excluded.created_at, updated_at = excluded.updated_at, node_id = excluded.node_id,
+        "user" = excluded."user", author_association = excluded.author_association,
+        username = excluded.username, timeline_page = excluded.timeline_page
+      where (events.repo_id, events.org, events.repo, events.event, events.body, events.label, events.reactions,
+             events.state, events.created_at, events.updated_at, events.node_id, events."user",
+             events.author_association, events.username, events.timeline_page)
+        is distinct from
+            (excluded.repo_id, excluded.org, excluded.repo, excluded.event, excluded.body, excluded.label,
+             ${reactions}, excluded.state, excluded.created_at, excluded.updated_at, excluded.node_id,
+             excluded."user", excluded.author_association, excluded.username, excluded.timeline_page)`;
+        written += result.count;
+    }
+    return written;
+}
+/**
+ * Deletes an issue's rows that are no longer on its timeline: those last
+ * seen on a page that was just re-read (`pages`) or past the new last page
+ * (`afterPage`), whose ids were not among the items just read (`keep`).
+ * With `everything`, the whole timeline was just read and any other row of
+ * the issue goes, including rows not written by this sync. Returns rows deleted.
+ */
+async function deleteVanishedEvents(tx, issueId, scope) {
+    const keep = scope.keep;
+    const result = scope.everything
+        ? await tx `
+        delete from events where issue_id = ${issueId} and id <> all(${keep}::bigint[])`
+        : await tx `
+        delete from events
+        where issue_id = ${issueId}
+          and (timeline_page = any(${scope.pages}::int[]) or timeline_page > ${scope.afterPage})
+          and id <> all(${keep}::bigint[])`;
+    return result.count;
+}
+/** The stored polls of an issue's timeline pages, by page number. */
+async function getEventPolls(tx, issueId) {
+    const rows = await tx `
+    select page_no, etag, issue_updated_at, item_count from event_polls where id = ${issueId} order by page_no`;
+    const polls = new Map();
+    for (const r of rows) {
+        polls.set(r.page_no, {
+            id: issueId,
+            page_no: r.page_no,
+            etag: r.etag,
+            issue_updated_at: r.issue_updated_at,
+            // A seed poll has no count: assume a full page, so the next one is checked.
+            item_count: r.item_count ?? 100
+        });
+    }
+    return polls;
+}
+/** Stores the polls of the pages just checked and forgets pages past the last one. */
+async function putEventPolls(tx, issueId, polls, lastPage, now) {
+    if (polls.length > 0) {
+        const rows = polls.map((p) => ({ ...p, polled_at: now }));
+        await tx `
+      insert into event_polls ${tx(rows, 'id', 'page_no', 'etag', 'issue_updated_at', 'item_count', 'polled_at')}
+      on conflict (id, page_no) do update set
+        etag = excluded.etag, issue_updated_at = excluded.issue_updated_at,
+        item_count = excluded.item_count, polled_at = excluded.polled_at`;
+    }
+    await tx `delete from event_polls where id = ${issueId} and page_no > ${lastPage}`;
+}
+/**
+ * Serialises syncs of one issue's timeline (events and backfill at once):
+ * a transaction-scoped advisory lock on the issue id, held until commit.
+ */
+async function lockIssueTimeline(tx, issueId) {
+    await tx `select pg_advisory_xact_lock(${issueId}::bigint)`;
+}
+/** Whether any issue or pull request of the repository is stored. */
+async function hasStoredIssues(sql, repoId) {
+    const [row] = await sql `
+    select exists (select 1 from issues where repo_id = ${repoId})
+        or exists (select 1 from pull_requests where repo_id = ${repoId}) as any`;
+    return row.any;
+}
+/** Issues and pull requests (by issue id) updated at or after `since`, oldest first. */
+async function issuesUpdatedSince(sql, repoId, since) {
+    const rows = await sql `
+    select id, number, updated_at from issues where repo_id = ${repoId} and updated_at >= ${since}
+    union
+    select id, number, updated_at from pull_requests where repo_id = ${repoId} and updated_at >= ${since}
+    order by updated_at, id`;
+    return rows.map((r) => ({ id: Number(r.id), number: r.number, updatedAt: r.updated_at }));
+}
+/**
+ * Issues and pull requests of the repositories whose timeline is behind
+ * (updated_at later than timeline_updated_at, or never stored), newest
+ * first, at most `limit`. Items known to be transferred away or deleted are
+ * left to the transfers task. `since` keeps only items updated from then on.
+ */
+async function timelinesBehind(sql, repoIds, limit, since) {
+    if (repoIds.length === 0)
+        return [];
+    const rows = await sql `
+    select * from (
+      select id, node_id, number, repo_id, updated_at, false as is_pull from issues
+      where repo_id = any(${repoIds}::bigint[])
+        and (timeline_updated_at is null or updated_at > timeline_updated_at)
+        and coalesce(state, '') not in ('transferred', 'deleted')
+        and (${since ?? null}::timestamp is null or updated_at >= ${since ?? null}::timestamp)
+      union all
+      select id, node_id, number, repo_id, updated_at, true as is_pull from pull_requests
+      where repo_id = any(${repoIds}::bigint[])
+        and (timeline_updated_at is null or updated_at > timeline_updated_at)
+        and (${since ?? null}::timestamp is null or updated_at >= ${since ?? null}::timestamp)
+    ) behind
+    order by updated_at desc, id desc
+    limit ${limit}`;
+    return rows.map((r) => ({
+        id: Number(r.id),
+        nodeId: r.node_id,
+        number: r.number,
+        repoId: Number(r.repo_id),
+        updatedAt: r.updated_at,
+        isPull: r.is_pull
+    }));
+}
+/** How many timelines of the repositories are behind (for the report of what is left). */
+async function countTimelinesBehind(sql, repoIds) {
+    if (repoIds.length === 0)
+        return 0;
+    const [{ n }] = await sql `
+    select (select count(*) from issues where repo_id = any(${repoIds}::bigint[])
+              and (timeline_updated_at is null or updated_at > timeline_updated_at)
+              and coalesce(state, '') not in ('transferred', 'deleted'))::int
+         + (select count(*) from pull_requests where repo_id = any(${repoIds}::bigint[])
+              and (timeline_updated_at is null or updated_at > timeline_updated_at))::int as n`;
+    return n;
+}
+/**
+ * Clears an item's "timeline behind" mark: its timeline as of `updatedAt`
+ * (the item's updated_at when the read began) is stored. Never moves the
+ * mark back, and leaves the item behind if it changed again meanwhile.
+ */
+async function markTimelineStored(tx, issueId, updatedAt) {
+    await tx `
+    update issues set timeline_updated_at = greatest(timeline_updated_at, ${updatedAt}::timestamp)
+    where id = ${issueId} and timeline_updated_at is distinct from greatest(timeline_updated_at, ${updatedAt}::timestamp)`;
+    await tx `
+    update pull_requests set timeline_updated_at = greatest(timeline_updated_at, ${updatedAt}::timestamp)
+    where id = ${issueId} and timeline_updated_at is distinct from greatest(timeline_updated_at, ${updatedAt}::timestamp)`;
+}
+/**
+ * Comments of the repositories stored without reaction counts (read
+ * through GraphQL, which leaves them unknown), oldest first — or, with
+ * `updatedSince`, every comment of the items updated since then (the
+ * periodic refresh: a reaction moves no updated_at GitHub documents).
+ */
+async function commentsForReactions(sql, repoIds, limit, updatedSince) {
+    if (repoIds.length === 0 || limit <= 0)
+        return [];
+    const rows = updatedSince
+        ? await sql `
+        select distinct on (e.id) e.id, e.node_id, e.org, e.repo from events e
+        where e.event = 'commented' and e.node_id is not null and e.repo_id = any(${repoIds}::bigint[])
+          and (e.issue_id in (select id from issues where repo_id = any(${repoIds}::bigint[]) and updated_at >= ${updatedSince}::timestamp)
+            or e.issue_id in (select id from pull_requests where repo_id = any(${repoIds}::bigint[]) and updated_at >= ${updatedSince}::timestamp))
+        order by e.id limit ${limit}`
+        : await sql `
+        select distinct on (e.id) e.id, e.node_id, e.org, e.repo from events e
+        where e.event = 'commented' and e.reactions is null and e.node_id is not null
+          and e.repo_id = any(${repoIds}::bigint[])
+        order by e.id limit ${limit}`;
+    return rows.map((r) => ({ id: r.id, nodeId: r.node_id, org: r.org, repo: r.repo }));
+}
+/** Stores comments' reaction rollups on every row of each comment (a transferred one has two). */
+async function storeCommentReactions(tx, reactions) {
+    if (reactions.length === 0)
+        return 0;
+    const result = await tx `
+    update events e set reactions = r.reactions
+    from json_to_recordset(${tx.json(reactions)}::json) as r(id bigint, reactions jsonb)
+    where e.id = r.id and e.event = 'commented' and e.reactions is distinct from r.reactions`;
+    return result.count;
+}
+/**
+ * Comments whose node no longer resolves were deleted (or moved with a
+ * transfer): mark their items' timelines behind, so the next timeline read
+ * deletes (or re-files) their rows.
+ */
+async function markCommentsItemsBehind(tx, commentIds) {
+    if (commentIds.length === 0)
+        return;
+    const ids = commentIds;
+    await tx `
+    update issues set timeline_updated_at = null
+    where id in (select issue_id from events where event = 'commented' and id = any(${ids}::bigint[]))`;
+    await tx `
+    update pull_requests set timeline_updated_at = null
+    where id in (select issue_id from events where event = 'commented' and id = any(${ids}::bigint[]))`;
+}
+
+;// CONCATENATED MODULE: ./src/model/issue.ts
 /** Columns this project writes on both tables (the seed's, plus repo_id). */
-const COMMON = [
+const COMMON_COLUMNS = [
     'id',
     'repo_id',
     'org',
@@ -43069,11 +46351,20 @@ const COMMON = [
     'timeline_url',
     'score'
 ];
-const ISSUE_COLUMNS = [...COMMON];
-const PULL_COLUMNS = [...COMMON, 'merged', 'merged_at', 'draft', 'pull_request'];
+const ISSUE_COLUMNS = [...COMMON_COLUMNS];
+const PULL_COLUMNS = [
+    ...COMMON_COLUMNS,
+    'merged',
+    'merged_at',
+    'draft',
+    'pull_request'
+];
+
+;// CONCATENATED MODULE: ./src/db/issues.ts
+
 // Fragments built from the constant column lists above (never from input).
 const list = (cols) => cols.map((c) => `"${c}"`).join(', ');
-const upsert_issues_assign = (cols) => cols
+const issues_assign = (cols) => cols
     .filter((c) => c !== 'id')
     .map((c) => `"${c}" = excluded."${c}"`)
     .join(', ');
@@ -43090,7 +46381,7 @@ async function upsertIssueRows(tx, rows) {
     insert into issues (${tx.unsafe(list(ISSUE_COLUMNS))})
     select ${tx.unsafe(list(ISSUE_COLUMNS))}
     from json_populate_recordset(null::issues, ${tx.json(rows)}::json)
-    on conflict (id) do update set ${tx.unsafe(upsert_issues_assign(ISSUE_COLUMNS))}
+    on conflict (id) do update set ${tx.unsafe(issues_assign(ISSUE_COLUMNS))}
     where issues.updated_at is null
        or excluded.updated_at > issues.updated_at
        or (excluded.updated_at = issues.updated_at
@@ -43109,7 +46400,7 @@ async function upsertPullRows(tx, rows) {
     insert into pull_requests (${tx.unsafe(list(PULL_COLUMNS))})
     select ${tx.unsafe(list(PULL_COLUMNS))}
     from json_populate_recordset(null::pull_requests, ${tx.json(rows)}::json)
-    on conflict (id) do update set ${tx.unsafe(upsert_issues_assign(PULL_COLUMNS))}
+    on conflict (id) do update set ${tx.unsafe(issues_assign(PULL_COLUMNS))}
     where pull_requests.updated_at is null
        or excluded.updated_at > pull_requests.updated_at
        or (excluded.updated_at = pull_requests.updated_at
@@ -43124,6 +46415,58 @@ async function upsertMapped(tx, mapped) {
     const issues = mapped.flatMap((m) => (m.kind === 'issue' ? [m.row] : []));
     const pulls = mapped.flatMap((m) => (m.kind === 'pull' ? [m.row] : []));
     return { issues: await upsertIssueRows(tx, issues), pulls: await upsertPullRows(tx, pulls) };
+}
+/** The stored status fields of a repository's pull requests with these numbers. */
+async function storedPullsByNumber(sql, repoId, numbers) {
+    return sql `
+    select id, number, state, merged, merged_at, draft, closed_at, updated_at from pull_requests
+    where repo_id = ${repoId} and number = any(${numbers}::int[])`;
+}
+/**
+ * Corrects a pull request's status fields in place, only while the row still
+ * has the updated_at it was compared at (a newer write wins).
+ */
+async function correctPullStatus(sql, row, want) {
+    await sql `
+    update pull_requests set state = ${want.state}, merged = ${want.merged}, merged_at = ${want.merged_at},
+      draft = ${want.draft}, closed_at = ${want.closed_at}
+    where id = ${row.id} and updated_at = ${row.updated_at}`;
+}
+/** Numbers of the repository's pull requests stored as open, other than `except`. */
+async function openPullNumbers(sql, repoId, except) {
+    const rows = await sql `
+    select number from pull_requests
+    where repo_id = ${repoId} and state = 'open' and not (number = any(${[...except]}::int[]))`;
+    return rows.map((r) => r.number);
+}
+/** An open pull request is never merged (rows the seed wrote defaulted to merged = true). Returns rows fixed. */
+async function unmarkOpenPulls(sql, repoIds) {
+    if (repoIds.length === 0)
+        return 0;
+    const result = await sql `
+    update pull_requests set merged = false, merged_at = null
+    where repo_id = any(${repoIds}::bigint[]) and state = 'open' and (merged is distinct from false or merged_at is not null)`;
+    return result.count;
+}
+/** Oldest stored pull request (created_at) per repository that has any. */
+async function oldestPullPerRepository(sql, repoIds) {
+    if (repoIds.length === 0)
+        return new Map();
+    const rows = await sql `
+    select repo_id, to_char(min(created_at), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as oldest
+    from pull_requests where repo_id = any(${repoIds}::bigint[])
+    group by repo_id`;
+    return new Map(rows.map((r) => [Number(r.repo_id), new Date(r.oldest)]));
+}
+/** How many of these pull requests are stored with another `merged` than GitHub's. */
+async function countMergedMismatches(sql, github) {
+    if (github.length === 0)
+        return 0;
+    const [{ n }] = await sql `
+    select count(*)::int as n from pull_requests p
+    join json_to_recordset(${sql.json(github)}::json) as g(id bigint, merged boolean) on g.id = p.id
+    where p.merged is distinct from g.merged`;
+    return n;
 }
 
 ;// CONCATENATED MODULE: ./src/github/users.ts
@@ -43216,28 +46559,426 @@ function mapIssue(item, repo) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/github/graphql.ts
+
+/** What every query asks for beside its data: its price, and what is left of the bucket. */
+const RATE_LIMIT_FIELDS = 'rateLimit { cost remaining resetAt }';
+/**
+ * Runs a query through the client (retry, throttling and the meter apply as
+ * to REST) and records its cost in points from `rateLimit { cost }`, which
+ * every query here selects: GitHub's GraphQL API has its own primary bucket,
+ * priced by the number of connection requests a query could need ÷ 100, at
+ * least 1 point (github/docs, "Rate limits and query limits for the GraphQL
+ * API"). Errors that only say some nodes were not found (a deleted or
+ * transferred issue, one the token cannot read) come back as `notFound`
+ * with the rest of the data; any other error throws.
+ */
+async function graphqlQuery(octokit, meter, query, variables = {}) {
+    let data;
+    const notFound = new Set();
+    try {
+        data = await octokit.graphql(query, variables);
+    }
+    catch (error) {
+        if (!(error instanceof GraphqlResponseError))
+            throw error;
+        const errors = (error.errors ?? []);
+        const other = errors.filter((e) => e.type !== 'NOT_FOUND');
+        if (other.length > 0 || !error.data) {
+            const first = other[0] ?? errors[0];
+            const type = first?.type ? `${first.type}: ` : '';
+            throw new Error(`GraphQL query failed: ${type}${first?.message ?? error.message}`);
+        }
+        data = error.data;
+        for (const e of errors)
+            if (e.path)
+                notFound.add(e.path.join('.'));
+    }
+    if (data.rateLimit)
+        meter.recordPoints(data.rateLimit.cost, data.rateLimit.remaining);
+    return { data, notFound };
+}
+
+;// CONCATENATED MODULE: ./src/github/graphql-user.ts
+
+/** Selection of an `Actor` (User, Bot, Mannequin, Organization, EnterpriseUserAccount). */
+const ACTOR_FIELDS = `__typename login avatarUrl url
+  ... on User { id databaseId isSiteAdmin }
+  ... on Bot { id databaseId }
+  ... on Mannequin { id databaseId }
+  ... on Organization { id databaseId }`;
+/**
+ * The REST API's simple-user object for a GraphQL actor, so rows written
+ * from GraphQL equal rows written from REST:
+ * - a bot's GraphQL `login` lacks the `[bot]` suffix REST shows
+ *   (anthropics/claude-code-action#1516), so it is added back;
+ * - GraphQL answers a deleted account with `null` where REST shows GitHub's
+ *   `ghost` user (atlassian/github-for-jira#164), so null becomes ghost;
+ * - REST's URL fields are templates on the login, under `apiUrl`;
+ * - `avatar_url` is GraphQL's `avatarUrl` without the size and cache-key
+ *   parameters REST does not add (`s`, `u`).
+ */
+function restUser(actor, apiUrl) {
+    if (!actor)
+        return ghostUser(apiUrl);
+    const login = actor.__typename === 'Bot' && !actor.login.endsWith('[bot]') ? `${actor.login}[bot]` : actor.login;
+    const type = actor.__typename === 'Bot' || actor.__typename === 'Organization' ? actor.__typename : 'User';
+    return simpleUser(apiUrl, {
+        login,
+        id: actor.databaseId ?? 0,
+        node_id: actor.id ?? '',
+        avatar_url: normaliseAvatar(actor.avatarUrl ?? ''),
+        html_url: actor.url ?? '',
+        type,
+        site_admin: actor.isSiteAdmin ?? false
+    });
+}
+/** GitHub's `ghost` user as the REST API renders it under `apiUrl`. */
+function ghostUser(apiUrl) {
+    return simpleUser(apiUrl, {
+        login: GHOST_USER.login,
+        id: GHOST_USER.id,
+        node_id: GHOST_USER.node_id,
+        avatar_url: GHOST_USER.avatar_url,
+        html_url: GHOST_USER.html_url,
+        type: 'User',
+        site_admin: false
+    });
+}
+function simpleUser(apiUrl, u) {
+    const base = `${apiUrl}/users/${encodeURIComponent(u.login)}`;
+    return {
+        login: u.login,
+        id: u.id,
+        node_id: u.node_id,
+        avatar_url: u.avatar_url,
+        gravatar_id: '',
+        url: base,
+        html_url: u.html_url,
+        followers_url: `${base}/followers`,
+        following_url: `${base}/following{/other_user}`,
+        gists_url: `${base}/gists{/gist_id}`,
+        starred_url: `${base}/starred{/owner}{/repo}`,
+        subscriptions_url: `${base}/subscriptions`,
+        organizations_url: `${base}/orgs`,
+        repos_url: `${base}/repos`,
+        events_url: `${base}/events{/privacy}`,
+        received_events_url: `${base}/received_events`,
+        type: u.type,
+        user_view_type: 'public',
+        site_admin: u.site_admin
+    };
+}
+function normaliseAvatar(url) {
+    if (!url)
+        return url;
+    try {
+        const u = new URL(url);
+        u.searchParams.delete('s');
+        u.searchParams.delete('u');
+        return u.toString();
+    }
+    catch {
+        return url;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/graphql-timeline.ts
+
+
+/** GitHub's largest page of a connection. */
+const TIMELINE_PAGE = 100;
+/** Issues whose timelines one query reads: 100 `timelineItems(first: 100)` connections are 1 point. */
+const TIMELINES_PER_QUERY = 100;
+/**
+ * Timeline item types selected with just `id createdAt actor` (the event
+ * name is their `__typename`): every member of GitHub's IssueTimelineItems
+ * and PullRequestTimelineItems unions with those fields, as in the published
+ * schema (@octokit/graphql-schema; a test validates the query against it).
+ * Types with more to store are selected apart below; review and commit
+ * comment threads (REST `line-commented`, `commit-commented`) are not stored.
+ */
+const ISSUE_EVENT_TYPES = [
+    'AddedToProjectEvent',
+    'AssignedEvent',
+    'ClosedEvent',
+    'CommentDeletedEvent',
+    'ConnectedEvent',
+    'ConvertedNoteToIssueEvent',
+    'ConvertedToDiscussionEvent',
+    'DemilestonedEvent',
+    'DisconnectedEvent',
+    'LockedEvent',
+    'MarkedAsDuplicateEvent',
+    'MentionedEvent',
+    'MilestonedEvent',
+    'MovedColumnsInProjectEvent',
+    'ParentIssueAddedEvent',
+    'ParentIssueRemovedEvent',
+    'PinnedEvent',
+    'ReferencedEvent',
+    'RemovedFromProjectEvent',
+    'RenamedTitleEvent',
+    'ReopenedEvent',
+    'SubIssueAddedEvent',
+    'SubIssueRemovedEvent',
+    'SubscribedEvent',
+    'TransferredEvent',
+    'UnassignedEvent',
+    'UnlockedEvent',
+    'UnmarkedAsDuplicateEvent',
+    'UnpinnedEvent',
+    'UnsubscribedEvent',
+    'UserBlockedEvent'
+];
+const PULL_ONLY_EVENT_TYPES = [
+    'AddedToMergeQueueEvent',
+    'AutoMergeDisabledEvent',
+    'AutoMergeEnabledEvent',
+    'AutoRebaseEnabledEvent',
+    'AutoSquashEnabledEvent',
+    'AutomaticBaseChangeFailedEvent',
+    'AutomaticBaseChangeSucceededEvent',
+    'BaseRefChangedEvent',
+    'BaseRefDeletedEvent',
+    'BaseRefForcePushedEvent',
+    'ConvertToDraftEvent',
+    'DeployedEvent',
+    'DeploymentEnvironmentChangedEvent',
+    'HeadRefDeletedEvent',
+    'HeadRefForcePushedEvent',
+    'HeadRefRestoredEvent',
+    'MergedEvent',
+    'ReadyForReviewEvent',
+    'RemovedFromMergeQueueEvent',
+    'ReviewDismissedEvent',
+    'ReviewRequestRemovedEvent',
+    'ReviewRequestedEvent'
+];
+const COMMON_ITEMS = `
+  ... on IssueComment { id databaseId body createdAt updatedAt authorAssociation author { ...Actor } }
+  ... on CrossReferencedEvent { id createdAt actor { ...Actor }
+    source { __typename ... on Issue { id url } ... on PullRequest { id url } } }
+  ... on LabeledEvent { id createdAt actor { ...Actor } label { name color } }
+  ... on UnlabeledEvent { id createdAt actor { ...Actor } label { name color } }`;
+const events = (types) => types.map((t) => `  ... on ${t} { id createdAt actor { ...Actor } }`).join('\n');
+const ISSUE_ITEM = `fragment IssueItem on IssueTimelineItems { __typename ${COMMON_ITEMS}
+${events(ISSUE_EVENT_TYPES)}
+}`;
+const PULL_ITEM = `fragment PullItem on PullRequestTimelineItems { __typename ${COMMON_ITEMS}
+  ... on PullRequestReview { id databaseId body state submittedAt createdAt authorAssociation author { ...Actor } }
+  ... on PullRequestCommit { id commit { id oid message authoredDate author { date } committer { date } } }
+${events([...ISSUE_EVENT_TYPES, ...PULL_ONLY_EVENT_TYPES])}
+}`;
+/** The fragments a query uses (GraphQL rejects unused ones). */
+function fragments(used) {
+    return [
+        `fragment Actor on Actor { ${ACTOR_FIELDS} }`,
+        ...(used.has('IssueItem') ? [ISSUE_ITEM] : []),
+        ...(used.has('PullItem') ? [PULL_ITEM] : [])
+    ].join('\n');
+}
+const FRAGMENTS = fragments(new Set(['IssueItem', 'PullItem']));
+const graphql_timeline_connection = (fragment, after) => `timelineItems(first: ${TIMELINE_PAGE}${after}) { totalCount pageInfo { hasNextPage endCursor } nodes { ...${fragment} } }`;
+/** Comments' reaction counts: one `reactions(first: 100)` connection each (1 point per 100 comments). */
+const REACTIONS = `comments: nodes(ids: $comments) {
+    __typename
+    ... on IssueComment { id databaseId reactions(first: 100) { totalCount nodes { content } } }
+  }`;
+/**
+ * Reads the first page of the timelines of up to TIMELINES_PER_QUERY issues
+ * and pull requests by node id, and the reaction counts of up to
+ * REACTIONS_WITH_TIMELINES comments, in one query of 1 point: issues and pull
+ * requests go in `nodes()` lists of their own, because a connection selected
+ * under both `... on Issue` and `... on PullRequest` of one list is priced
+ * for both (the simulator's costlier reading of GitHub's formula), and
+ * 100 + 49 connection requests ÷ 100 rounds to 1.
+ */
+const FIRST_PAGES_QUERY = `query($issues: [ID!]!, $pulls: [ID!]!, $comments: [ID!]!) {
+  ${RATE_LIMIT_FIELDS}
+  issues: nodes(ids: $issues) { __typename ... on Issue { id ${graphql_timeline_connection('IssueItem', '')} } }
+  pulls: nodes(ids: $pulls) { __typename ... on PullRequest { id ${graphql_timeline_connection('PullItem', '')} } }
+  ${REACTIONS}
+}
+${FRAGMENTS}`;
+/** Reaction counts of up to REACTIONS_PER_QUERY comments (1 point). */
+const REACTIONS_QUERY = `query($comments: [ID!]!) {
+  ${RATE_LIMIT_FIELDS}
+  ${REACTIONS}
+}`;
+/** Comments whose reaction counts ride along with a full batch of timelines at no extra point. */
+const REACTIONS_WITH_TIMELINES = 49;
+/** Comments one query reads the reactions of when it reads no timeline. */
+const REACTIONS_PER_QUERY = 100;
+/** Reaction counts of comments beyond the first 100 reactions: per content, one connection per group. */
+const REACTION_GROUPS_QUERY = `query($comments: [ID!]!) {
+  ${RATE_LIMIT_FIELDS}
+  comments: nodes(ids: $comments) {
+    __typename
+    ... on IssueComment { id databaseId reactionGroups { content reactors(first: 1) { totalCount } } }
+  }
+}`;
+/** Reads the next page of several timelines at once (one aliased `node` each, with its type's fragment only). */
+function nextPagesQuery(pages) {
+    const vars = pages.map((_, k) => `$id${k}: ID!, $after${k}: String!`).join(', ');
+    const fields = pages
+        .map((p, k) => p.isPull
+        ? `t${k}: node(id: $id${k}) { __typename ... on PullRequest { id ${graphql_timeline_connection('PullItem', `, after: $after${k}`)} } }`
+        : `t${k}: node(id: $id${k}) { __typename ... on Issue { id ${graphql_timeline_connection('IssueItem', `, after: $after${k}`)} } }`)
+        .join('\n  ');
+    const used = new Set(pages.map((p) => (p.isPull ? 'PullItem' : 'IssueItem')));
+    return `query(${vars}) {
+  ${RATE_LIMIT_FIELDS}
+  ${fields}
+}
+${fragments(used)}`;
+}
+/** GraphQL's ReactionContent values, as the REST rollup names them. */
+const REACTION_KEYS = {
+    THUMBS_UP: '+1',
+    THUMBS_DOWN: '-1',
+    LAUGH: 'laugh',
+    HOORAY: 'hooray',
+    CONFUSED: 'confused',
+    HEART: 'heart',
+    ROCKET: 'rocket',
+    EYES: 'eyes'
+};
+/**
+ * The whole timelines of up to TIMELINES_PER_QUERY issues and pull
+ * requests: one query for every first page (100 `timelineItems(first:
+ * 100)` connections under `nodes(ids:)` cost 1 point), then one aliased
+ * query per round of next pages for the timelines longer than a page.
+ */
+async function fetchTimelines(octokit, meter, log, items, options = {}) {
+    const maxPages = options.maxPages ?? 50;
+    const out = new Map();
+    const commentIds = options.reactionsFor ?? [];
+    if (items.length === 0) {
+        return { timelines: out, reactions: await fetchReactions(octokit, meter, commentIds) };
+    }
+    const issueIds = items.filter((i) => !i.isPull).map((i) => i.nodeId);
+    const pullIds = items.filter((i) => i.isPull).map((i) => i.nodeId);
+    const first = await graphqlQuery(octokit, meter, FIRST_PAGES_QUERY, { issues: issueIds, pulls: pullIds, comments: commentIds });
+    const reactions = await readReactions(octokit, meter, commentIds, first.data.comments);
+    const pending = [];
+    const collected = new Map();
+    const firstPages = [
+        ...issueIds.map((id, k) => [id, false, first.data.issues[k]]),
+        ...pullIds.map((id, k) => [id, true, first.data.pulls[k]])
+    ];
+    firstPages.forEach(([nodeId, isPull, node]) => {
+        if (!node || !node.timelineItems) {
+            out.set(nodeId, { found: false });
+            return;
+        }
+        collected.set(nodeId, compact(node.timelineItems.nodes));
+        out.set(nodeId, { found: true, items: [], totalCount: node.timelineItems.totalCount, complete: true });
+        if (node.timelineItems.pageInfo.hasNextPage && node.timelineItems.pageInfo.endCursor) {
+            pending.push({ nodeId, isPull, after: node.timelineItems.pageInfo.endCursor, pages: 1 });
+        }
+    });
+    while (pending.length > 0) {
+        const round = pending.splice(0, TIMELINES_PER_QUERY);
+        const stopped = options.shouldStop?.() ?? false;
+        const capped = round.filter((p) => stopped || p.pages >= maxPages);
+        for (const p of capped) {
+            const known = out.get(p.nodeId);
+            if (known?.found) {
+                known.complete = false;
+                known.stopped = stopped;
+            }
+            log.warning(stopped
+                ? `timeline ${p.nodeId}: stopped after ${p.pages} page(s) (budget); the rest is read on a later run.`
+                : `timeline ${p.nodeId}: longer than ${maxPages * TIMELINE_PAGE} items; stored up to there.`);
+        }
+        const go = round.filter((p) => !capped.includes(p));
+        if (go.length === 0)
+            continue;
+        const vars = {};
+        go.forEach((p, k) => {
+            vars[`id${k}`] = p.nodeId;
+            vars[`after${k}`] = p.after;
+        });
+        const next = await graphqlQuery(octokit, meter, nextPagesQuery(go), vars);
+        go.forEach((p, k) => {
+            const node = next.data[`t${k}`];
+            if (!node?.timelineItems) {
+                out.set(p.nodeId, { found: false });
+                return;
+            }
+            collected.get(p.nodeId)?.push(...compact(node.timelineItems.nodes));
+            const info = node.timelineItems.pageInfo;
+            if (info.hasNextPage && info.endCursor)
+                pending.push({ ...p, after: info.endCursor, pages: p.pages + 1 });
+        });
+    }
+    for (const [nodeId, fetched] of out)
+        if (fetched.found)
+            fetched.items = collected.get(nodeId) ?? [];
+    return { timelines: out, reactions };
+}
+/**
+ * The reaction counts of comments by node id: `reactions(first: 100)` for
+ * each (one connection each, so 100 comments cost 1 point), and for a
+ * comment with more than 100 reactions, its per-content `reactionGroups`.
+ */
+async function fetchReactions(octokit, meter, commentIds) {
+    const out = new Map();
+    for (let k = 0; k < commentIds.length; k += REACTIONS_PER_QUERY) {
+        const ids = commentIds.slice(k, k + REACTIONS_PER_QUERY);
+        const page = await graphqlQuery(octokit, meter, REACTIONS_QUERY, {
+            comments: ids
+        });
+        for (const [id, r] of await readReactions(octokit, meter, ids, page.data.comments))
+            out.set(id, r);
+    }
+    return out;
+}
+async function readReactions(octokit, meter, ids, nodes) {
+    const out = new Map();
+    const many = [];
+    ids.forEach((id, k) => {
+        const node = nodes?.[k];
+        if (!node?.reactions || node.databaseId == null) {
+            out.set(id, 'gone');
+            return;
+        }
+        if (node.reactions.totalCount > node.reactions.nodes.length)
+            many.push(id);
+        const counts = zeroCounts();
+        for (const r of node.reactions.nodes)
+            if (r && REACTION_KEYS[r.content])
+                counts[REACTION_KEYS[r.content]]++;
+        out.set(id, { databaseId: node.databaseId, counts });
+    });
+    if (many.length > 0) {
+        const groups = await graphqlQuery(octokit, meter, REACTION_GROUPS_QUERY, {
+            comments: many
+        });
+        many.forEach((id, k) => {
+            const node = groups.data.comments[k];
+            if (!node?.reactionGroups || node.databaseId == null)
+                return;
+            const counts = zeroCounts();
+            for (const g of node.reactionGroups)
+                if (REACTION_KEYS[g.content])
+                    counts[REACTION_KEYS[g.content]] = g.reactors.totalCount;
+            out.set(id, { databaseId: node.databaseId, counts });
+        });
+    }
+    return out;
+}
+function zeroCounts() {
+    return Object.fromEntries(Object.values(REACTION_KEYS).map((k) => [k, 0]));
+}
+function compact(nodes) {
+    return nodes.filter((n) => n !== null);
+}
+
 ;// CONCATENATED MODULE: ./src/github/map-event.ts
 
 
-/** The columns written by upserts, in order. */
-const EVENT_COLUMNS = [
-    'id',
-    'issue_id',
-    'repo_id',
-    'org',
-    'repo',
-    'event',
-    'body',
-    'label',
-    'reactions',
-    'state',
-    'created_at',
-    'updated_at',
-    'node_id',
-    'user',
-    'author_association',
-    'username'
-];
 /**
  * Timeline items that are containers of other records rather than events:
  * `line-commented` holds pull-request review comments and `commit-commented`
@@ -43253,7 +46994,7 @@ function mapTimelineItem(item, issueId, repo) {
     if (typeof event !== 'string' || event === '' || SKIPPED_EVENTS.has(event))
         return undefined;
     const base = {
-        id: item.id != null ? String(item.id) : derivedEventId(event, discriminator(item)),
+        id: eventKey(event, item),
         issue_id: issueId,
         repo_id: repo.id,
         org: repo.org,
@@ -43324,18 +47065,51 @@ function mapTimelineItem(item, issueId, repo) {
         }
     }
 }
-/** What tells apart two id-less items of the same kind on one timeline. */
-function discriminator(item) {
-    if (item.event === 'committed' && item.sha)
-        return `sha:${item.sha}`;
-    if (item.event === 'cross-referenced') {
-        const source = item.source?.issue;
-        const from = source?.id != null ? `issue:${source.id}` : `url:${source?.url ?? source?.html_url ?? ''}`;
-        return `${from}@${item.created_at ?? ''}`;
-    }
+/** Kinds whose REST `id` GitHub's GraphQL API also gives (`databaseId`): the key is that id. */
+const DATABASE_ID_EVENTS = new Set(['commented', 'reviewed']);
+/**
+ * The `events.id` of a timeline item, the same whichever API read it, so a
+ * REST walk and a GraphQL sync never store one event twice:
+ * - comments and reviews: GitHub's id (REST `id` = GraphQL `databaseId`);
+ * - commits: derived from the sha (REST `sha` = GraphQL `commit.oid`);
+ * - cross-references (no id or node id in REST): derived from the source's
+ *   node id (REST `source.issue.node_id` = GraphQL `source.id`) and the time;
+ * - every other event: derived from its node id (REST `node_id` = GraphQL
+ *   `id`; GraphQL gives these events no numeric id).
+ */
+function eventKey(event, item) {
+    if (DATABASE_ID_EVENTS.has(event) && item.id != null)
+        return String(item.id);
+    if (event === 'committed' && item.sha)
+        return derivedEventId(event, `sha:${item.sha}`);
+    if (event === 'cross-referenced')
+        return derivedEventId(event, crossReferenceKey(item));
     if (item.node_id)
-        return `node:${item.node_id}`;
-    return `${item.created_at ?? ''}:${item.actor?.login ?? ''}`;
+        return nodeEventId(item.node_id);
+    if (item.id != null)
+        return String(item.id);
+    return derivedEventId(event, `${item.created_at ?? ''}:${item.actor?.login ?? ''}`);
+}
+/** What tells one cross-reference apart: where it comes from, and when. */
+function crossReferenceKey(item) {
+    const source = item.source?.issue;
+    const from = source?.node_id
+        ? `node:${source.node_id}`
+        : source?.id != null
+            ? `issue:${source.id}`
+            : `url:${source?.html_url ?? source?.url ?? ''}`;
+    return `${from}@${item.created_at ?? ''}`;
+}
+/**
+ * The key of an event that has only a node id: SHA-256 of `node:` and the
+ * node id, the first 62 bits, negated and less one — so it lies in
+ * [-2^62, -1], apart from GitHub's (positive) ids. Migration 0006's SQL
+ * function event_key_from_node() computes the same number.
+ */
+function nodeEventId(nodeId) {
+    const digest = (0,external_node_crypto_.createHash)('sha256').update(`node:${nodeId}`).digest();
+    const bits = digest.readBigUInt64BE(0) & ((1n << 62n) - 1n);
+    return String(-(bits + 1n));
 }
 /**
  * A stable id for a timeline item GitHub gives none (`committed`,
@@ -43361,169 +47135,311 @@ function mapTimelinePage(items, issueId, repo) {
     return [...byId.values()];
 }
 
-;// CONCATENATED MODULE: ./src/db/upsert-events.ts
+;// CONCATENATED MODULE: ./src/github/map-graphql-event.ts
 
-const COLUMNS = [...EVENT_COLUMNS, 'timeline_page'];
-/** 17 parameters a row; postgres.js allows 65,534 a statement. */
-const BATCH = 1000;
-/**
- * Inserts or updates timeline rows. A row is rewritten only when something
- * stored differs — a comment edit (body, updated_at), a reaction change
- * (reactions, which moves no updated_at on GitHub), a renamed repository,
- * a page shift — so re-reading an unchanged page writes nothing. Returns
- * the rows written.
- */
-async function upsertEventRows(tx, rows) {
-    let written = 0;
-    for (let k = 0; k < rows.length; k += BATCH) {
-        const batch = rows.slice(k, k + BATCH);
-        const result = await tx `
-      insert into events ${tx(batch, COLUMNS)}
-      on conflict (id, issue_id) do update set
-        repo_id = excluded.repo_id, org = excluded.org, repo = excluded.repo, event = excluded.event,
-        body = excluded.body, label = excluded.label, reactions = excluded.reactions, state = excluded.state,
-        created_at = excluded.created_at, updated_at = excluded.updated_at, node_id = excluded.node_id,
-        "user" = excluded."user", author_association = excluded.author_association,
-        username = excluded.username, timeline_page = excluded.timeline_page
-      where (events.repo_id, events.org, events.repo, events.event, events.body, events.label, events.reactions,
-             events.state, events.created_at, events.updated_at, events.node_id, events."user",
-             events.author_association, events.username, events.timeline_page)
-        is distinct from
-            (excluded.repo_id, excluded.org, excluded.repo, excluded.event, excluded.body, excluded.label,
-             excluded.reactions, excluded.state, excluded.created_at, excluded.updated_at, excluded.node_id,
-             excluded."user", excluded.author_association, excluded.username, excluded.timeline_page)`;
-        written += result.count;
-    }
-    return written;
+
+/** GraphQL timeline types whose REST event name is not the snake_case of the type (less `Event`). */
+const EVENT_NAMES = {
+    IssueComment: 'commented',
+    PullRequestReview: 'reviewed',
+    PullRequestCommit: 'committed',
+    CrossReferencedEvent: 'cross-referenced',
+    RenamedTitleEvent: 'renamed'
+};
+/** Containers of review and commit comments (REST `line-commented`, `commit-commented`), and markers: not stored. */
+const SKIPPED_TYPES = new Set([
+    'PullRequestReviewThread',
+    'PullRequestCommitCommentThread',
+    'PullRequestRevisionMarker'
+]);
+/** The REST timeline's `event` for a GraphQL timeline type: `ReadyForReviewEvent` → `ready_for_review`. */
+function restEventName(typename) {
+    const known = EVENT_NAMES[typename];
+    if (known)
+        return known;
+    return typename
+        .replace(/Event$/, '')
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .toLowerCase();
 }
 /**
- * Deletes an issue's rows that are no longer on its timeline: those last
- * seen on a page that was just re-read (`pages`) or past the new last page
- * (`afterPage`), whose ids were not among the items just read (`keep`).
- * With `everything`, the whole timeline was just read and any other row of
- * the issue goes, including rows not written by this sync. Returns rows deleted.
+ * Maps one GraphQL timeline item to the `events` row the REST timeline's
+ * item of the same event gives (mapTimelineItem), column for column, so
+ * which API read a timeline never shows in the table:
+ * - keys as eventKey(): comments and reviews by `databaseId` (their REST
+ *   id), commits by the sha, cross-references by the source's node id and
+ *   time, every other event by its node id;
+ * - users as REST's simple-user (restUser), a deleted account as `ghost`;
+ * - reviews at `submittedAt`, with REST's `updated_at` (the same instant);
+ * - `node_id`: REST's (the commit's for `committed`; none for
+ *   cross-references, which REST renders without one);
+ * - `reactions` of comments are not read here (a reaction count per
+ *   timeline item would multiply the query's price by 100): a stored row
+ *   keeps its counts, and a new comment starts with null (unknown) until
+ *   reactionRollup() fills them from a reactions read.
+ * Returns undefined for the kinds that are not stored.
  */
-async function deleteVanishedEvents(tx, issueId, scope) {
-    const keep = scope.keep;
-    const result = scope.everything
-        ? await tx `
-        delete from events where issue_id = ${issueId} and id <> all(${keep}::bigint[])`
-        : await tx `
-        delete from events
-        where issue_id = ${issueId}
-          and (timeline_page = any(${scope.pages}::int[]) or timeline_page > ${scope.afterPage})
-          and id <> all(${keep}::bigint[])`;
-    return result.count;
-}
-/** The stored polls of an issue's timeline pages, by page number. */
-async function getEventPolls(tx, issueId) {
-    const rows = await tx `
-    select page_no, etag, issue_updated_at, item_count from event_polls where id = ${issueId} order by page_no`;
-    const polls = new Map();
-    for (const r of rows) {
-        polls.set(r.page_no, {
-            id: issueId,
-            page_no: r.page_no,
-            etag: r.etag,
-            issue_updated_at: r.issue_updated_at,
-            // A seed poll has no count: assume a full page, so the next one is checked.
-            item_count: r.item_count ?? 100
-        });
+function mapGraphqlTimelineItem(item, issueId, repo, apiUrl) {
+    if (SKIPPED_TYPES.has(item.__typename))
+        return undefined;
+    const event = restEventName(item.__typename);
+    const base = {
+        issue_id: issueId,
+        repo_id: repo.id,
+        org: repo.org,
+        repo: repo.name,
+        event,
+        body: null,
+        label: null,
+        reactions: null,
+        state: null,
+        author_association: null
+    };
+    const user = (actor) => {
+        const u = restUser(actor, apiUrl);
+        return { user: u, username: u.login };
+    };
+    switch (item.__typename) {
+        case 'IssueComment': {
+            if (item.databaseId == null)
+                return undefined;
+            return {
+                ...base,
+                id: String(item.databaseId),
+                body: item.body ?? null,
+                reactions: null,
+                created_at: item.createdAt ?? null,
+                updated_at: item.updatedAt ?? item.createdAt ?? null,
+                node_id: item.id ?? null,
+                author_association: item.authorAssociation ?? null,
+                ...user(item.author)
+            };
+        }
+        case 'PullRequestReview': {
+            if (item.databaseId == null)
+                return undefined;
+            const at = item.submittedAt ?? item.createdAt ?? null;
+            return {
+                ...base,
+                id: String(item.databaseId),
+                body: item.body ?? null,
+                state: item.state ?? null,
+                created_at: at,
+                updated_at: at,
+                node_id: item.id ?? null,
+                author_association: item.authorAssociation ?? null,
+                ...user(item.author)
+            };
+        }
+        case 'PullRequestCommit': {
+            const commit = item.commit;
+            if (!commit)
+                return undefined;
+            const at = commit.author?.date ?? commit.committer?.date ?? null;
+            return {
+                ...base,
+                id: derivedEventId('committed', `sha:${commit.oid}`),
+                body: commit.message,
+                created_at: at,
+                updated_at: at,
+                node_id: commit.id,
+                user: null,
+                username: null
+            };
+        }
+        case 'CrossReferencedEvent': {
+            const from = item.source?.id ? `node:${item.source.id}` : `url:${item.source?.url ?? ''}`;
+            return {
+                ...base,
+                id: derivedEventId('cross-referenced', `${from}@${item.createdAt ?? ''}`),
+                created_at: item.createdAt ?? null,
+                updated_at: item.createdAt ?? null,
+                node_id: null,
+                ...user(item.actor)
+            };
+        }
+        default: {
+            if (!item.id)
+                return undefined;
+            return {
+                ...base,
+                id: nodeEventId(item.id),
+                label: item.__typename === 'LabeledEvent' || item.__typename === 'UnlabeledEvent' ? (item.label ?? null) : null,
+                created_at: item.createdAt ?? null,
+                updated_at: item.createdAt ?? null,
+                node_id: item.id,
+                ...user(item.actor)
+            };
+        }
     }
-    return polls;
 }
-/** Stores the polls of the pages just checked and forgets pages past the last one. */
-async function putEventPolls(tx, issueId, polls, lastPage, now) {
-    if (polls.length > 0) {
-        const rows = polls.map((p) => ({ ...p, polled_at: now }));
-        await tx `
-      insert into event_polls ${tx(rows, 'id', 'page_no', 'etag', 'issue_updated_at', 'item_count', 'polled_at')}
-      on conflict (id, page_no) do update set
-        etag = excluded.etag, issue_updated_at = excluded.issue_updated_at,
-        item_count = excluded.item_count, polled_at = excluded.polled_at`;
+/**
+ * A comment's reaction rollup as the REST API renders it (the `reactions`
+ * column of a `commented` row), from counts by rollup key.
+ */
+function reactionRollup(apiUrl, repo, commentId, counts) {
+    const keys = ['+1', '-1', 'laugh', 'hooray', 'confused', 'heart', 'rocket', 'eyes'];
+    const out = {
+        url: `${apiUrl}/repos/${repo.org}/${repo.name}/issues/comments/${commentId}/reactions`,
+        total_count: keys.reduce((n, k) => n + (counts[k] ?? 0), 0)
+    };
+    for (const k of keys)
+        out[k] = counts[k] ?? 0;
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/tasks/timelines-graphql.ts
+
+
+
+/**
+ * Stores the timelines of `items` read through GitHub's GraphQL API: up to
+ * 100 issues and pull requests per query by node id, whole timelines (one
+ * more query per round of 100 more items for the longer ones). 100
+ * `timelineItems(first: 100)` connections cost 1 point, where the REST
+ * timeline costs one request per issue and page. Each item is written in
+ * its own transaction: its rows (mapped to exactly the rows the REST walk
+ * writes), the deletion of rows no longer on its timeline (a deleted
+ * comment), and the clearing of its "timeline behind" mark at the
+ * updated_at it had when the read began — so an item changed meanwhile stays
+ * behind, and a run that dies half-way leaves the rest behind for the next.
+ *
+ * Comments' reaction counts are not part of a timeline read (they would
+ * cost a connection per item); the same query carries the reactions of up
+ * to 49 comments stored without them, which keeps it at 1 point.
+ */
+async function syncTimelinesGraphql(deps, apiUrl, repos, items, options = {}) {
+    const stats = {
+        issues: 0,
+        events: 0,
+        deleted: 0,
+        queries: 0,
+        skipped: 0,
+        capped: 0,
+        reactions: 0,
+        stopped: false,
+        stored: []
+    };
+    const repoIds = [...repos.keys()];
+    for (let k = 0; k < items.length; k += TIMELINES_PER_QUERY) {
+        if (options.shouldStop?.()) {
+            stats.stopped = true;
+            break;
+        }
+        const batch = items.slice(k, k + TIMELINES_PER_QUERY).filter((i) => i.nodeId);
+        const pending = await commentsForReactions(deps.sql, repoIds, REACTIONS_WITH_TIMELINES);
+        const before = deps.meter.snapshot().graphqlRequests;
+        const fetched = await fetchTimelines(deps.octokit, deps.meter, deps.log, batch.map((i) => ({ nodeId: i.nodeId, isPull: i.isPull })), { maxPages: options.maxPages, shouldStop: options.shouldStop, reactionsFor: pending.map((c) => c.nodeId) });
+        stats.queries += deps.meter.snapshot().graphqlRequests - before;
+        stats.reactions += await storeReactions(deps, apiUrl, pending, fetched.reactions);
+        for (const item of batch) {
+            const repo = repos.get(item.repoId);
+            const timeline = fetched.timelines.get(item.nodeId);
+            if (!repo || !timeline)
+                continue;
+            if (!timeline.found) {
+                stats.skipped++;
+                deps.log.warning(`${repo.name}#${item.number}: its node no longer resolves (deleted, transferred or unreadable); ` +
+                    'left to the transfers task.');
+                continue;
+            }
+            const written = await storeItem(deps, apiUrl, repo, item, timeline);
+            stats.issues++;
+            stats.events += written.events;
+            stats.deleted += written.deleted;
+            if (timeline.stopped)
+                stats.stopped = true;
+            else {
+                stats.stored.push({ id: item.id, updatedAt: item.updatedAt });
+                if (!timeline.complete)
+                    stats.capped++;
+            }
+        }
     }
-    await tx `delete from event_polls where id = ${issueId} and page_no > ${lastPage}`;
+    if (options.settleReactions && !stats.stopped) {
+        const reacted = await settleReactions(deps, apiUrl, repoIds, options.shouldStop);
+        stats.reactions += reacted.changed;
+        stats.queries += reacted.queries;
+        stats.stopped ||= reacted.stopped;
+    }
+    return stats;
+}
+/**
+ * Reads the reaction counts of `comments` (or, without, of every comment
+ * stored without them), 100 comments a point, and stores them.
+ */
+async function settleReactions(deps, apiUrl, repoIds, shouldStop, comments) {
+    const result = { changed: 0, queries: 0, stopped: false };
+    let queue = comments ? [...comments] : undefined;
+    for (;;) {
+        const batch = queue ? queue.splice(0, 100) : await commentsForReactions(deps.sql, repoIds, 100);
+        if (batch.length === 0)
+            return result;
+        if (shouldStop?.()) {
+            result.stopped = true;
+            return result;
+        }
+        const before = deps.meter.snapshot().graphqlRequests;
+        const read = await fetchReactions(deps.octokit, deps.meter, batch.map((c) => c.nodeId));
+        result.queries += deps.meter.snapshot().graphqlRequests - before;
+        result.changed += await storeReactions(deps, apiUrl, batch, read);
+        // Gone comments are now left to their timelines' next read; without a
+        // queue they stay unknown, so stop rather than ask for them again.
+        if (!queue && batch.every((c) => read.get(c.nodeId) === 'gone'))
+            queue = [];
+    }
+}
+async function storeReactions(deps, apiUrl, comments, read) {
+    const rows = [];
+    const gone = [];
+    for (const c of comments) {
+        const r = read.get(c.nodeId);
+        if (!r)
+            continue;
+        if (r === 'gone')
+            gone.push(c.id);
+        else
+            rows.push({ id: c.id, reactions: reactionRollup(apiUrl, { org: c.org, name: c.repo }, c.id, r.counts) });
+    }
+    if (rows.length === 0 && gone.length === 0)
+        return 0;
+    return deps.sql.begin(async (tx) => {
+        await markCommentsItemsBehind(tx, gone);
+        return storeCommentReactions(tx, rows);
+    });
+}
+async function storeItem(deps, apiUrl, repo, item, timeline) {
+    const rows = new Map();
+    timeline.items.forEach((node, position) => {
+        const row = mapGraphqlTimelineItem(node, item.id, repo, apiUrl);
+        if (!row)
+            return;
+        rows.delete(row.id); // keep timeline order when a key repeats
+        rows.set(row.id, { ...row, timeline_page: Math.floor(position / TIMELINE_PAGE) + 1 });
+    });
+    return deps.sql.begin(async (tx) => {
+        await lockIssueTimeline(tx, item.id);
+        // Only a whole timeline says what is gone; a capped or stopped one only adds.
+        const deleted = timeline.complete
+            ? await deleteVanishedEvents(tx, item.id, { pages: [], afterPage: 0, keep: [...rows.keys()], everything: true })
+            : 0;
+        const events = await upsertEventRows(tx, [...rows.values()], { keepReactions: true });
+        // A capped timeline is marked stored too (reported, not retried every
+        // run); one stopped by the budget stays behind and is read again.
+        if (!timeline.stopped)
+            await markTimelineStored(tx, item.id, item.updatedAt);
+        return { events, deleted };
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/github/timeline.ts
 
 
-
-
-
 const ROUTE = 'GET /repos/{owner}/{repo}/issues/{issue_number}/timeline';
 /** GitHub's largest page; event_polls page numbers assume it. */
 const TIMELINE_PER_PAGE = 100;
-/** Walks of one issue when another sync keeps storing it meanwhile; the last one is stored regardless. */
-const MAX_WALKS = 3;
 /** A timeline longer than this (50,000 items) means a server that ignores `page`: fail rather than loop. */
 const MAX_PAGES = 500;
-/**
- * Fetches or refreshes the timelines of `issues` (ascending updated_at gives
- * a resumable cursor) into `events`, one transaction per issue holding its
- * rows, its page ETags and, with `cursorTask`, the cursor. Every known page
- * is requested with its stored ETag, so an unchanged timeline costs nothing
- * and a changed one costs one billable request per page that changed or
- * was added; the walk goes past the last known page when it is full, so
- * growth is never missed. Reused by the `backfill` task.
- */
-async function syncIssueTimelines(deps, repo, issues, options = {}) {
-    const stats = {
-        events: 0,
-        pages: 0,
-        notModified: 0,
-        deleted: 0,
-        issues: 0,
-        skipped: 0,
-        stopped: false
-    };
-    const cursor = options.cursorTask ? await getCursor(deps.sql, options.cursorTask, repo.id) : undefined;
-    let highWater = cursor?.highWater;
-    for (const issue of issues) {
-        if (options.shouldStop?.()) {
-            stats.stopped = true;
-            break;
-        }
-        const cursorAt = highWater && highWater > issue.updatedAt ? highWater : issue.updatedAt;
-        let read;
-        for (let attempt = 1;; attempt++) {
-            const polls = await getEventPolls(deps.sql, issue.id);
-            read = await readTimeline(deps, repo, issue, polls);
-            const walk = read;
-            const stored = await deps.sql.begin(async (tx) => {
-                // Another sync (events and backfill at once) may have stored this
-                // issue while we walked it: then our ETags and rows may be older
-                // than its, so walk again from what it stored.
-                await tx `select pg_advisory_xact_lock(${issue.id}::bigint)`;
-                if (!samePolls(polls, await getEventPolls(tx, issue.id)) && attempt < MAX_WALKS)
-                    return false;
-                if (walk) {
-                    const written = await storeTimeline(tx, repo, issue, walk, deps.clock());
-                    stats.events += written.events;
-                    stats.deleted += written.deleted;
-                    stats.pages += walk.fetched.size;
-                    stats.notModified += walk.notModified;
-                }
-                if (options.cursorTask && cursor) {
-                    await setCursor(tx, options.cursorTask, repo.id, { highWater: cursorAt, state: cursor.state });
-                }
-                return true;
-            });
-            if (stored)
-                break;
-        }
-        highWater = cursorAt;
-        if (read)
-            stats.issues++;
-        else
-            stats.skipped++;
-        if (read && read.fetched.size > 0) {
-            deps.log.debug(`${repo.name}#${issue.number}: ${read.fetched.size} page(s) changed, ${read.notModified} unchanged, ` +
-                `${read.lastPage} page(s) in all`);
-        }
-    }
-    return stats;
-}
 /**
  * Requests the timeline page by page, conditionally where an ETag is
  * stored. Goes on while a page links a next one, while pages known from
@@ -43533,7 +47449,7 @@ async function syncIssueTimelines(deps, repo, issues, options = {}) {
  * one request for the empty page after it, whose ETag makes later checks
  * free. Returns undefined when the issue moved, was deleted or cannot be read.
  */
-async function readTimeline(deps, repo, issue, known) {
+async function readTimeline(octokit, log, repo, issue, known, conditional = true) {
     const knownLast = Math.max(0, ...known.keys());
     const read = { fetched: new Map(), polls: [], lastPage: 1, notModified: 0 };
     for (let page = 1;; page++) {
@@ -43550,11 +47466,11 @@ async function readTimeline(deps, repo, issue, known) {
         };
         let result;
         try {
-            result = await getPage(deps.octokit, ROUTE, params, poll?.etag ?? undefined);
+            result = await getPage(octokit, ROUTE, params, poll?.etag ?? undefined);
         }
         catch (error) {
             if (error instanceof RequestError && (error.status === 404 || error.status === 410)) {
-                deps.log.warning(`${repo.name}#${issue.number}: timeline answered ${error.status}; skipped.`);
+                log.warning(`${repo.name}#${issue.number}: timeline answered ${error.status}; skipped.`);
                 return undefined;
             }
             throw error;
@@ -43569,12 +47485,15 @@ async function readTimeline(deps, repo, issue, known) {
         else {
             if (!Array.isArray(result.data)) {
                 // 301 with redirect: 'manual' comes back as a response, not an error.
-                deps.log.warning(`${repo.name}#${issue.number}: timeline moved (${result.headers.location ?? 'no location'}); skipped.`);
+                log.warning(`${repo.name}#${issue.number}: timeline moved (${result.headers.location ?? 'no location'}); skipped.`);
                 return undefined;
             }
             read.fetched.set(page, result.data);
             read.polls.push({ page_no: page, etag: result.etag ?? null, item_count: result.data.length });
-            more = result.links.next !== undefined || result.data.length >= TIMELINE_PER_PAGE;
+            // With a stable token a full last page is followed by the empty page
+            // after it, whose ETag makes the next check free; without, the Link
+            // header alone says whether there is more.
+            more = result.links.next !== undefined || (conditional && result.data.length >= TIMELINE_PER_PAGE);
         }
         read.lastPage = page;
         if (!more)
@@ -43583,6 +47502,78 @@ async function readTimeline(deps, repo, issue, known) {
             throw new Error(`${repo.fullName}#${issue.number}: timeline has more than ${MAX_PAGES} pages; giving up.`);
         }
     }
+}
+
+;// CONCATENATED MODULE: ./src/tasks/timelines.ts
+
+
+
+/** Walks of one issue when another sync keeps storing it meanwhile; the last one is stored regardless. */
+const MAX_WALKS = 3;
+/**
+ * Fetches or refreshes the timelines of `issues` through the REST timeline
+ * endpoint into `events`, one transaction per issue holding its rows, its
+ * page ETags and the clearing of its "timeline behind" mark. With a stable
+ * token every known page is requested with its stored ETag, so an
+ * unchanged timeline costs nothing and a changed one costs one billable
+ * request per page that changed or was added; the walk goes past the last
+ * known page when it is full, so growth is never missed. The GraphQL batch
+ * (timelines-graphql.ts) is the default; this walk serves `timeline-api:
+ * rest` and issues GraphQL cannot name (no node id).
+ */
+async function syncIssueTimelines(deps, repo, issues, options = {}) {
+    const stats = {
+        events: 0,
+        pages: 0,
+        notModified: 0,
+        deleted: 0,
+        issues: 0,
+        skipped: 0,
+        stopped: false,
+        stored: []
+    };
+    const conditional = options.conditional ?? true;
+    for (const issue of issues) {
+        if (options.shouldStop?.()) {
+            stats.stopped = true;
+            break;
+        }
+        let read;
+        for (let attempt = 1;; attempt++) {
+            const polls = await getEventPolls(deps.sql, issue.id);
+            read = await readTimeline(deps.octokit, deps.log, repo, issue, conditional ? polls : new Map(), conditional);
+            const walk = read;
+            const stored = await deps.sql.begin(async (tx) => {
+                // Another sync (events and backfill at once) may have stored this
+                // issue while we walked it: then our ETags and rows may be older
+                // than its, so walk again from what it stored.
+                await lockIssueTimeline(tx, issue.id);
+                if (!samePolls(polls, await getEventPolls(tx, issue.id)) && attempt < MAX_WALKS)
+                    return false;
+                if (walk) {
+                    const written = await storeTimeline(tx, repo, issue, walk, deps.clock());
+                    stats.events += written.events;
+                    stats.deleted += written.deleted;
+                    stats.pages += walk.fetched.size;
+                    stats.notModified += walk.notModified;
+                }
+                return true;
+            });
+            if (stored)
+                break;
+        }
+        if (read) {
+            stats.issues++;
+            stats.stored.push({ id: issue.id, updatedAt: issue.updatedAt });
+        }
+        else
+            stats.skipped++;
+        if (read && read.fetched.size > 0) {
+            deps.log.debug(`${repo.name}#${issue.number}: ${read.fetched.size} page(s) changed, ${read.notModified} unchanged, ` +
+                `${read.lastPage} page(s) in all`);
+        }
+    }
+    return stats;
 }
 /**
  * Writes one walk: rows of the pages that changed, deletion of rows whose
@@ -43612,6 +47603,7 @@ async function storeTimeline(tx, repo, issue, read, now) {
     }
     const polls = read.polls.map((p) => ({ ...p, id: issue.id, issue_updated_at: issue.updatedAt }));
     await putEventPolls(tx, issue.id, polls, read.lastPage, now);
+    await markTimelineStored(tx, issue.id, issue.updatedAt);
     return { events, deleted };
 }
 function samePolls(a, b) {
@@ -43623,7 +47615,9 @@ function samePolls(a, b) {
     return true;
 }
 
-;// CONCATENATED MODULE: ./src/backfill/walk.ts
+;// CONCATENATED MODULE: ./src/tasks/backfill/walk.ts
+
+
 
 
 
@@ -43677,7 +47671,12 @@ async function walkSearch(ctx) {
     const { deps, repo } = ctx;
     const from = new Date(ctx.state.doneTo ?? ctx.state.since);
     const to = new Date(Date.parse(ctx.state.until) + 1);
-    for await (const window of searchWindows(deps, { query: searchQuery(repo), field: 'created', from, to })) {
+    for await (const window of searchWindows(deps.octokit, deps.log, {
+        query: searchQuery(repo),
+        field: 'created',
+        from,
+        to
+    })) {
         // A window GitHub answered incompletely is not checkpointed: the next run asks again.
         if (!window.complete)
             return 'incomplete';
@@ -43694,29 +47693,47 @@ async function walkSearch(ctx) {
             return 'budget';
     }
     const done = { ...ctx.state, position: ctx.state.until, done: true };
-    await deps.sql.begin((tx) => saveState(tx, repo.id, done));
+    await deps.sql.begin((tx) => saveBackfill(tx, repo.id, done));
     ctx.state = done;
     return 'done';
 }
 /**
- * Stores one page or window: the timelines of its items first (each issue in
- * its own transaction, ETag-conditional, so a repeat costs nothing), then its
- * rows together with the state that covers them. A budget stop inside the
- * timelines stores nothing of the unit, so the next run re-reads it.
+ * Stores one page or window: the timelines of its items first (GraphQL
+ * batches, or the REST walk with `timeline-api: rest`; each issue in its own
+ * transaction), then its rows together with the state that covers them and
+ * the "timeline stored" marks of the items whose timeline was just read. A
+ * budget stop inside the timelines stores nothing of the unit, so the next
+ * run re-reads it.
  */
-async function storeUnit(ctx, items, next, label) {
+async function storeUnit(ctx, items, unit, label) {
+    let next = unit;
     const { deps, repo, totals } = ctx;
     let events = 0;
+    let stored = [];
     if (ctx.timelines && items.length > 0) {
-        const stats = await syncIssueTimelines(deps, repo, items.map((i) => ({ id: i.id, number: i.number, updatedAt: new Date(i.updated_at) })), { shouldStop: () => ctx.budgetLow(1) });
+        const stats = ctx.settings.timelineApi === 'graphql'
+            ? await syncTimelinesGraphql(deps, ctx.settings.apiUrl, new Map([[repo.id, repo]]), items.map((i) => ({
+                id: i.id,
+                nodeId: i.node_id ?? null,
+                number: i.number,
+                repoId: repo.id,
+                updatedAt: new Date(i.updated_at),
+                isPull: i.pull_request !== undefined
+            })), { shouldStop: () => ctx.graphqlLow() })
+            : await syncIssueTimelines(deps, repo, items.map((i) => ({ id: i.id, number: i.number, updatedAt: new Date(i.updated_at) })), { shouldStop: () => ctx.budgetLow(1) });
         if (stats.stopped)
             return false;
         events = stats.events;
+        stored = stats.stored;
+        if (ctx.settings.timelineApi === 'graphql')
+            next = { ...next, reactions: 'pending' };
     }
     const mapped = items.map((i) => mapIssue(i, repo));
     const written = await deps.sql.begin(async (tx) => {
         const w = await upsertMapped(tx, mapped);
-        await saveState(tx, repo.id, next);
+        for (const s of stored)
+            await markTimelineStored(tx, s.id, s.updatedAt);
+        await saveBackfill(tx, repo.id, next);
         return w;
     });
     ctx.state = next;
@@ -43728,6 +47745,25 @@ async function storeUnit(ctx, items, next, label) {
         `${ctx.timelines ? `, ${events} timeline rows` : ''}); ${next.stored} in all; ` +
         ctx.progress.describe(next.position ? new Date(next.position) : undefined, next.done));
     return true;
+}
+
+;// CONCATENATED MODULE: ./src/tasks/budget.ts
+/** True when the core budget is down to the reserve: stop cleanly, resume next run. */
+function outOfBudget(deps, settings) {
+    return deps.meter.remaining('core') <= settings.budgetReserve;
+}
+/**
+ * What is left of each bucket before a task first spends from it, so a
+ * long task can respect `budget-reserve` from its first request: one
+ * `GET /rate_limit` (free: GitHub does not count it against the primary
+ * limit), only while the meter has not seen the bucket in a response yet.
+ */
+async function knowBudget(deps, bucket) {
+    if (!Number.isFinite(deps.meter.remaining(bucket))) {
+        const { data } = await deps.octokit.request('GET /rate_limit');
+        deps.meter.recordLimits(data.resources);
+    }
+    return deps.meter.remaining(bucket);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
@@ -47277,14 +51313,133 @@ async function putEtag(tx, key, etag) {
     where http_etags.etag is distinct from excluded.etag`;
 }
 
+;// CONCATENATED MODULE: ./src/model/repo.ts
+const REPOSITORY_COLUMNS = [
+    'id',
+    'node_id',
+    'org',
+    'name',
+    'full_name',
+    'private',
+    'archived',
+    'html_url',
+    'created_at',
+    'pushed_at'
+];
+
+;// CONCATENATED MODULE: ./src/db/repositories.ts
+
+/** The org's repositories as last listed (those still listed), by name. */
+async function storedRepositories(sql, org) {
+    const rows = await sql `
+    select id, org, name, full_name, archived, private from repositories
+    where lower(org) = lower(${org}) and listed order by name`;
+    return rows.map((r) => ({
+        id: Number(r.id),
+        org: r.org,
+        name: r.name,
+        fullName: r.full_name,
+        archived: r.archived,
+        private: r.private
+    }));
+}
+/**
+ * Records a complete listing of the org. A repository whose id is known
+ * under another name was renamed: its old name joins previous_names and
+ * every row keyed by its id takes the new name, so history stays in one
+ * place. Repositories no longer listed are kept but marked unlisted.
+ */
+async function upsertRepositories(tx, org, rows) {
+    const ids = rows.map((r) => r.id);
+    await tx `update repositories set listed = false where lower(org) = lower(${org}) and not (id = any(${ids}::bigint[]))`;
+    if (rows.length === 0)
+        return;
+    const renamed = await tx `
+    select r.id, l.name from repositories r
+    join json_to_recordset(${tx.json(rows.map((x) => ({ id: x.id, name: x.name })))}::json) as l(id bigint, name varchar)
+      on l.id = r.id
+    where r.name <> l.name`;
+    await tx `
+    insert into repositories ${tx(rows, ...REPOSITORY_COLUMNS)}
+    on conflict (id) do update set
+      node_id = excluded.node_id, org = excluded.org, name = excluded.name, full_name = excluded.full_name,
+      private = excluded.private, archived = excluded.archived, html_url = excluded.html_url,
+      pushed_at = excluded.pushed_at, last_seen_at = now(), listed = true,
+      previous_names = case when repositories.name <> excluded.name
+        then array_append(repositories.previous_names, repositories.name) else repositories.previous_names end`;
+    for (const { id, name } of renamed) {
+        await tx `update issues set repo = ${name} where repo_id = ${id} and repo is distinct from ${name}`;
+        await tx `update pull_requests set repo = ${name} where repo_id = ${id} and repo is distinct from ${name}`;
+        await tx `update events set repo = ${name} where repo_id = ${id} and repo is distinct from ${name}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/map-repo.ts
+/** A listed repository as the sync tasks use it (owner falls back to the org asked for). */
+function toRepo(org, r) {
+    return {
+        id: r.id,
+        org: r.owner?.login ?? org,
+        name: r.name,
+        fullName: r.full_name,
+        archived: !!r.archived,
+        private: !!r.private
+    };
+}
+/** A listed repository as a `repositories` row. */
+function mapRepository(org, r) {
+    return {
+        id: r.id,
+        node_id: r.node_id ?? null,
+        org: r.owner?.login ?? org,
+        name: r.name,
+        full_name: r.full_name,
+        private: !!r.private,
+        archived: !!r.archived,
+        html_url: r.html_url ?? null,
+        created_at: r.created_at ?? null,
+        pushed_at: r.pushed_at ?? null
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/github/repos.ts
+
+const repos_ROUTE = 'GET /orgs/{org}/repos';
+/** The request key the list's first page's ETag is stored under. */
+function orgRepositoriesKey(org) {
+    return etagKey(repos_ROUTE, listParams(org));
+}
+/**
+ * Lists an organisation's repositories, newest first. The first page is
+ * asked conditionally when an ETag is given (a 304 costs nothing); the rest
+ * follow the `Link: rel="next"` URLs as given.
+ */
+async function listOrgRepositories(octokit, org, etag) {
+    const first = await getPage(octokit, repos_ROUTE, listParams(org), etag);
+    if (first.notModified)
+        return { notModified: true };
+    const repos = [...first.data];
+    if (first.links.next) {
+        for await (const page of octokit.paginate.iterator({ method: 'GET', url: first.links.next })) {
+            repos.push(...page.data);
+        }
+    }
+    return { notModified: false, repos, etag: first.etag };
+}
+function listParams(org) {
+    return { org, type: 'all', sort: 'created', direction: 'desc', per_page: 100 };
+}
+
+;// CONCATENATED MODULE: ./src/tasks/repositories.ts
+
+
+
 
 
 
 
 /** The maximum age tasks other than `issues` and `backfill` accept. */
 const STORED_LIST_MAX_AGE_MS = 60 * 60 * 1000;
-const repos_ROUTE = 'GET /orgs/{org}/repos';
 /** A full listing at least this often, so changes past the first page are seen. */
 const FULL_LISTING_MS = 24 * 3600 * 1000;
 /**
@@ -47295,7 +51450,14 @@ const FULL_LISTING_MS = 24 * 3600 * 1000;
  * `include-archived` and `shard`.
  */
 async function selectRepositories(deps, settings, options = {}) {
-    const all = await listOrgRepositories(deps, settings.org, options.maxAgeMs ?? 0);
+    return selectFrom(deps, settings, await orgRepositories(deps, settings.org, options.maxAgeMs ?? 0));
+}
+/** The org's repositories (stored list or a fresh listing, as selectRepositories decides), unfiltered. */
+function orgRepositories(deps, org, maxAgeMs = 0) {
+    return listOrStored(deps, org, maxAgeMs);
+}
+/** The repositories of `all` this run syncs: `repos` globs, `include-archived`, `shard`. */
+function selectFrom(deps, settings, all) {
     const selected = all.filter((r) => (settings.includeArchived || !r.archived) && matchesRepos(r.name, settings.repos) && inShard(r.id, settings.shard));
     for (const pattern of settings.repos) {
         if (!all.some((r) => minimatch(r.name, pattern, { nocase: true }))) {
@@ -47320,11 +51482,10 @@ function inShard(repoId, shard) {
     const mixed = (BigInt(repoId) * 2654435761n) % 4294967296n;
     return Number(mixed % BigInt(shard.count)) === shard.index - 1;
 }
-async function listOrgRepositories(deps, org, maxAgeMs) {
+async function listOrStored(deps, org, maxAgeMs) {
     const { sql, octokit, clock, log } = deps;
-    const params = { org, type: 'all', sort: 'created', direction: 'desc', per_page: 100 };
-    const key = etagKey(repos_ROUTE, params);
-    const cursor = await getCursor(sql, 'repositories', 0);
+    const key = orgRepositoriesKey(org);
+    const cursor = await getCursor(sql, CURSORS.repositories, 0);
     const orgKey = org.toLowerCase();
     const seen = listingTimes(cursor.state[orgKey]);
     const now = clock().getTime();
@@ -47333,31 +51494,22 @@ async function listOrgRepositories(deps, org, maxAgeMs) {
         return storedRepositories(sql, org);
     }
     const fresh = seen.full !== undefined && now - seen.full < FULL_LISTING_MS;
-    const first = await getPage(octokit, repos_ROUTE, params, fresh ? await getEtag(sql, key) : undefined);
-    if (first.notModified) {
+    const listing = await listOrgRepositories(octokit, org, fresh ? await getEtag(sql, key) : undefined);
+    if (listing.notModified) {
         log.debug(`Repository list of ${org} unchanged (304).`);
-        await setCursor(sql, 'repositories', 0, {
+        await setCursor(sql, CURSORS.repositories, 0, {
             state: { ...cursor.state, [orgKey]: { full: iso(seen.full), verified: iso(now) } }
         });
         return storedRepositories(sql, org);
     }
-    const listed = [...first.data];
-    let next = first.links.next;
-    while (next) {
-        const page = await getPage(octokit, next);
-        if (page.notModified)
-            break;
-        listed.push(...page.data);
-        next = page.links.next;
-    }
     await sql.begin(async (tx) => {
-        await upsertRepositories(tx, org, listed);
-        await putEtag(tx, key, first.etag);
-        await setCursor(tx, 'repositories', 0, {
+        await upsertRepositories(tx, org, listing.repos.map((r) => mapRepository(org, r)));
+        await putEtag(tx, key, listing.etag);
+        await setCursor(tx, CURSORS.repositories, 0, {
             state: { ...cursor.state, [orgKey]: { full: iso(now), verified: iso(now) } }
         });
     });
-    return listed.map((r) => toRepo(org, r)).sort((a, b) => a.name.localeCompare(b.name));
+    return listing.repos.map((r) => toRepo(org, r)).sort((a, b) => a.name.localeCompare(b.name));
 }
 /** When the org's list was last fetched whole, and last confirmed current. */
 function listingTimes(value) {
@@ -47372,73 +51524,11 @@ function listingTimes(value) {
 function iso(ms) {
     return ms === undefined ? undefined : new Date(ms).toISOString();
 }
-function toRepo(org, r) {
-    return {
-        id: r.id,
-        org: r.owner?.login ?? org,
-        name: r.name,
-        fullName: r.full_name,
-        archived: !!r.archived,
-        private: !!r.private
-    };
-}
-async function storedRepositories(sql, org) {
-    const rows = await sql `
-    select id, org, name, full_name, archived, private from repositories
-    where lower(org) = lower(${org}) and listed order by name`;
-    return rows.map((r) => ({
-        id: Number(r.id),
-        org: r.org,
-        name: r.name,
-        fullName: r.full_name,
-        archived: r.archived,
-        private: r.private
-    }));
-}
-/**
- * Records the listing. A repository whose id is known under another name
- * was renamed: its old name joins previous_names and every row keyed by its
- * id takes the new name, so history stays in one place. Repositories no
- * longer listed are kept but marked unlisted.
- */
-async function upsertRepositories(tx, org, listed) {
-    const rows = listed.map((r) => ({
-        id: r.id,
-        node_id: r.node_id ?? null,
-        org: r.owner?.login ?? org,
-        name: r.name,
-        full_name: r.full_name,
-        private: !!r.private,
-        archived: !!r.archived,
-        html_url: r.html_url ?? null,
-        created_at: r.created_at ?? null,
-        pushed_at: r.pushed_at ?? null
-    }));
-    const ids = listed.map((r) => r.id);
-    await tx `update repositories set listed = false where lower(org) = lower(${org}) and not (id = any(${ids}::bigint[]))`;
-    if (rows.length === 0)
-        return;
-    const renamed = await tx `
-    select r.id, l.name from repositories r
-    join json_to_recordset(${tx.json(rows.map((x) => ({ id: x.id, name: x.name })))}::json) as l(id bigint, name varchar)
-      on l.id = r.id
-    where r.name <> l.name`;
-    await tx `
-    insert into repositories ${tx(rows, 'id', 'node_id', 'org', 'name', 'full_name', 'private', 'archived', 'html_url', 'created_at', 'pushed_at')}
-    on conflict (id) do update set
-      node_id = excluded.node_id, org = excluded.org, name = excluded.name, full_name = excluded.full_name,
-      private = excluded.private, archived = excluded.archived, html_url = excluded.html_url,
-      pushed_at = excluded.pushed_at, last_seen_at = now(), listed = true,
-      previous_names = case when repositories.name <> excluded.name
-        then array_append(repositories.previous_names, repositories.name) else repositories.previous_names end`;
-    for (const { id, name } of renamed) {
-        await tx `update issues set repo = ${name} where repo_id = ${id} and repo is distinct from ${name}`;
-        await tx `update pull_requests set repo = ${name} where repo_id = ${id} and repo is distinct from ${name}`;
-        await tx `update events set repo = ${name} where repo_id = ${id} and repo is distinct from ${name}`;
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/tasks/backfill.ts
+
+
+
 
 
 
@@ -47465,7 +51555,7 @@ async function runBackfill(deps, settings) {
         finished,
         ...totals
     });
-    if (!settings.since && !(await hasUnfinished(deps))) {
+    if (!settings.since && !(await hasUnfinishedBackfill(deps.sql))) {
         log.info('backfill: no unfinished backfill to continue; pass since (and until) to start one.');
         return { counts: counts(0, 0) };
     }
@@ -47481,12 +51571,12 @@ async function runBackfill(deps, settings) {
     const plans = [];
     await deps.sql.begin(async (tx) => {
         for (const repo of repos) {
-            const stored = await loadState(tx, repo.id);
+            const stored = await loadBackfill(tx, repo.id);
             const state = planRepository(stored, settings.since, settings.until, now, settings.backfillTimelines);
             if (!state)
                 continue;
             if (state !== stored)
-                await saveState(tx, repo.id, state);
+                await saveBackfill(tx, repo.id, state);
             plans.push({ repo, state });
         }
     });
@@ -47503,8 +51593,10 @@ async function runBackfill(deps, settings) {
         const ctx = {
             deps,
             repo,
+            settings,
             timelines: state.timelines ?? settings.backfillTimelines,
             budgetLow,
+            graphqlLow: () => deps.meter.remaining('graphql') <= settings.budgetReserve,
             progress: new Progress(new Date(state.since), new Date(state.until), state.position ? new Date(state.position) : undefined),
             totals,
             state
@@ -47524,6 +51616,39 @@ async function runBackfill(deps, settings) {
             log.warning(`backfill ${repo.name}: GitHub search answered incompletely; the next run asks again.`);
         }
     }
+    // Comments read through GraphQL come without reaction counts; the units'
+    // queries carried some, and the rest are read now (100 comments a point).
+    // A backfill counts as finished once none is unknown.
+    let reactionsLeft;
+    const pending = (await Promise.all(plans.map(async (p) => ({ ...p, state: await loadBackfill(deps.sql, p.repo.id) })))).filter((p) => p.state?.reactions === 'pending');
+    if (pending.length > 0 && !stopped) {
+        await knowBudget(deps, 'graphql');
+        const settled = await settleReactions(deps, settings.apiUrl, pending.map((p) => p.repo.id), () => deps.meter.remaining('graphql') <= settings.budgetReserve);
+        if (settled.changed > 0)
+            log.info(`backfill: reaction counts of ${settled.changed} comment row(s) read.`);
+        if (settled.stopped) {
+            reactionsLeft = `reaction counts of comments in ${pending.map((p) => p.repo.name).join(', ')} (GraphQL budget reserve reached)`;
+        }
+        else {
+            await deps.sql.begin(async (tx) => {
+                for (const p of pending) {
+                    const current = await loadBackfill(tx, p.repo.id);
+                    if (current)
+                        await saveBackfill(tx, p.repo.id, { ...current, reactions: undefined });
+                }
+            });
+        }
+    }
+    else if (pending.length > 0) {
+        reactionsLeft = `reaction counts of comments in ${pending.map((p) => p.repo.name).join(', ')}`;
+    }
+    if (reactionsLeft && unfinished.length === 0) {
+        return {
+            counts: counts(worked, finished),
+            incomplete: true,
+            remaining: `backfill: ${reactionsLeft}; the next run reads them.`
+        };
+    }
     if (unfinished.length === 0)
         return { counts: counts(worked, finished) };
     return { counts: counts(worked, finished), incomplete: true, remaining: describeRemaining(unfinished) };
@@ -47542,13 +51667,6 @@ async function backfillRepository(ctx) {
         `${choice.searchRequests === undefined ? '' : `, search ~${choice.searchRequests} request(s)`})`);
     ctx.state = { ...ctx.state, route: choice.route };
     return choice.route === 'search' ? walkSearch(ctx) : walkListing(ctx, choice.first);
-}
-/** Any repository with a started, unfinished backfill (one query, no GitHub request). */
-async function hasUnfinished(deps) {
-    const [row] = await deps.sql `
-    select count(*)::int as n from sync_cursors
-    where task = ${BACKFILL_CURSOR} and coalesce((state ->> 'done')::boolean, true) = false`;
-    return row.n > 0;
 }
 function describeRemaining(unfinished) {
     const parts = unfinished.map(({ repo, state }) => {
@@ -47582,7 +51700,7 @@ function describeRemaining(unfinished) {
 async function runDaily(deps, settings) {
     const { sql, log, clock } = deps;
     const repos = await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS });
-    const ranges = await storedRanges(sql, repos);
+    const ranges = await oldestPullPerRepository(sql, repos.map((r) => r.id));
     const counts = { repositories: 0, windows: 0, checked: 0, corrected: 0, written: 0 };
     if (ranges.size === 0) {
         log.info('daily: no pull requests stored for the selected repositories; nothing to reconcile.');
@@ -47606,7 +51724,12 @@ async function runDaily(deps, settings) {
     counts.repositories = ranges.size;
     for (const scope of scopes) {
         const span = Math.max(1, to.getTime() - scope.from.getTime());
-        for await (const window of searchWindows(deps, { query: scope.query, field: 'closed', from: scope.from, to })) {
+        for await (const window of searchWindows(deps.octokit, deps.log, {
+            query: scope.query,
+            field: 'closed',
+            from: scope.from,
+            to
+        })) {
             counts.windows++;
             const rows = [];
             for (const item of window.items) {
@@ -47628,16 +51751,6 @@ async function runDaily(deps, settings) {
     }
     return { counts };
 }
-/** Oldest stored pull request (created_at) per selected repository that has any. */
-async function storedRanges(sql, repos) {
-    if (repos.length === 0)
-        return new Map();
-    const rows = await sql `
-    select repo_id, to_char(min(created_at), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as oldest
-    from pull_requests where repo_id = any(${repos.map((r) => r.id)}::bigint[])
-    group by repo_id`;
-    return new Map(rows.map((r) => [Number(r.repo_id), new Date(r.oldest)]));
-}
 /** The selected repository a search item belongs to (by its repository_url's name). */
 function repoOf(item, byName) {
     const name = /\/repos\/[^/]+\/([^/]+)$/.exec(item.repository_url ?? '')?.[1];
@@ -47650,174 +51763,340 @@ function repoOf(item, byName) {
 async function reconcile(tx, rows) {
     if (rows.length === 0)
         return { corrected: 0, written: 0 };
-    const github = tx.json(rows.map((r) => ({ id: r.id, merged: r.merged })));
-    const wrong = async () => {
-        const [{ n }] = await tx `
-      select count(*)::int as n from pull_requests p
-      join json_to_recordset(${github}::json) as g(id bigint, merged boolean) on g.id = p.id
-      where p.merged is distinct from g.merged`;
-        return n;
-    };
+    const github = rows.map((r) => ({ id: r.id, merged: r.merged }));
+    const wrong = () => countMergedMismatches(tx, github);
     const before = await wrong();
     const written = await upsertPullRows(tx, rows);
     const after = before === 0 ? 0 : await wrong();
     return { corrected: before - after, written };
 }
 
+;// CONCATENATED MODULE: ./src/db/tokens.ts
+/** How long a token is remembered after its last run (a PAT used daily stays known). */
+const REMEMBER_DAYS = 30;
+/** Fingerprints kept; a scheduled App-token job adds one per run, so older ones are dropped. */
+const KEEP = 16;
+/**
+ * Records that a run uses the token with this fingerprint and says whether
+ * an earlier run (within 30 days) used the same one (`same`), only other
+ * tokens (`new`), or no token is on record yet (`first`). In one
+ * transaction under a row lock, so concurrent runs keep each other's.
+ */
+async function noteTokenFingerprint(sql, fingerprint, now) {
+    return sql.begin((tx) => note(tx, fingerprint, now));
+}
+async function note(tx, fingerprint, now) {
+    await tx `insert into sync_cursors (task, repo_id, state) values ('tokens', 0, '{"seen":[]}') on conflict do nothing`;
+    const [row] = await tx `
+    select state from sync_cursors where task = 'tokens' and repo_id = 0 for update`;
+    const cutoff = now.getTime() - REMEMBER_DAYS * 86_400_000;
+    const seen = (row?.state.seen ?? []).filter((s) => Date.parse(s.at) >= cutoff);
+    const before = seen.length === 0 ? 'first' : seen.some((s) => s.fp === fingerprint) ? 'same' : 'new';
+    const next = [{ fp: fingerprint, at: now.toISOString() }, ...seen.filter((s) => s.fp !== fingerprint)].slice(0, KEEP);
+    await tx `
+    update sync_cursors set state = ${tx.json({ seen: next })}, updated_at = now()
+    where task = 'tokens' and repo_id = 0`;
+    return before;
+}
+
+;// CONCATENATED MODULE: ./src/github/token.ts
+
+/**
+ * A short, one-way fingerprint of the token the client sends, so a run can
+ * tell whether an earlier run used the same token without storing it. Only
+ * 64 bits of a SHA-256 are kept: enough to tell tokens apart, and a token
+ * (40+ random characters) cannot be recovered or guessed from it.
+ */
+async function tokenFingerprint(octokit) {
+    const auth = (await octokit.auth());
+    const token = auth.token ?? '';
+    return (0,external_node_crypto_.createHash)('sha256').update(`contributor-metrics token:${token}`).digest('hex').slice(0, 16);
+}
+
+;// CONCATENATED MODULE: ./src/tasks/token-mode.ts
+
+
+const modes = new WeakMap();
+/** This run's token mode, decided once per client (one per run) and recorded for the next run. */
+function tokenMode(deps) {
+    let mode = modes.get(deps.octokit);
+    if (!mode) {
+        mode = (async () => {
+            const history = await noteTokenFingerprint(deps.sql, await tokenFingerprint(deps.octokit), deps.clock());
+            const decided = history === 'new' ? 'rotating' : 'stable';
+            deps.log.info(history === 'same'
+                ? 'Token: the same as an earlier run, so stored ETags can answer 304 (free).'
+                : history === 'first'
+                    ? 'Token: the first on record; its ETags are kept in case later runs use it again.'
+                    : 'Token: new to this database (a per-job token), so stored ETags cannot match; using search and GraphQL batches.');
+            return decided;
+        })();
+        modes.set(deps.octokit, mode);
+    }
+    return mode;
+}
+
 ;// CONCATENATED MODULE: ./src/tasks/events.ts
 
 
 
-/** sync_cursors.task of this task: the newest issue updated_at whose timeline is stored, per repository. */
-const EVENTS_CURSOR = 'events';
-/** Without a cursor or `since`, look back as far as the seed did. */
-const FIRST_RUN_LOOKBACK_MS = 24 * 3600 * 1000;
+
+
+
+
+
+
+/** Timelines one run reads at most through GraphQL (100 a point: about 20 points). */
+const GRAPHQL_ITEMS_PER_RUN = 2000;
+/** Timelines one run reads at most through REST (at least a request each). */
+const REST_ITEMS_PER_RUN = 300;
+/** How often comments' reaction counts are read again. */
+const REACTIONS_EVERY_MS = 24 * 3600 * 1000;
+/** Comments of items updated this recently are re-read by the reaction pass. */
+const REACTIONS_WINDOW_MS = 7 * 24 * 3600 * 1000;
 /**
- * `events`: timelines of the issues and pull requests updated since the
- * events cursor (minus overlap), as stored by the `issues` task — this task
- * never lists issues itself. Each issue's rows, page ETags and the cursor
- * are written in one transaction, so a run killed anywhere resumes cleanly.
+ * `events`: the timelines whose item changed since they were stored. An
+ * issue or pull request is "timeline behind" while its updated_at is later
+ * than the updated_at its timeline was stored at — whichever task moved it
+ * (issues, pulls, unmerged, daily, transfers, backfill), so no item stored
+ * late is passed over, and no cursor can skip one. The task reads those
+ * timelines, newest first, through GraphQL (100 a query, 1 point; the
+ * default) or the REST timeline endpoint (`timeline-api: rest`), and clears
+ * each mark in the transaction that stores its rows. A run that stops (the
+ * budget reserve, a failure) leaves the rest behind for the next run.
  */
 async function runEvents(deps, settings) {
     const repos = await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS });
-    const counts = { repositories: 0, issues: 0, events: 0, deleted: 0, pages: 0, notModified: 0, skipped: 0 };
-    const shouldStop = () => deps.meter.remaining('core') < settings.budgetReserve;
-    for (const [index, repo] of repos.entries()) {
-        if (!(await hasStoredIssues(deps.sql, repo))) {
-            deps.log.info(`${repo.fullName}: no issues or pull requests stored yet; run the 'issues' task first. Nothing to do here.`);
-            continue;
-        }
-        const since = await windowStart(deps, settings, repo);
-        const issues = await updatedIssues(deps.sql, repo, since);
-        const stats = await syncIssueTimelines(deps, repo, issues, { cursorTask: EVENTS_CURSOR, shouldStop });
-        counts.repositories++;
+    const byId = new Map(repos.map((r) => [r.id, r]));
+    const repoIds = [...byId.keys()];
+    const graphql = settings.timelineApi === 'graphql';
+    const limit = graphql ? GRAPHQL_ITEMS_PER_RUN : REST_ITEMS_PER_RUN;
+    const behind = await timelinesBehind(deps.sql, repoIds, limit, settings.since);
+    const counts = {
+        repositories: repos.length,
+        behind: behind.length,
+        issues: 0,
+        events: 0,
+        deleted: 0,
+        skipped: 0,
+        reactions: 0
+    };
+    if (behind.length === 0)
+        deps.log.info(`events: every stored timeline of the ${repos.length} repositories is current.`);
+    let stopped = false;
+    let rest = behind;
+    if (graphql && behind.length > 0)
+        await knowBudget(deps, 'graphql');
+    if (graphql) {
+        const stats = await syncTimelinesGraphql(deps, settings.apiUrl, byId, behind, {
+            shouldStop: () => deps.meter.remaining('graphql') <= settings.budgetReserve
+        });
         counts.issues += stats.issues;
         counts.events += stats.events;
         counts.deleted += stats.deleted;
-        counts.pages += stats.pages;
-        counts.notModified += stats.notModified;
         counts.skipped += stats.skipped;
-        deps.log.info(`${repo.fullName}: ${issues.length} issue(s) updated since ${since.toISOString()}; ` +
-            `${stats.pages} timeline page(s) changed, ${stats.notModified} unchanged (304); ` +
-            `${stats.events} row(s) written, ${stats.deleted} deleted` +
-            (stats.skipped ? `, ${stats.skipped} issue(s) skipped (moved or gone)` : ''));
-        if (stats.stopped) {
-            const left = repos.slice(index).map((r) => r.name);
-            return {
-                counts,
-                incomplete: true,
-                remaining: `Stopped at the budget reserve (${settings.budgetReserve} core requests); ` +
-                    `timelines of ${left.join(', ')} continue from their cursor on the next run.`
-            };
-        }
+        counts.reactions += stats.reactions;
+        Object.assign(counts, { queries: stats.queries, capped: stats.capped });
+        stopped = stats.stopped;
+        // Items GraphQL cannot name (rows without a node id, e.g. from an old import) take the REST walk.
+        rest = behind.filter((i) => !i.nodeId);
     }
-    return { counts };
-}
-async function hasStoredIssues(sql, repo) {
-    const [row] = await sql `
-    select exists (select 1 from issues where repo_id = ${repo.id})
-        or exists (select 1 from pull_requests where repo_id = ${repo.id}) as any`;
-    return row.any;
-}
-/** Cursor minus overlap; on a first run `since`, else the last day. */
-async function windowStart(deps, settings, repo) {
-    const cursor = await getCursor(deps.sql, EVENTS_CURSOR, repo.id);
-    if (cursor.highWater)
-        return new Date(cursor.highWater.getTime() - settings.overlapMinutes * 60_000);
-    return settings.since ?? new Date(deps.clock().getTime() - FIRST_RUN_LOOKBACK_MS);
-}
-/** Issues and pull requests (by issue id) updated at or after `since`, oldest first. */
-async function updatedIssues(sql, repo, since) {
-    const rows = await sql `
-    select id, number, updated_at from issues where repo_id = ${repo.id} and updated_at >= ${since}
-    union
-    select id, number, updated_at from pull_requests where repo_id = ${repo.id} and updated_at >= ${since}
-    order by updated_at, id`;
-    return rows.map((r) => ({ id: Number(r.id), number: r.number, updatedAt: r.updated_at }));
-}
-
-;// CONCATENATED MODULE: ./src/tasks/issues.ts
-
-
-
-
-
-
-const issues_ROUTE = 'GET /repos/{owner}/{repo}/issues';
-const issues_PER_PAGE = 100;
-/** A listing from an existing cursor this long moves the cursor on (half a page). */
-const MOVE_AT = 50;
-/**
- * How far GitHub's clock may run ahead of ours when telling whether an item
- * changed during a listing (changes before the listing began shift nothing).
- */
-const CLOCK_SKEW_MS = 60_000;
-/** Cursor name in sync_cursors. */
-const ISSUES_CURSOR = 'issues';
-/**
- * The `issues` task: every issue and pull request created or updated since
- * each repository's high-water mark (less `overlap-minutes`), upserted
- * forward-only, with the cursor moved in the transaction of each page.
- * Without a cursor it starts at `since`, or at the beginning of history.
- */
-async function runIssues(deps, settings) {
-    const repos = await selectRepositories(deps, settings);
-    const totals = { repositories: 0, listed: 0, issues: 0, pulls: 0 };
-    const left = [];
-    for (const repo of repos) {
-        if (outOfBudget(deps, settings)) {
-            left.push(repo.name);
-            continue;
+    if (!stopped && rest.length > 0) {
+        const conditional = (await tokenMode(deps)) === 'stable';
+        const pages = { pages: 0, notModified: 0 };
+        for (const [repo, issues] of byRepository(rest, byId)) {
+            const stats = await syncIssueTimelines(deps, repo, issues, {
+                conditional,
+                shouldStop: () => deps.meter.remaining('core') <= settings.budgetReserve
+            });
+            counts.issues += stats.issues;
+            counts.events += stats.events;
+            counts.deleted += stats.deleted;
+            counts.skipped += stats.skipped;
+            pages.pages += stats.pages;
+            pages.notModified += stats.notModified;
+            if (stats.stopped) {
+                stopped = true;
+                break;
+            }
         }
-        const r = await skipUnreadable(deps, repo, () => syncRepoIssues(deps, settings, repo));
-        if (!r)
-            continue;
-        totals.repositories++;
-        totals.listed += r.listed;
-        totals.issues += r.issues;
-        totals.pulls += r.pulls;
-        if (r.incomplete)
-            left.push(repo.name);
+        Object.assign(counts, pages);
     }
-    if (left.length === 0)
-        return { counts: totals };
+    if (graphql && !stopped) {
+        const pass = await reactionPass(deps, settings, repoIds, counts.reactions);
+        counts.reactions += pass.changed;
+        stopped = pass.stopped;
+    }
+    const left = await countTimelinesBehind(deps.sql, repoIds);
+    deps.log.info(`events: ${counts.issues} timeline(s) stored (${counts.events} rows written, ${counts.deleted} deleted)` +
+        (counts.skipped ? `, ${counts.skipped} skipped (moved or gone)` : '') +
+        `; ${left} still behind`);
+    if (!stopped && behind.length < limit)
+        return { counts };
+    if (left === 0)
+        return { counts };
     return {
-        counts: totals,
+        counts,
         incomplete: true,
-        remaining: `issues of ${left.join(', ')} (budget reserve reached; the next run resumes from the stored cursors)`
+        remaining: stopped
+            ? `${left} timeline(s) behind: stopped at the budget reserve (${settings.budgetReserve}); the next run continues.`
+            : `${left} timeline(s) behind: more than one run reads (${limit}); the next run continues.`
     };
 }
-/**
- * Brings one repository up to date. The listing is sorted by updated_at,
- * oldest first, so each committed page is a safe resume point. Its URL
- * depends only on the cursor, so while nothing changes the stored ETag of
- * that exact URL answers 304 (free). A short answer leaves the cursor put
- * (so a change costs one request); when the cursor does move, the new URL
- * is asked once more to learn its ETag — that request re-lists the overlap,
- * which writes nothing — and the next quiet run is free again.
- */
-async function syncRepoIssues(deps, settings, repo) {
-    const result = { listed: 0, issues: 0, pulls: 0, incomplete: false };
-    let rechecks = 0;
-    let recheckFrom;
-    // Usually two passes: the listing, then the new URL's ETag. More only when
-    // items changed while a multi-page listing was read.
-    for (let pass = 0; pass < 6 && !result.incomplete; pass++) {
-        const listed = await listOnce(deps, settings, repo, result, recheckFrom);
-        recheckFrom = undefined;
-        if (listed.recheckFrom !== undefined && rechecks < 2) {
-            rechecks++;
-            recheckFrom = listed.recheckFrom;
-            debugLine(deps, repo, `items changed while listing; re-reading from ${new Date(listed.recheckFrom).toISOString()}`);
+function byRepository(items, repos) {
+    const out = new Map();
+    for (const item of items) {
+        const repo = repos.get(item.repoId);
+        if (!repo)
             continue;
-        }
-        if (!listed.moved && !listed.recheck)
-            break;
+        const list = out.get(repo) ?? [];
+        list.push(item);
+        out.set(repo, list);
     }
-    deps.log.info(`${repo.name}: ${result.listed} listed, ${result.issues} issues and ${result.pulls} pull requests written` +
-        (result.incomplete ? ' (stopped at the budget reserve)' : ''));
+    return out;
+}
+/**
+ * Comments' reaction counts, which GitHub's GraphQL timeline read leaves
+ * out (a connection per item would multiply its price by 100). Counts still
+ * unknown ride along with the next timeline query for free; once a day this
+ * pass reads them in queries of their own (100 comments a point), and
+ * re-reads the counts of every comment on the items updated in the last 7
+ * days — GitHub does not document that a reaction moves any updated_at, so
+ * nothing else would notice one.
+ */
+async function reactionPass(deps, settings, repoIds, _changed) {
+    const cursor = await getCursor(deps.sql, CURSORS.reactions, 0);
+    const now = deps.clock();
+    if (cursor.highWater && now.getTime() - cursor.highWater.getTime() < REACTIONS_EVERY_MS) {
+        // Not due: only a full point's worth of unknown counts (a first sync, a backfill) is read now.
+        const unknown = await commentsForReactions(deps.sql, repoIds, REACTIONS_PER_QUERY);
+        if (unknown.length < REACTIONS_PER_QUERY)
+            return { changed: 0, stopped: false };
+        await knowBudget(deps, 'graphql');
+        const settled = await settleReactions(deps, settings.apiUrl, repoIds, () => deps.meter.remaining('graphql') <= settings.budgetReserve);
+        return { changed: settled.changed, stopped: settled.stopped };
+    }
+    await knowBudget(deps, 'graphql');
+    const shouldStop = () => deps.meter.remaining('graphql') <= settings.budgetReserve;
+    const unknown = await settleReactions(deps, settings.apiUrl, repoIds, shouldStop);
+    const recent = await commentsForReactions(deps.sql, repoIds, 100_000, new Date(now.getTime() - REACTIONS_WINDOW_MS));
+    const refreshed = unknown.stopped
+        ? { changed: 0, queries: 0, stopped: true }
+        : await settleReactions(deps, settings.apiUrl, repoIds, shouldStop, recent);
+    const stopped = unknown.stopped || refreshed.stopped;
+    if (!stopped)
+        await setCursor(deps.sql, CURSORS.reactions, 0, { highWater: now, state: {} });
+    deps.log.info(`events: reaction counts read for ${recent.length} recent comment(s) and those stored without; ` +
+        `${unknown.changed + refreshed.changed} row(s) changed`);
+    return { changed: unknown.changed + refreshed.changed, stopped };
+}
+
+;// CONCATENATED MODULE: ./src/tasks/issues-search.ts
+
+
+
+
+
+/** A selection of at most this many repositories is searched with `repo:` qualifiers instead of `org:`. */
+const REPO_QUALIFIERS_UP_TO = 5;
+/**
+ * Change detection without conditional requests (a new token every run):
+ * one search, `org:ORG updated:A..B` (or `repo:` qualifiers for a small
+ * selection), returns every issue and pull request changed since the
+ * oldest search cursor of the selected repositories, less `overlap-minutes`,
+ * across the whole organisation — one request from the search bucket for a
+ * quiet run, whatever the number of repositories. The items are the same
+ * REST objects as the issues listing's (pull requests with their issue id
+ * and `pull_request.merged_at`), so they are upserted through the same
+ * mapper, forward-only. Search's index can lag behind writes: the overlap
+ * re-reads the last minutes, and the consistent per-repository listing
+ * (issues' own cursor) catches what search shows later than that.
+ *
+ * Cursors (`issues-search`, per repository) move to the end of the searched
+ * range only when every window came back complete. `refreshRepos` lists the
+ * org's repositories afresh and returns the selected ones, for results that
+ * name a repository the stored list does not know (renamed or new).
+ */
+async function syncBySearch(deps, settings, repos, orgRepos, refreshRepos) {
+    const result = { listed: 0, issues: 0, pulls: 0, windows: 0, incomplete: false };
+    if (repos.length === 0)
+        return result;
+    const { sql, clock, log } = deps;
+    let starts = [];
+    for (const repo of repos) {
+        const own = await getCursor(sql, CURSORS.issuesSearch, repo.id);
+        const listed = own.highWater ?? (await getCursor(sql, CURSORS.issues, repo.id)).highWater;
+        if (listed)
+            starts.push(listed.getTime());
+    }
+    if (starts.length === 0)
+        return result;
+    starts = [Math.min(...starts) - settings.overlapMinutes * 60_000];
+    const from = new Date(starts[0]);
+    // The range ends a second past now, on a whole second (search dates have no milliseconds).
+    const to = new Date(Math.ceil((clock().getTime() + 1000) / 1000) * 1000);
+    const query = repos.length <= REPO_QUALIFIERS_UP_TO ? repos.map((r) => `repo:${r.fullName}`).join(' ') : `org:${settings.org}`;
+    let byName = nameIndex(repos);
+    // Results of the org's other repositories (other shards, not in `repos`, archived) are not ours.
+    const elsewhere = new Set(orgRepos.map((r) => r.fullName.toLowerCase()));
+    const unknown = [];
+    for await (const window of searchWindows(deps.octokit, log, { query, field: 'updated', from, to })) {
+        result.windows++;
+        if (!window.complete)
+            result.incomplete = true;
+        const mapped = [];
+        for (const item of window.items) {
+            const name = repositoryName(item);
+            const repo = name === undefined ? undefined : byName.get(name);
+            if (repo)
+                mapped.push(mapIssue(item, repo));
+            else if (name !== undefined && !elsewhere.has(name))
+                unknown.push(item);
+        }
+        await store(deps, mapped, result);
+    }
+    // A result naming a repository we do not know: renamed or new since the
+    // stored list. Refresh the list once (one request) and store what is ours.
+    if (unknown.length > 0) {
+        log.info(`search: ${unknown.length} result(s) in repositories not in the stored list; refreshing it.`);
+        byName = nameIndex(await refreshRepos());
+        const mapped = [];
+        for (const item of unknown) {
+            const repo = byName.get(repositoryName(item) ?? '');
+            if (repo)
+                mapped.push(mapIssue(item, repo));
+        }
+        await store(deps, mapped, result);
+    }
+    if (!result.incomplete) {
+        await sql.begin(async (tx) => {
+            for (const repo of repos)
+                await setCursor(tx, CURSORS.issuesSearch, repo.id, { highWater: to, state: {} });
+        });
+    }
+    log.info(`search '${query} updated:>=${isoSeconds(from.getTime())}': ${result.listed} results; ` +
+        `${result.issues} issues and ${result.pulls} pull requests written` +
+        (result.incomplete ? ' (incomplete: the next run searches the range again)' : ''));
     return result;
 }
+async function store(deps, mapped, result) {
+    if (mapped.length === 0)
+        return;
+    result.listed += mapped.length;
+    const written = await deps.sql.begin((tx) => upsertMapped(tx, mapped));
+    result.issues += written.issues;
+    result.pulls += written.pulls;
+}
+function nameIndex(repos) {
+    return new Map(repos.map((r) => [r.fullName.toLowerCase(), r]));
+}
+/** `owner/name` (lower case) of a search result's repository. */
+function repositoryName(item) {
+    const m = /\/repos\/([^/]+)\/([^/]+)$/.exec(item.repository_url ?? '');
+    return m ? `${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}`.toLowerCase() : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/tasks/unreadable.ts
 /**
  * Runs one repository's sync; a repository that vanished or became
  * unreadable since the listing (404, 410 — also "issues are disabled" —,
@@ -47836,19 +52115,134 @@ async function skipUnreadable(deps, repo, fn) {
         throw error;
     }
 }
+
+;// CONCATENATED MODULE: ./src/tasks/issues.ts
+
+
+
+
+
+
+
+
+
+
+
+const issues_ROUTE = 'GET /repos/{owner}/{repo}/issues';
+const issues_PER_PAGE = 100;
+/** A listing from an existing cursor this long moves the cursor on (half a page). */
+const MOVE_AT = 50;
+/**
+ * How far GitHub's clock may run ahead of ours when telling whether an item
+ * changed during a listing (changes before the listing began shift nothing).
+ */
+const CLOCK_SKEW_MS = 60_000;
+/**
+ * The `issues` task: every issue and pull request created or updated since
+ * each repository's high-water mark (less `overlap-minutes`), upserted
+ * forward-only, with the cursor moved in the transaction of each page.
+ * Without a cursor it starts at `since`, or at the beginning of history.
+ */
+async function runIssues(deps, settings) {
+    const mode = await tokenMode(deps);
+    // With a stable token the list is asked conditionally (304 while unchanged);
+    // with a rotating one every ask costs, so a list verified within the hour
+    // will do, and the search refreshes it when a result names an unknown repository.
+    const all = await orgRepositories(deps, settings.org, mode === 'rotating' ? STORED_LIST_MAX_AGE_MS : 0);
+    const repos = selectFrom(deps, settings, all);
+    const totals = { repositories: 0, listed: 0, issues: 0, pulls: 0, searches: 0 };
+    const left = [];
+    const listRepo = async (repo) => {
+        if (outOfBudget(deps, settings)) {
+            left.push(repo.name);
+            return;
+        }
+        const r = await skipUnreadable(deps, repo, () => syncRepoIssues(deps, settings, repo, mode));
+        if (!r)
+            return;
+        totals.repositories++;
+        totals.listed += r.listed;
+        totals.issues += r.issues;
+        totals.pulls += r.pulls;
+        if (r.incomplete)
+            left.push(repo.name);
+    };
+    if (mode === 'stable') {
+        for (const repo of repos)
+            await listRepo(repo);
+    }
+    else {
+        // A repository never listed gets its full first listing (the lower
+        // bound: one request per 100 items); the others share one search.
+        const known = [];
+        for (const repo of repos) {
+            if ((await getCursor(deps.sql, CURSORS.issues, repo.id)).highWater === undefined)
+                await listRepo(repo);
+            else
+                known.push(repo);
+        }
+        const found = await syncBySearch(deps, settings, known, all, async () => selectFrom(deps, settings, await orgRepositories(deps, settings.org, 0)));
+        totals.repositories += known.length;
+        totals.listed += found.listed;
+        totals.issues += found.issues;
+        totals.pulls += found.pulls;
+        totals.searches += found.windows;
+        if (found.incomplete)
+            left.push('the org-wide search');
+    }
+    if (left.length === 0)
+        return { counts: totals };
+    return {
+        counts: totals,
+        incomplete: true,
+        remaining: `issues of ${left.join(', ')} (budget reserve reached or search incomplete; the next run resumes from the stored cursors)`
+    };
+}
+/**
+ * Brings one repository up to date. The listing is sorted by updated_at,
+ * oldest first, so each committed page is a safe resume point. Its URL
+ * depends only on the cursor, so while nothing changes the stored ETag of
+ * that exact URL answers 304 (free). A short answer leaves the cursor put
+ * (so a change costs one request); when the cursor does move, the new URL
+ * is asked once more to learn its ETag — that request re-lists the overlap,
+ * which writes nothing — and the next quiet run is free again.
+ */
+async function syncRepoIssues(deps, settings, repo, mode = 'stable') {
+    const result = { listed: 0, issues: 0, pulls: 0, incomplete: false };
+    let rechecks = 0;
+    let recheckFrom;
+    // Usually two passes with a stable token: the listing, then the new URL's
+    // ETag. With a rotating token one: no later run could use that ETag. More
+    // only when items changed while a multi-page listing was read.
+    for (let pass = 0; pass < 6 && !result.incomplete; pass++) {
+        const listed = await listOnce(deps, settings, repo, result, mode === 'stable', recheckFrom);
+        recheckFrom = undefined;
+        if (listed.recheckFrom !== undefined && rechecks < 2) {
+            rechecks++;
+            recheckFrom = listed.recheckFrom;
+            debugLine(deps, repo, `items changed while listing; re-reading from ${new Date(listed.recheckFrom).toISOString()}`);
+            continue;
+        }
+        if (mode === 'rotating' || (!listed.moved && !listed.recheck))
+            break;
+    }
+    deps.log.info(`${repo.name}: ${result.listed} listed, ${result.issues} issues and ${result.pulls} pull requests written` +
+        (result.incomplete ? ' (stopped at the budget reserve)' : ''));
+    return result;
+}
 function debugLine(deps, repo, message) {
     deps.log.debug(`${repo.name}: ${message}`);
 }
 /**
  * One listing: from the cursor (conditional on the stored ETag of that exact
- * URL), or from `from` (a re-read after a shift). The cursor only moves
- * forward, in the transaction of each page.
+ * URL, when `conditional`), or from `from` (a re-read after a shift). The
+ * cursor only moves forward, in the transaction of each page.
  */
-async function listOnce(deps, settings, repo, result, from) {
+async function listOnce(deps, settings, repo, result, conditional, from) {
     const { sql, octokit, clock } = deps;
-    const recheck = from !== undefined;
-    const cursor = await getCursor(sql, ISSUES_CURSOR, repo.id);
-    const params = issues_listingParams(repo, recheck ? new Date(from) : sinceOf(cursor.highWater, settings));
+    const recheck = from !== undefined || !conditional;
+    const cursor = await getCursor(sql, CURSORS.issues, repo.id);
+    const params = issues_listingParams(repo, from !== undefined ? new Date(from) : sinceOf(cursor.highWater, settings));
     const key = etagKey(issues_ROUTE, params);
     const pages = [{ fetchedAt: clock().getTime() }];
     const firstPage = await getPage(octokit, issues_ROUTE, params, recheck ? undefined : await getEtag(sql, key));
@@ -47892,7 +52286,7 @@ async function listOnce(deps, settings, repo, result, from) {
             result.issues += written.issues;
             result.pulls += written.pulls;
             if (hw !== undefined && moved) {
-                await setCursor(tx, ISSUES_CURSOR, repo.id, { highWater: new Date(hw), state: cursor.state });
+                await setCursor(tx, CURSORS.issues, repo.id, { highWater: new Date(hw), state: cursor.state });
             }
             if (index === 0 && !recheck)
                 await putEtag(tx, key, keepEtag ? etag : undefined);
@@ -47952,12 +52346,8 @@ function maxUpdatedAt(items) {
     }
     return max;
 }
-/** True when the core budget is down to the reserve: stop cleanly, resume next run. */
-function outOfBudget(deps, settings) {
-    return deps.meter.remaining('core') <= settings.budgetReserve;
-}
 
-;// CONCATENATED MODULE: ./src/github/map-member.ts
+;// CONCATENATED MODULE: ./src/model/member.ts
 /** Columns of MemberRow, in a stable order, for `sql(rows, columns)`. */
 const MEMBER_COLUMNS = [
     'id',
@@ -47979,36 +52369,16 @@ const MEMBER_COLUMNS = [
     'type',
     'site_admin'
 ];
-/** Pure: one listed member → one `members` row (without our bookkeeping columns). */
-function mapMember(m) {
-    if (!Number.isSafeInteger(m.id) || typeof m.login !== 'string' || m.login === '') {
-        throw new Error(`Malformed member in GET /orgs/{org}/members: ${JSON.stringify(m).slice(0, 200)}`);
-    }
-    return {
-        id: m.id,
-        login: m.login,
-        node_id: m.node_id ?? null,
-        avatar_url: m.avatar_url ?? null,
-        gravatar_id: m.gravatar_id ?? null,
-        url: m.url ?? null,
-        html_url: m.html_url ?? null,
-        followers_url: m.followers_url ?? null,
-        following_url: m.following_url ?? null,
-        gists_url: m.gists_url ?? null,
-        starred_url: m.starred_url ?? null,
-        subscriptions_url: m.subscriptions_url ?? null,
-        organizations_url: m.organizations_url ?? null,
-        repos_url: m.repos_url ?? null,
-        events_url: m.events_url ?? null,
-        received_events_url: m.received_events_url ?? null,
-        type: m.type ?? null,
-        site_admin: m.site_admin ?? null
-    };
+
+;// CONCATENATED MODULE: ./src/db/members.ts
+
+
+/** Members the database holds as active. */
+async function countActiveMembers(sql) {
+    const [{ active }] = await sql `
+    select count(*)::int as active from members where coalesce(inactive, false) = false`;
+    return active;
 }
-
-;// CONCATENATED MODULE: ./src/tasks/members-store.ts
-
-
 /**
  * Applies one complete listing inside the caller's transaction: upserts the
  * rows of pages that answered 200 (inserted_dt = now for new ones), marks
@@ -48085,7 +52455,36 @@ async function storeMembership(tx, pages, now, previousCheck) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/github/map-member.ts
+/** Pure: one listed member → one `members` row (without our bookkeeping columns). */
+function mapMember(m) {
+    if (!Number.isSafeInteger(m.id) || typeof m.login !== 'string' || m.login === '') {
+        throw new Error(`Malformed member in GET /orgs/{org}/members: ${JSON.stringify(m).slice(0, 200)}`);
+    }
+    return {
+        id: m.id,
+        login: m.login,
+        node_id: m.node_id ?? null,
+        avatar_url: m.avatar_url ?? null,
+        gravatar_id: m.gravatar_id ?? null,
+        url: m.url ?? null,
+        html_url: m.html_url ?? null,
+        followers_url: m.followers_url ?? null,
+        following_url: m.following_url ?? null,
+        gists_url: m.gists_url ?? null,
+        starred_url: m.starred_url ?? null,
+        subscriptions_url: m.subscriptions_url ?? null,
+        organizations_url: m.organizations_url ?? null,
+        repos_url: m.repos_url ?? null,
+        events_url: m.events_url ?? null,
+        received_events_url: m.received_events_url ?? null,
+        type: m.type ?? null,
+        site_admin: m.site_admin ?? null
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/tasks/members.ts
+
 
 
 
@@ -48096,7 +52495,6 @@ const members_ROUTE = 'GET /orgs/{org}/members';
 const members_PER_PAGE = 100;
 /** Guard against a server that never returns a short page. */
 const members_MAX_PAGES = 2000;
-const MEMBERS_CURSOR = 'members';
 /** The token cannot read org membership: say which token can, and that nothing changed. */
 class MembersAccessError extends Error {
     constructor(org, status, detail) {
@@ -48125,7 +52523,7 @@ async function runMembers(deps, settings) {
         log.info(`members: org-wide, left to shard 1/${settings.shard.count}.`);
         return { counts: { members: 0, skipped_shard: 1 } };
     }
-    const cursor = await getCursor(sql, MEMBERS_CURSOR, 0);
+    const cursor = await getCursor(sql, CURSORS.members, 0);
     const state = cursor.state;
     const storedPages = state.org === org.toLowerCase() ? (state.pages ?? []) : [];
     const pages = [];
@@ -48156,8 +52554,7 @@ async function runMembers(deps, settings) {
     const changed = pages.some((p) => p.rows) || pages.length !== storedPages.length;
     const now = clock();
     if (listed.size === 0) {
-        const [{ active }] = await sql `
-      select count(*)::int as active from members where coalesce(inactive, false) = false`;
+        const active = await countActiveMembers(sql);
         if (active > 0) {
             log.warning(`GET /orgs/${org}/members listed nobody, but ${active} members are active in the database. ` +
                 'Treating this as a failed listing: nobody was marked inactive. Check the token can read membership.');
@@ -48170,7 +52567,7 @@ async function runMembers(deps, settings) {
             ? await storeMembership(tx, pages, now, previousCheck)
             : { joined: 0, returned: 0, left: 0, written: 0 };
         const next = { org: org.toLowerCase(), pages: pages.map((p) => p.ids), checkedAt: now.toISOString() };
-        await setCursor(tx, MEMBERS_CURSOR, 0, { state: next });
+        await setCursor(tx, CURSORS.members, 0, { state: next });
         return counts;
     });
     const unchanged = pages.filter((p) => !p.rows).length;
@@ -48213,12 +52610,13 @@ async function runMigrate(deps) {
 
 
 
+
+
 const LIST = 'GET /repos/{owner}/{repo}/pulls';
 const ISSUE = 'GET /repos/{owner}/{repo}/issues/{issue_number}';
 const DAY = 86_400_000;
 /** Rows re-read one by one per repository and run, at most; the rest wait for the next run. */
 const MAX_REFETCH = 100;
-const PULLS_CURSOR = 'pulls';
 /**
  * The `pulls` task: re-checks pull requests the database holds as open and
  * those updated (so also closed) in the last `closed-days`, correcting
@@ -48257,7 +52655,7 @@ async function runPulls(deps, settings) {
 async function checkRepoPulls(deps, settings, repo) {
     const { sql, octokit, log, clock } = deps;
     const result = { checked: 0, corrected: 0, refetched: 0, incomplete: false };
-    const cursor = await getCursor(sql, PULLS_CURSOR, repo.id);
+    const cursor = await getCursor(sql, CURSORS.pulls, repo.id);
     // Back to the closed-days window, and further if runs were missed since the last check.
     let stopAt = clock().getTime() - settings.closedDays * DAY;
     if (cursor.highWater)
@@ -48273,7 +52671,7 @@ async function checkRepoPulls(deps, settings, repo) {
     const stale = [];
     // Pull requests missing from the table are the issues task's to list; they
     // are re-read here one by one only once that task has synced the repository.
-    const listed = (await getCursor(sql, ISSUES_CURSOR, repo.id)).highWater !== undefined;
+    const listed = (await getCursor(sql, CURSORS.issues, repo.id)).highWater !== undefined;
     let page = first;
     for (;;) {
         const inWindow = page.data.filter((p) => Date.parse(p.updated_at) >= stopAt);
@@ -48304,7 +52702,7 @@ async function checkRepoPulls(deps, settings, repo) {
         const newest = first.data.reduce((m, p) => Math.max(m, Date.parse(p.updated_at)), cursor.highWater?.getTime() ?? 0);
         await sql.begin(async (tx) => {
             if (newest > 0)
-                await setCursor(tx, PULLS_CURSOR, repo.id, { highWater: new Date(newest), state: cursor.state });
+                await setCursor(tx, CURSORS.pulls, repo.id, { highWater: new Date(newest), state: cursor.state });
             await putEtag(tx, key, first.etag);
         });
     }
@@ -48328,9 +52726,7 @@ async function compare(sql, repo, pulls, { seen, stale, listed }, result) {
     for (const n of numbers)
         seen.add(n);
     result.checked += pulls.length;
-    const rows = await sql `
-    select id, number, state, merged, merged_at, draft, closed_at, updated_at from pull_requests
-    where repo_id = ${repo.id} and number = any(${numbers}::int[])`;
+    const rows = await storedPullsByNumber(sql, repo.id, numbers);
     const stored = new Map(rows.map((r) => [r.number, r]));
     for (const p of pulls) {
         const row = stored.get(p.number);
@@ -48361,36 +52757,23 @@ async function compare(sql, repo, pulls, { seen, stale, listed }, result) {
         }
         if (rowUpdated > updated)
             continue;
-        await sql `
-      update pull_requests set state = ${want.state}, merged = ${want.merged}, merged_at = ${want.merged_at},
-        draft = ${want.draft}, closed_at = ${want.closed_at}
-      where id = ${row.id} and updated_at = ${row.updated_at}`;
+        await correctPullStatus(sql, row, want);
         result.corrected++;
     }
 }
 /** Open rows the window did not reach: still open on GitHub, or changed long ago and missed? */
 async function checkOldOpen(deps, repo, stopAt, queue, result) {
     const { seen, stale } = queue;
-    const open = await deps.sql `
-    select number from pull_requests
-    where repo_id = ${repo.id} and state = 'open' and not (number = any(${[...seen]}::int[]))`;
+    const open = await openPullNumbers(deps.sql, repo.id, seen);
     if (open.length === 0)
         return;
     const listed = [];
-    let url;
     const params = { owner: repo.org, repo: repo.name, state: 'open', per_page: 100 };
-    do {
-        const page = url
-            ? await getPage(deps.octokit, url)
-            : await getPage(deps.octokit, LIST, params);
-        if (page.notModified)
-            break;
+    for await (const page of deps.octokit.paginate.iterator(LIST, params))
         listed.push(...page.data);
-        url = page.links.next;
-    } while (url);
     const stillOpen = new Set(listed.map((p) => p.number));
     await compare(deps.sql, repo, listed.filter((p) => !seen.has(p.number) && Date.parse(p.updated_at) < stopAt), queue, result);
-    for (const { number } of open)
+    for (const number of open)
         if (!stillOpen.has(number) && !stale.includes(number))
             stale.push(number);
 }
@@ -49211,105 +53594,7 @@ async function chooseOrg(sql, log, settings) {
     return orgs[0] ?? '';
 }
 
-;// CONCATENATED MODULE: ./src/github/transfer-location.ts
-const REPOS = /\/repos\/([^/?#]+)\/([^/?#]+)\/issues\/(\d+)(?:[/?#]|$)/;
-const REPOSITORIES = /\/repositories\/(\d+)\/issues\/(\d+)(?:[/?#]|$)/;
-/** Parses an issue API URL in either form; undefined when it is neither. */
-function parseIssueLocation(location) {
-    if (!location)
-        return undefined;
-    let path;
-    try {
-        path = new URL(location, 'http://relative.invalid').pathname;
-    }
-    catch {
-        return undefined;
-    }
-    const byId = REPOSITORIES.exec(path);
-    if (byId)
-        return { form: 'repositories', repoId: Number(byId[1]), number: Number(byId[2]) };
-    const byName = REPOS.exec(path);
-    if (byName) {
-        return {
-            form: 'repos',
-            owner: decodeURIComponent(byName[1]),
-            repo: decodeURIComponent(byName[2]),
-            number: Number(byName[3])
-        };
-    }
-    return undefined;
-}
-/** The repository part of an API URL (`…/repos/{o}/{r}` or `…/repositories/{id}`). */
-function parseRepositoryUrl(url) {
-    if (!url)
-        return undefined;
-    let path;
-    try {
-        path = new URL(url, 'http://relative.invalid').pathname;
-    }
-    catch {
-        return undefined;
-    }
-    const byId = /\/repositories\/(\d+)\/?$/.exec(path);
-    if (byId)
-        return { repoId: Number(byId[1]) };
-    const byName = /\/repos\/([^/]+)\/([^/]+)\/?$/.exec(path);
-    if (byName)
-        return { owner: decodeURIComponent(byName[1]), repo: decodeURIComponent(byName[2]) };
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/github/transfer-probe.ts
-
-
-/**
- * One billable GET of an issue URL without following redirects
- * (`redirect: 'manual'` reaches fetch through the client's metered fetch),
- * so a 301 shows where the issue went. Should a redirect be followed anyway,
- * the answer's id differs from ours, and it is reported as a move, never as
- * fresh data for the old row.
- */
-async function probeIssue(octokit, at, held) {
-    let response;
-    const url = typeof at === 'string' ? at : `/repos/${at.owner}/${at.repo}/issues/${at.number}`;
-    try {
-        response =
-            typeof at === 'string'
-                ? await octokit.request({ method: 'GET', url: at, request: { redirect: 'manual' } })
-                : await octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', {
-                    owner: at.owner,
-                    repo: at.repo,
-                    issue_number: at.number,
-                    request: { redirect: 'manual' }
-                });
-    }
-    catch (error) {
-        if (error instanceof RequestError && error.status === 404)
-            return { kind: 'unreadable' };
-        if (error instanceof RequestError && error.status === 410)
-            return { kind: 'deleted' };
-        throw error;
-    }
-    if (response.status >= 300 && response.status < 400) {
-        const location = String(response.headers.location ?? response.data?.url ?? '');
-        const target = parseIssueLocation(location);
-        if (!target)
-            throw new Error(`GET ${url} answered ${response.status} with an unusable Location '${location}'.`);
-        if (target.form === 'repositories' && target.repoId === held.repoId && target.number === held.number) {
-            return { kind: 'renamed', location };
-        }
-        return { kind: 'moved', location, target };
-    }
-    const issue = response.data;
-    if (issue.id === held.id)
-        return { kind: 'here', issue };
-    const target = parseIssueLocation(issue.url) ?? parseIssueLocation(response.url);
-    if (!target)
-        throw new Error(`GET ${url} answered another issue (id ${issue.id}) at an unrecognised URL.`);
-    return { kind: 'moved', location: issue.url, target, issue };
-}
-
-;// CONCATENATED MODULE: ./src/tasks/transfers-store.ts
+;// CONCATENATED MODULE: ./src/db/transfers.ts
 /** The target of a move, from our own rows (0 requests), if the issues task has it. */
 async function findStoredTarget(sql, target) {
     const rows = target.form === 'repositories'
@@ -49427,9 +53712,6 @@ function held(r) {
         url: r.url
     };
 }
-
-;// CONCATENATED MODULE: ./src/tasks/transfers-candidates.ts
-
 /**
  * Candidates for a transfer or deletion check, from our rows only:
  * - timeline: an issue holding a `transferred` item (written by the events
@@ -49480,6 +53762,125 @@ async function findTransferCandidates(sql, repoIds) {
         add(r, 'duplicate', r.newest);
     return [...byId.values()];
 }
+/** Marks the newest issue of each settled duplicate group checked (until another issue joins it). */
+async function markNewestChecked(tx, newestIds, now) {
+    if (newestIds.length === 0)
+        return;
+    await tx `
+    update issues set transfer_checked_at = ${now}
+    where id = any(${newestIds}::bigint[]) and transfer_checked_at is null`;
+}
+/** Issues held as open in the repository that are not among `listed` (ids of its open-issue listing). */
+async function openIssuesNotListed(sql, repoId, listed) {
+    const rows = await sql `
+    select id, repo_id, org, repo, number, url from issues
+    where repo_id = ${repoId} and state = 'open' and transferred_at is null and deleted_at is null
+      and not (id = any(${listed}::bigint[]))
+    order by id`;
+    return rows.map(held);
+}
+
+;// CONCATENATED MODULE: ./src/github/transfer-location.ts
+// GitHub uses either form; a GHES API prefix (`/api/v3`) may precede both.
+const REPOS = /\/repos\/([^/?#]+)\/([^/?#]+)\/issues\/(\d+)(?:[/?#]|$)/;
+const REPOSITORIES = /\/repositories\/(\d+)\/issues\/(\d+)(?:[/?#]|$)/;
+/** Parses an issue API URL in either form; undefined when it is neither. */
+function parseIssueLocation(location) {
+    if (!location)
+        return undefined;
+    let path;
+    try {
+        path = new URL(location, 'http://relative.invalid').pathname;
+    }
+    catch {
+        return undefined;
+    }
+    const byId = REPOSITORIES.exec(path);
+    if (byId)
+        return { form: 'repositories', repoId: Number(byId[1]), number: Number(byId[2]) };
+    const byName = REPOS.exec(path);
+    if (byName) {
+        return {
+            form: 'repos',
+            owner: decodeURIComponent(byName[1]),
+            repo: decodeURIComponent(byName[2]),
+            number: Number(byName[3])
+        };
+    }
+    return undefined;
+}
+/** The repository part of an API URL (`…/repos/{o}/{r}` or `…/repositories/{id}`). */
+function parseRepositoryUrl(url) {
+    if (!url)
+        return undefined;
+    let path;
+    try {
+        path = new URL(url, 'http://relative.invalid').pathname;
+    }
+    catch {
+        return undefined;
+    }
+    const byId = /\/repositories\/(\d+)\/?$/.exec(path);
+    if (byId)
+        return { repoId: Number(byId[1]) };
+    const byName = /\/repos\/([^/]+)\/([^/]+)\/?$/.exec(path);
+    if (byName)
+        return { owner: decodeURIComponent(byName[1]), repo: decodeURIComponent(byName[2]) };
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/github/transfer-probe.ts
+
+
+/**
+ * One billable GET of an issue URL without following redirects
+ * (`redirect: 'manual'` reaches fetch through the client's metered fetch),
+ * so a 301 shows where the issue went. Should a redirect be followed anyway,
+ * the answer's id differs from ours, and it is reported as a move, never as
+ * fresh data for the old row.
+ */
+async function probeIssue(octokit, at, held) {
+    let response;
+    const url = typeof at === 'string' ? at : `/repos/${at.owner}/${at.repo}/issues/${at.number}`;
+    try {
+        response =
+            typeof at === 'string'
+                ? await octokit.request({ method: 'GET', url: at, request: { redirect: 'manual' } })
+                : await octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', {
+                    owner: at.owner,
+                    repo: at.repo,
+                    issue_number: at.number,
+                    request: { redirect: 'manual' }
+                });
+    }
+    catch (error) {
+        if (error instanceof RequestError && error.status === 404)
+            return { kind: 'unreadable' };
+        if (error instanceof RequestError && error.status === 410)
+            return { kind: 'deleted' };
+        throw error;
+    }
+    if (response.status >= 300 && response.status < 400) {
+        const location = String(response.headers.location ?? response.data?.url ?? '');
+        const target = parseIssueLocation(location);
+        if (!target)
+            throw new Error(`GET ${url} answered ${response.status} with an unusable Location '${location}'.`);
+        if (target.form === 'repositories' && target.repoId === held.repoId && target.number === held.number) {
+            return { kind: 'renamed', location };
+        }
+        return { kind: 'moved', location, target };
+    }
+    const issue = response.data;
+    if (issue.id === held.id)
+        return { kind: 'here', issue };
+    const target = parseIssueLocation(issue.url) ?? parseIssueLocation(response.url);
+    if (!target)
+        throw new Error(`GET ${url} answered another issue (id ${issue.id}) at an unrecognised URL.`);
+    return { kind: 'moved', location: issue.url, target, issue };
+}
+
+;// CONCATENATED MODULE: ./src/tasks/transfers-candidates.ts
+
 /**
  * After the probes: a duplicate group whose older members were all asked is
  * settled, so its newest member is marked checked too, and the group is not
@@ -49494,14 +53895,11 @@ async function markGroupsChecked(tx, all, done, now) {
         groups.set(c.newest, (groups.get(c.newest) ?? true) && doneIds.has(c.id));
     }
     const settled = [...groups].filter(([, ok]) => ok).map(([newest]) => newest);
-    if (settled.length === 0)
-        return;
-    await tx `
-    update issues set transfer_checked_at = ${now}
-    where id = any(${settled}::bigint[]) and transfer_checked_at is null`;
+    await markNewestChecked(tx, settled, now);
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/transfers-vanished.ts
+
 
 
 
@@ -49512,7 +53910,6 @@ const transfers_vanished_PER_PAGE = 100;
 const transfers_vanished_MAX_PAGES = 90;
 /** How often each repository's open issues are listed. */
 const LIST_EVERY_MS = 24 * 3600 * 1000;
-const OPEN_LISTING_CURSOR = 'transfers-open';
 /**
  * Once a day per repository, lists its open issues page by page with stored
  * ETags (an unchanged page answers 304 and costs nothing) and returns the
@@ -49523,7 +53920,7 @@ const OPEN_LISTING_CURSOR = 'transfers-open';
  */
 async function listOpenIssues(deps, repo, now, canSpend) {
     const { sql, octokit } = deps;
-    const cursor = await getCursor(sql, OPEN_LISTING_CURSOR, repo.id);
+    const cursor = await getCursor(sql, CURSORS.transfersOpen, repo.id);
     const state = cursor.state;
     if (state.listedAt && now.getTime() - Date.parse(state.listedAt) < LIST_EVERY_MS)
         return undefined;
@@ -49559,21 +53956,17 @@ async function listOpenIssues(deps, repo, now, canSpend) {
         }
     }
     const listed = pages.flatMap((p) => p.ids);
-    const rows = await sql `
-    select id, repo_id, org, repo, number, url from issues
-    where repo_id = ${repo.id} and state = 'open' and transferred_at is null and deleted_at is null
-      and not (id = any(${listed}::bigint[]))
-    order by id`;
+    const vanished = await openIssuesNotListed(sql, repo.id, listed);
     return {
         repo,
-        vanished: rows.map(held),
+        vanished,
         spent,
         commit: async (tx) => {
             for (const p of pages)
                 if (p.fresh)
                     await putEtag(tx, p.key, p.etag);
             const next = { pages: pages.map((p) => p.ids), listedAt: now.toISOString() };
-            await setCursor(tx, OPEN_LISTING_CURSOR, repo.id, { state: next });
+            await setCursor(tx, CURSORS.transfersOpen, repo.id, { state: next });
         }
     };
 }
@@ -49767,11 +54160,11 @@ async function targetFromIssue(tx, issue, byId) {
 
 
 
+
 const unmerged_DAY = 86_400_000;
 const SEARCH = 'GET /search/issues';
 /** A steady-state answer this long moves the cursors on, so the query stays one short page. */
 const unmerged_MOVE_AT = 50;
-const UNMERGED_CURSOR = 'unmerged';
 /**
  * The `unmerged` task: reconciles pull requests closed without merging,
  * back `lookback-days`, from search (`is:pr is:unmerged is:closed
@@ -49788,7 +54181,7 @@ const UNMERGED_CURSOR = 'unmerged';
 async function runUnmerged(deps, settings) {
     const { sql, clock, log } = deps;
     const repos = await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS });
-    const openFixed = await unmarkOpen(sql, repos);
+    const openFixed = await unmarkOpenPulls(sql, repos.map((r) => r.id));
     if (repos.length === 0)
         return { counts: { repositories: 0, found: 0, written: 0, openFixed } };
     const now = clock().getTime();
@@ -49796,7 +54189,7 @@ async function runUnmerged(deps, settings) {
     const cursors = new Map();
     let from = now;
     for (const repo of repos) {
-        const cursor = await getCursor(sql, UNMERGED_CURSOR, repo.id);
+        const cursor = await getCursor(sql, CURSORS.unmerged, repo.id);
         cursors.set(repo.id, cursor);
         const start = cursor.highWater ? cursor.highWater.getTime() - settings.overlapMinutes * 60_000 : floor;
         from = Math.min(from, Math.max(floor, start));
@@ -49857,7 +54250,7 @@ async function conditionalSearch(deps, ctx, tally) {
 /** The first run (or a long gap): every date window from `from` to now, cursors moved window by window. */
 async function windowSearch(deps, ctx, tally) {
     deps.log.info(`Searching '${ctx.query}' closed from ${new Date(ctx.from).toISOString()}`);
-    const windows = searchWindows(deps, {
+    const windows = searchWindows(deps.octokit, deps.log, {
         query: ctx.query,
         field: 'closed',
         from: new Date(ctx.from),
@@ -49896,18 +54289,8 @@ async function moveCursors(tx, ctx, to) {
         if (cursor.highWater && cursor.highWater >= to)
             continue;
         cursor.highWater = to;
-        await setCursor(tx, UNMERGED_CURSOR, repo.id, cursor);
+        await setCursor(tx, CURSORS.unmerged, repo.id, cursor);
     }
-}
-/** An open pull request is never merged (rows the seed wrote defaulted to merged = true). */
-async function unmarkOpen(sql, repos) {
-    if (repos.length === 0)
-        return 0;
-    const ids = repos.map((r) => r.id);
-    const result = await sql `
-    update pull_requests set merged = false, merged_at = null
-    where repo_id = any(${ids}::bigint[]) and state = 'open' and (merged is distinct from false or merged_at is not null)`;
-    return result.count;
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/index.ts
@@ -50024,7 +54407,7 @@ async function run(io = (0,src_io/* actionsIO */.E)(), options = {}) {
         ok: error === undefined,
         error,
         tasks: reports,
-        requests: { billable: meter.billable, notModified: meter.notModified },
+        requests: meter.snapshot(),
         incomplete: reports.some((r) => r.incomplete)
     };
     publish(io, report);
@@ -50046,8 +54429,7 @@ async function runTask(task, deps, settings) {
     // migrate locks itself; report only reads (in one snapshot), so two reports never need to exclude each other.
     const unlocked = task === 'migrate' || task === 'report';
     const result = unlocked ? await run() : await withTaskLock(deps.sql, lockKey, run);
-    const after = deps.meter.snapshot();
-    const requests = { billable: after.billable - before.billable, notModified: after.notModified - before.notModified };
+    const requests = usageSince(before, deps.meter.snapshot());
     const seconds = (Date.now() - started) / 1000;
     if (result === undefined) {
         deps.log.warning(`Another run is executing '${task}' for ${settings.org}; skipped it here.`);
@@ -50056,7 +54438,7 @@ async function runTask(task, deps, settings) {
     const counts = Object.entries(result.counts)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ');
-    deps.log.info(`${task}: ${counts || 'done'}; ${requests.billable} billable requests, ${requests.notModified} answered 304`);
+    deps.log.info(`${task}: ${counts || 'done'}; ${describeUsage(requests)}`);
     return { task, ...result, requests, seconds };
 }
 function maskSecrets(io, settings) {
@@ -50083,6 +54465,13 @@ function publish(io, report) {
     io.setOutput(constants/* Outputs */.tY.Results, JSON.stringify(results));
     io.setOutput(constants/* Outputs */.tY.RequestsBillable, String(report.requests.billable));
     io.setOutput(constants/* Outputs */.tY.RequestsNotModified, String(report.requests.notModified));
+    io.setOutput(constants/* Outputs */.tY.GraphqlPoints, String(report.requests.points));
+    io.setOutput(constants/* Outputs */.tY.Usage, JSON.stringify({
+        core: report.requests.core,
+        search: report.requests.search,
+        graphql_points: report.requests.points,
+        not_modified: report.requests.notModified
+    }));
     io.setOutput(constants/* Outputs */.tY.Incomplete, String(report.incomplete));
     io.setOutput(constants/* Outputs */.tY.Remaining, report.tasks
         .filter((t) => t.incomplete && t.remaining)
@@ -50091,6 +54480,13 @@ function publish(io, report) {
     for (const t of report.tasks)
         for (const [name, value] of Object.entries(t.outputs ?? {}))
             io.setOutput(name, value);
+}
+/** `3 core + 1 search requests, 2 GraphQL points; 12 answered 304` */
+function describeUsage(u) {
+    const parts = [`${u.billable} billable requests (${u.core} core, ${u.search} search)`];
+    if (u.graphqlRequests > 0 || u.points > 0)
+        parts.push(`${u.points} GraphQL points (${u.graphqlRequests} queries)`);
+    return `${parts.join(', ')}; ${u.notModified} answered 304`;
 }
 
 
@@ -50345,6 +54741,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 6495:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"blacklist_client.lua":"local blacklist = ARGV[num_static_argv + 1]\\n\\nif redis.call(\'zscore\', client_last_seen_key, blacklist) then\\n  redis.call(\'zadd\', client_last_seen_key, 0, blacklist)\\nend\\n\\n\\nreturn {}\\n","check.lua":"local weight = tonumber(ARGV[num_static_argv + 1])\\n\\nlocal capacity = process_tick(now, false)[\'capacity\']\\nlocal nextRequest = tonumber(redis.call(\'hget\', settings_key, \'nextRequest\'))\\n\\nreturn conditions_check(capacity, weight) and nextRequest - now <= 0\\n","conditions_check.lua":"local conditions_check = function (capacity, weight)\\n  return capacity == nil or weight <= capacity\\nend\\n","current_reservoir.lua":"return process_tick(now, false)[\'reservoir\']\\n","done.lua":"process_tick(now, false)\\n\\nreturn tonumber(redis.call(\'hget\', settings_key, \'done\'))\\n","free.lua":"local index = ARGV[num_static_argv + 1]\\n\\nredis.call(\'zadd\', job_expirations_key, 0, index)\\n\\nreturn process_tick(now, false)[\'running\']\\n","get_time.lua":"redis.replicate_commands()\\n\\nlocal get_time = function ()\\n  local time = redis.call(\'time\')\\n\\n  return tonumber(time[1]..string.sub(time[2], 1, 3))\\nend\\n","group_check.lua":"return not (redis.call(\'exists\', settings_key) == 1)\\n","heartbeat.lua":"process_tick(now, true)\\n","increment_reservoir.lua":"local incr = tonumber(ARGV[num_static_argv + 1])\\n\\nredis.call(\'hincrby\', settings_key, \'reservoir\', incr)\\n\\nlocal reservoir = process_tick(now, true)[\'reservoir\']\\n\\nlocal groupTimeout = tonumber(redis.call(\'hget\', settings_key, \'groupTimeout\'))\\nrefresh_expiration(0, 0, groupTimeout)\\n\\nreturn reservoir\\n","init.lua":"local clear = tonumber(ARGV[num_static_argv + 1])\\nlocal limiter_version = ARGV[num_static_argv + 2]\\nlocal num_local_argv = num_static_argv + 2\\n\\nif clear == 1 then\\n  redis.call(\'del\', unpack(KEYS))\\nend\\n\\nif redis.call(\'exists\', settings_key) == 0 then\\n  -- Create\\n  local args = {\'hmset\', settings_key}\\n\\n  for i = num_local_argv + 1, #ARGV do\\n    table.insert(args, ARGV[i])\\n  end\\n\\n  redis.call(unpack(args))\\n  redis.call(\'hmset\', settings_key,\\n    \'nextRequest\', now,\\n    \'lastReservoirRefresh\', now,\\n    \'lastReservoirIncrease\', now,\\n    \'running\', 0,\\n    \'done\', 0,\\n    \'unblockTime\', 0,\\n    \'capacityPriorityCounter\', 0\\n  )\\n\\nelse\\n  -- Apply migrations\\n  local settings = redis.call(\'hmget\', settings_key,\\n    \'id\',\\n    \'version\'\\n  )\\n  local id = settings[1]\\n  local current_version = settings[2]\\n\\n  if current_version ~= limiter_version then\\n    local version_digits = {}\\n    for k, v in string.gmatch(current_version, \\"([^.]+)\\") do\\n      table.insert(version_digits, tonumber(k))\\n    end\\n\\n    -- 2.10.0\\n    if version_digits[2] < 10 then\\n      redis.call(\'hsetnx\', settings_key, \'reservoirRefreshInterval\', \'\')\\n      redis.call(\'hsetnx\', settings_key, \'reservoirRefreshAmount\', \'\')\\n      redis.call(\'hsetnx\', settings_key, \'lastReservoirRefresh\', \'\')\\n      redis.call(\'hsetnx\', settings_key, \'done\', 0)\\n      redis.call(\'hset\', settings_key, \'version\', \'2.10.0\')\\n    end\\n\\n    -- 2.11.1\\n    if version_digits[2] < 11 or (version_digits[2] == 11 and version_digits[3] < 1) then\\n      if redis.call(\'hstrlen\', settings_key, \'lastReservoirRefresh\') == 0 then\\n        redis.call(\'hmset\', settings_key,\\n          \'lastReservoirRefresh\', now,\\n          \'version\', \'2.11.1\'\\n        )\\n      end\\n    end\\n\\n    -- 2.14.0\\n    if version_digits[2] < 14 then\\n      local old_running_key = \'b_\'..id..\'_running\'\\n      local old_executing_key = \'b_\'..id..\'_executing\'\\n\\n      if redis.call(\'exists\', old_running_key) == 1 then\\n        redis.call(\'rename\', old_running_key, job_weights_key)\\n      end\\n      if redis.call(\'exists\', old_executing_key) == 1 then\\n        redis.call(\'rename\', old_executing_key, job_expirations_key)\\n      end\\n      redis.call(\'hset\', settings_key, \'version\', \'2.14.0\')\\n    end\\n\\n    -- 2.15.2\\n    if version_digits[2] < 15 or (version_digits[2] == 15 and version_digits[3] < 2) then\\n      redis.call(\'hsetnx\', settings_key, \'capacityPriorityCounter\', 0)\\n      redis.call(\'hset\', settings_key, \'version\', \'2.15.2\')\\n    end\\n\\n    -- 2.17.0\\n    if version_digits[2] < 17 then\\n      redis.call(\'hsetnx\', settings_key, \'clientTimeout\', 10000)\\n      redis.call(\'hset\', settings_key, \'version\', \'2.17.0\')\\n    end\\n\\n    -- 2.18.0\\n    if version_digits[2] < 18 then\\n      redis.call(\'hsetnx\', settings_key, \'reservoirIncreaseInterval\', \'\')\\n      redis.call(\'hsetnx\', settings_key, \'reservoirIncreaseAmount\', \'\')\\n      redis.call(\'hsetnx\', settings_key, \'reservoirIncreaseMaximum\', \'\')\\n      redis.call(\'hsetnx\', settings_key, \'lastReservoirIncrease\', now)\\n      redis.call(\'hset\', settings_key, \'version\', \'2.18.0\')\\n    end\\n\\n  end\\n\\n  process_tick(now, false)\\nend\\n\\nlocal groupTimeout = tonumber(redis.call(\'hget\', settings_key, \'groupTimeout\'))\\nrefresh_expiration(0, 0, groupTimeout)\\n\\nreturn {}\\n","process_tick.lua":"local process_tick = function (now, always_publish)\\n\\n  local compute_capacity = function (maxConcurrent, running, reservoir)\\n    if maxConcurrent ~= nil and reservoir ~= nil then\\n      return math.min((maxConcurrent - running), reservoir)\\n    elseif maxConcurrent ~= nil then\\n      return maxConcurrent - running\\n    elseif reservoir ~= nil then\\n      return reservoir\\n    else\\n      return nil\\n    end\\n  end\\n\\n  local settings = redis.call(\'hmget\', settings_key,\\n    \'id\',\\n    \'maxConcurrent\',\\n    \'running\',\\n    \'reservoir\',\\n    \'reservoirRefreshInterval\',\\n    \'reservoirRefreshAmount\',\\n    \'lastReservoirRefresh\',\\n    \'reservoirIncreaseInterval\',\\n    \'reservoirIncreaseAmount\',\\n    \'reservoirIncreaseMaximum\',\\n    \'lastReservoirIncrease\',\\n    \'capacityPriorityCounter\',\\n    \'clientTimeout\'\\n  )\\n  local id = settings[1]\\n  local maxConcurrent = tonumber(settings[2])\\n  local running = tonumber(settings[3])\\n  local reservoir = tonumber(settings[4])\\n  local reservoirRefreshInterval = tonumber(settings[5])\\n  local reservoirRefreshAmount = tonumber(settings[6])\\n  local lastReservoirRefresh = tonumber(settings[7])\\n  local reservoirIncreaseInterval = tonumber(settings[8])\\n  local reservoirIncreaseAmount = tonumber(settings[9])\\n  local reservoirIncreaseMaximum = tonumber(settings[10])\\n  local lastReservoirIncrease = tonumber(settings[11])\\n  local capacityPriorityCounter = tonumber(settings[12])\\n  local clientTimeout = tonumber(settings[13])\\n\\n  local initial_capacity = compute_capacity(maxConcurrent, running, reservoir)\\n\\n  --\\n  -- Process \'running\' changes\\n  --\\n  local expired = redis.call(\'zrangebyscore\', job_expirations_key, \'-inf\', \'(\'..now)\\n\\n  if #expired > 0 then\\n    redis.call(\'zremrangebyscore\', job_expirations_key, \'-inf\', \'(\'..now)\\n\\n    local flush_batch = function (batch, acc)\\n      local weights = redis.call(\'hmget\', job_weights_key, unpack(batch))\\n                      redis.call(\'hdel\',  job_weights_key, unpack(batch))\\n      local clients = redis.call(\'hmget\', job_clients_key, unpack(batch))\\n                      redis.call(\'hdel\',  job_clients_key, unpack(batch))\\n\\n      -- Calculate sum of removed weights\\n      for i = 1, #weights do\\n        acc[\'total\'] = acc[\'total\'] + (tonumber(weights[i]) or 0)\\n      end\\n\\n      -- Calculate sum of removed weights by client\\n      local client_weights = {}\\n      for i = 1, #clients do\\n        local removed = tonumber(weights[i]) or 0\\n        if removed > 0 then\\n          acc[\'client_weights\'][clients[i]] = (acc[\'client_weights\'][clients[i]] or 0) + removed\\n        end\\n      end\\n    end\\n\\n    local acc = {\\n      [\'total\'] = 0,\\n      [\'client_weights\'] = {}\\n    }\\n    local batch_size = 1000\\n\\n    -- Compute changes to Zsets and apply changes to Hashes\\n    for i = 1, #expired, batch_size do\\n      local batch = {}\\n      for j = i, math.min(i + batch_size - 1, #expired) do\\n        table.insert(batch, expired[j])\\n      end\\n\\n      flush_batch(batch, acc)\\n    end\\n\\n    -- Apply changes to Zsets\\n    if acc[\'total\'] > 0 then\\n      redis.call(\'hincrby\', settings_key, \'done\', acc[\'total\'])\\n      running = tonumber(redis.call(\'hincrby\', settings_key, \'running\', -acc[\'total\']))\\n    end\\n\\n    for client, weight in pairs(acc[\'client_weights\']) do\\n      redis.call(\'zincrby\', client_running_key, -weight, client)\\n    end\\n  end\\n\\n  --\\n  -- Process \'reservoir\' changes\\n  --\\n  local reservoirRefreshActive = reservoirRefreshInterval ~= nil and reservoirRefreshAmount ~= nil\\n  if reservoirRefreshActive and now >= lastReservoirRefresh + reservoirRefreshInterval then\\n    reservoir = reservoirRefreshAmount\\n    redis.call(\'hmset\', settings_key,\\n      \'reservoir\', reservoir,\\n      \'lastReservoirRefresh\', now\\n    )\\n  end\\n\\n  local reservoirIncreaseActive = reservoirIncreaseInterval ~= nil and reservoirIncreaseAmount ~= nil\\n  if reservoirIncreaseActive and now >= lastReservoirIncrease + reservoirIncreaseInterval then\\n    local num_intervals = math.floor((now - lastReservoirIncrease) / reservoirIncreaseInterval)\\n    local incr = reservoirIncreaseAmount * num_intervals\\n    if reservoirIncreaseMaximum ~= nil then\\n      incr = math.min(incr, reservoirIncreaseMaximum - (reservoir or 0))\\n    end\\n    if incr > 0 then\\n      reservoir = (reservoir or 0) + incr\\n    end\\n    redis.call(\'hmset\', settings_key,\\n      \'reservoir\', reservoir,\\n      \'lastReservoirIncrease\', lastReservoirIncrease + (num_intervals * reservoirIncreaseInterval)\\n    )\\n  end\\n\\n  --\\n  -- Clear unresponsive clients\\n  --\\n  local unresponsive = redis.call(\'zrangebyscore\', client_last_seen_key, \'-inf\', (now - clientTimeout))\\n  local unresponsive_lookup = {}\\n  local terminated_clients = {}\\n  for i = 1, #unresponsive do\\n    unresponsive_lookup[unresponsive[i]] = true\\n    if tonumber(redis.call(\'zscore\', client_running_key, unresponsive[i])) == 0 then\\n      table.insert(terminated_clients, unresponsive[i])\\n    end\\n  end\\n  if #terminated_clients > 0 then\\n    redis.call(\'zrem\', client_running_key,         unpack(terminated_clients))\\n    redis.call(\'hdel\', client_num_queued_key,      unpack(terminated_clients))\\n    redis.call(\'zrem\', client_last_registered_key, unpack(terminated_clients))\\n    redis.call(\'zrem\', client_last_seen_key,       unpack(terminated_clients))\\n  end\\n\\n  --\\n  -- Broadcast capacity changes\\n  --\\n  local final_capacity = compute_capacity(maxConcurrent, running, reservoir)\\n\\n  if always_publish or (initial_capacity ~= nil and final_capacity == nil) then\\n    -- always_publish or was not unlimited, now unlimited\\n    redis.call(\'publish\', \'b_\'..id, \'capacity:\'..(final_capacity or \'\'))\\n\\n  elseif initial_capacity ~= nil and final_capacity ~= nil and final_capacity > initial_capacity then\\n    -- capacity was increased\\n    -- send the capacity message to the limiter having the lowest number of running jobs\\n    -- the tiebreaker is the limiter having not registered a job in the longest time\\n\\n    local lowest_concurrency_value = nil\\n    local lowest_concurrency_clients = {}\\n    local lowest_concurrency_last_registered = {}\\n    local client_concurrencies = redis.call(\'zrange\', client_running_key, 0, -1, \'withscores\')\\n\\n    for i = 1, #client_concurrencies, 2 do\\n      local client = client_concurrencies[i]\\n      local concurrency = tonumber(client_concurrencies[i+1])\\n\\n      if (\\n        lowest_concurrency_value == nil or lowest_concurrency_value == concurrency\\n      ) and (\\n        not unresponsive_lookup[client]\\n      ) and (\\n        tonumber(redis.call(\'hget\', client_num_queued_key, client)) > 0\\n      ) then\\n        lowest_concurrency_value = concurrency\\n        table.insert(lowest_concurrency_clients, client)\\n        local last_registered = tonumber(redis.call(\'zscore\', client_last_registered_key, client))\\n        table.insert(lowest_concurrency_last_registered, last_registered)\\n      end\\n    end\\n\\n    if #lowest_concurrency_clients > 0 then\\n      local position = 1\\n      local earliest = lowest_concurrency_last_registered[1]\\n\\n      for i,v in ipairs(lowest_concurrency_last_registered) do\\n        if v < earliest then\\n          position = i\\n          earliest = v\\n        end\\n      end\\n\\n      local next_client = lowest_concurrency_clients[position]\\n      redis.call(\'publish\', \'b_\'..id,\\n        \'capacity-priority:\'..(final_capacity or \'\')..\\n        \':\'..next_client..\\n        \':\'..capacityPriorityCounter\\n      )\\n      redis.call(\'hincrby\', settings_key, \'capacityPriorityCounter\', \'1\')\\n    else\\n      redis.call(\'publish\', \'b_\'..id, \'capacity:\'..(final_capacity or \'\'))\\n    end\\n  end\\n\\n  return {\\n    [\'capacity\'] = final_capacity,\\n    [\'running\'] = running,\\n    [\'reservoir\'] = reservoir\\n  }\\nend\\n","queued.lua":"local clientTimeout = tonumber(redis.call(\'hget\', settings_key, \'clientTimeout\'))\\nlocal valid_clients = redis.call(\'zrangebyscore\', client_last_seen_key, (now - clientTimeout), \'inf\')\\nlocal client_queued = redis.call(\'hmget\', client_num_queued_key, unpack(valid_clients))\\n\\nlocal sum = 0\\nfor i = 1, #client_queued do\\n  sum = sum + tonumber(client_queued[i])\\nend\\n\\nreturn sum\\n","refresh_expiration.lua":"local refresh_expiration = function (now, nextRequest, groupTimeout)\\n\\n  if groupTimeout ~= nil then\\n    local ttl = (nextRequest + groupTimeout) - now\\n\\n    for i = 1, #KEYS do\\n      redis.call(\'pexpire\', KEYS[i], ttl)\\n    end\\n  end\\n\\nend\\n","refs.lua":"local settings_key = KEYS[1]\\nlocal job_weights_key = KEYS[2]\\nlocal job_expirations_key = KEYS[3]\\nlocal job_clients_key = KEYS[4]\\nlocal client_running_key = KEYS[5]\\nlocal client_num_queued_key = KEYS[6]\\nlocal client_last_registered_key = KEYS[7]\\nlocal client_last_seen_key = KEYS[8]\\n\\nlocal now = tonumber(ARGV[1])\\nlocal client = ARGV[2]\\n\\nlocal num_static_argv = 2\\n","register.lua":"local index = ARGV[num_static_argv + 1]\\nlocal weight = tonumber(ARGV[num_static_argv + 2])\\nlocal expiration = tonumber(ARGV[num_static_argv + 3])\\n\\nlocal state = process_tick(now, false)\\nlocal capacity = state[\'capacity\']\\nlocal reservoir = state[\'reservoir\']\\n\\nlocal settings = redis.call(\'hmget\', settings_key,\\n  \'nextRequest\',\\n  \'minTime\',\\n  \'groupTimeout\'\\n)\\nlocal nextRequest = tonumber(settings[1])\\nlocal minTime = tonumber(settings[2])\\nlocal groupTimeout = tonumber(settings[3])\\n\\nif conditions_check(capacity, weight) then\\n\\n  redis.call(\'hincrby\', settings_key, \'running\', weight)\\n  redis.call(\'hset\', job_weights_key, index, weight)\\n  if expiration ~= nil then\\n    redis.call(\'zadd\', job_expirations_key, now + expiration, index)\\n  end\\n  redis.call(\'hset\', job_clients_key, index, client)\\n  redis.call(\'zincrby\', client_running_key, weight, client)\\n  redis.call(\'hincrby\', client_num_queued_key, client, -1)\\n  redis.call(\'zadd\', client_last_registered_key, now, client)\\n\\n  local wait = math.max(nextRequest - now, 0)\\n  local newNextRequest = now + wait + minTime\\n\\n  if reservoir == nil then\\n    redis.call(\'hset\', settings_key,\\n      \'nextRequest\', newNextRequest\\n    )\\n  else\\n    reservoir = reservoir - weight\\n    redis.call(\'hmset\', settings_key,\\n      \'reservoir\', reservoir,\\n      \'nextRequest\', newNextRequest\\n    )\\n  end\\n\\n  refresh_expiration(now, newNextRequest, groupTimeout)\\n\\n  return {true, wait, reservoir}\\n\\nelse\\n  return {false}\\nend\\n","register_client.lua":"local queued = tonumber(ARGV[num_static_argv + 1])\\n\\n-- Could have been re-registered concurrently\\nif not redis.call(\'zscore\', client_last_seen_key, client) then\\n  redis.call(\'zadd\', client_running_key, 0, client)\\n  redis.call(\'hset\', client_num_queued_key, client, queued)\\n  redis.call(\'zadd\', client_last_registered_key, 0, client)\\nend\\n\\nredis.call(\'zadd\', client_last_seen_key, now, client)\\n\\nreturn {}\\n","running.lua":"return process_tick(now, false)[\'running\']\\n","submit.lua":"local queueLength = tonumber(ARGV[num_static_argv + 1])\\nlocal weight = tonumber(ARGV[num_static_argv + 2])\\n\\nlocal capacity = process_tick(now, false)[\'capacity\']\\n\\nlocal settings = redis.call(\'hmget\', settings_key,\\n  \'id\',\\n  \'maxConcurrent\',\\n  \'highWater\',\\n  \'nextRequest\',\\n  \'strategy\',\\n  \'unblockTime\',\\n  \'penalty\',\\n  \'minTime\',\\n  \'groupTimeout\'\\n)\\nlocal id = settings[1]\\nlocal maxConcurrent = tonumber(settings[2])\\nlocal highWater = tonumber(settings[3])\\nlocal nextRequest = tonumber(settings[4])\\nlocal strategy = tonumber(settings[5])\\nlocal unblockTime = tonumber(settings[6])\\nlocal penalty = tonumber(settings[7])\\nlocal minTime = tonumber(settings[8])\\nlocal groupTimeout = tonumber(settings[9])\\n\\nif maxConcurrent ~= nil and weight > maxConcurrent then\\n  return redis.error_reply(\'OVERWEIGHT:\'..weight..\':\'..maxConcurrent)\\nend\\n\\nlocal reachedHWM = (highWater ~= nil and queueLength == highWater\\n  and not (\\n    conditions_check(capacity, weight)\\n    and nextRequest - now <= 0\\n  )\\n)\\n\\nlocal blocked = strategy == 3 and (reachedHWM or unblockTime >= now)\\n\\nif blocked then\\n  local computedPenalty = penalty\\n  if computedPenalty == nil then\\n    if minTime == 0 then\\n      computedPenalty = 5000\\n    else\\n      computedPenalty = 15 * minTime\\n    end\\n  end\\n\\n  local newNextRequest = now + computedPenalty + minTime\\n\\n  redis.call(\'hmset\', settings_key,\\n    \'unblockTime\', now + computedPenalty,\\n    \'nextRequest\', newNextRequest\\n  )\\n\\n  local clients_queued_reset = redis.call(\'hkeys\', client_num_queued_key)\\n  local queued_reset = {}\\n  for i = 1, #clients_queued_reset do\\n    table.insert(queued_reset, clients_queued_reset[i])\\n    table.insert(queued_reset, 0)\\n  end\\n  redis.call(\'hmset\', client_num_queued_key, unpack(queued_reset))\\n\\n  redis.call(\'publish\', \'b_\'..id, \'blocked:\')\\n\\n  refresh_expiration(now, newNextRequest, groupTimeout)\\nend\\n\\nif not blocked and not reachedHWM then\\n  redis.call(\'hincrby\', client_num_queued_key, client, 1)\\nend\\n\\nreturn {reachedHWM, blocked, strategy}\\n","update_settings.lua":"local args = {\'hmset\', settings_key}\\n\\nfor i = num_static_argv + 1, #ARGV do\\n  table.insert(args, ARGV[i])\\nend\\n\\nredis.call(unpack(args))\\n\\nprocess_tick(now, true)\\n\\nlocal groupTimeout = tonumber(redis.call(\'hget\', settings_key, \'groupTimeout\'))\\nrefresh_expiration(0, 0, groupTimeout)\\n\\nreturn {}\\n","validate_client.lua":"if not redis.call(\'zscore\', client_last_seen_key, client) then\\n  return redis.error_reply(\'UNKNOWN_CLIENT\')\\nend\\n\\nredis.call(\'zadd\', client_last_seen_key, now, client)\\n","validate_keys.lua":"if not (redis.call(\'exists\', settings_key) == 1) then\\n  return redis.error_reply(\'SETTINGS_KEY_NOT_FOUND\')\\nend\\n"}');
+
+/***/ }),
+
+/***/ 8349:
+/***/ ((module) => {
+
+module.exports = {"r":"2.19.5"};
 
 /***/ })
 

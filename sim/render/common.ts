@@ -36,7 +36,8 @@ export function simpleUser(ctx: Ctx, u: UserRec): Record<string, unknown> {
   return {
     login,
     id: u.id,
-    node_id: nodeId(u.type === 'Bot' ? 'BOT' : 'U', u.id),
+    // GitHub's ghost keeps its legacy global id (GET /users/ghost answers it).
+    node_id: u.id === GHOST_ID ? 'MDQ6VXNlcjEwMTM3' : nodeId(u.type === 'Bot' ? 'BOT' : 'U', u.id),
     avatar_url: `https://avatars.githubusercontent.com/u/${u.id}?v=4`,
     gravatar_id: '',
     url: base,

@@ -98,6 +98,12 @@ function branch(ctx: Ctx, i: IssueRec, which: 'head' | 'base'): Record<string, u
   }
 }
 
+/**
+ * A pull request's own id, distinct from its issue id (REST `/pulls` `id`;
+ * GraphQL `PullRequest.databaseId`). Above 2^31, as github.com's are now.
+ */
+export const pullId = (i: IssueRec): number => i.id + 3_000_000_000
+
 export function pullSimple(ctx: Ctx, i: IssueRec): Record<string, unknown> {
   const r = i.repo
   const p = `${repoApi(ctx, r)}/pulls/${i.number}`
@@ -107,7 +113,7 @@ export function pullSimple(ctx: Ctx, i: IssueRec): Record<string, unknown> {
   const statuses = `${repoApi(ctx, r)}/statuses/${sha('head', i.id)}`
   return {
     url: p,
-    id: i.id + 3_000_000_000,
+    id: pullId(i),
     node_id: nodeId('PR', i.id),
     html_url: html,
     diff_url: `${html}.diff`,
@@ -154,6 +160,11 @@ export function pullSimple(ctx: Ctx, i: IssueRec): Record<string, unknown> {
   }
 }
 
+/** A pull request's diff size, derived from its id (the world stores no diffs). */
+export function diffStats(i: IssueRec): { additions: number; deletions: number; changed_files: number } {
+  return { additions: 10 + (i.id % 300), deletions: i.id % 120, changed_files: 1 + (i.id % 9) }
+}
+
 export function pull(ctx: Ctx, i: IssueRec): Record<string, unknown> {
   let commits = 0
   let reviews = 0
@@ -173,8 +184,6 @@ export function pull(ctx: Ctx, i: IssueRec): Record<string, unknown> {
     review_comments: reviews,
     maintainer_can_modify: false,
     commits: Math.max(commits, 1),
-    additions: 10 + (i.id % 300),
-    deletions: i.id % 120,
-    changed_files: 1 + (i.id % 9)
+    ...diffStats(i)
   }
 }

@@ -108,7 +108,8 @@ export function listIssues(req: Req, repo: RepoRec): Result {
 }
 
 export function getIssue(req: Req, repo: RepoRec): Result {
-  return { status: 200, body: issue(req.ctx, issueAt(req, repo, req.params.issue_number)) }
+  const i = issueAt(req, repo, req.params.issue_number)
+  return { status: 200, body: issue(req.ctx, i), lastModified: i.updatedAt }
 }
 
 export function listPulls(req: Req, repo: RepoRec): Result {
@@ -131,7 +132,8 @@ export function listPulls(req: Req, repo: RepoRec): Result {
 }
 
 export function getPull(req: Req, repo: RepoRec): Result {
-  return { status: 200, body: pull(req.ctx, issueAt(req, repo, req.params.pull_number, { pullOnly: true })) }
+  const i = issueAt(req, repo, req.params.pull_number, { pullOnly: true })
+  return { status: 200, body: pull(req.ctx, i), lastModified: i.updatedAt }
 }
 
 export function listReviews(req: Req, repo: RepoRec): Result {

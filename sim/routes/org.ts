@@ -35,7 +35,7 @@ export function orgRepos(req: Req): Result {
 }
 
 export function getRepo(req: Req, repo: RepoRec): Result {
-  return { status: 200, body: fullRepo(req.ctx, repo) }
+  return { status: 200, body: fullRepo(req.ctx, repo), lastModified: Math.max(repo.updatedAt, repo.pushedAt) }
 }
 
 /** GITHUB_TOKEN cannot read org membership; GitHub answers exactly this. */

@@ -1,10 +1,16 @@
 import { readFileSync } from 'node:fs'
 import postgres from 'postgres'
 import type { ConnectionOptions } from 'node:tls'
-import type { DatabaseTarget } from '../inputs.js'
 import type { Log } from '../log.js'
 import { redactUrl } from '../redact.js'
 import { startEmbedded } from './embedded.js'
+
+/** Where the database lives. */
+export type DatabaseTarget =
+  /** A Postgres server reached through a connection URL (hosted or local). */
+  | { readonly kind: 'url'; readonly url: string }
+  /** An embedded Postgres started by this process, kept in `dataDir`. */
+  | { readonly kind: 'embedded'; readonly dataDir: string }
 
 export type Sql = postgres.Sql
 /** A transaction (inside `sql.begin`). */

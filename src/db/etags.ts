@@ -1,7 +1,7 @@
-import type { Queryable, Sql } from './connect.js'
+import type { Queryable } from './connect.js'
 
 /** The stored ETag of the last 200 answer for a request key, if any. */
-export async function getEtag(sql: Sql, key: string): Promise<string | undefined> {
+export async function getEtag(sql: Queryable, key: string): Promise<string | undefined> {
   const [row] = await sql<{ etag: string }[]>`select etag from http_etags where key = ${key}`
   return row?.etag
 }

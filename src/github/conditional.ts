@@ -1,3 +1,4 @@
+import { endpoint } from '@octokit/endpoint'
 import { RequestError } from '@octokit/request-error'
 import type { Octokit } from './client.js'
 
@@ -65,25 +66,15 @@ export function pageOf(url: string | undefined): number | undefined {
 }
 
 /**
- * A stable key for a request, for stored ETags: the expanded path and the
- * sorted query, without host or credentials (so a GHES host change or a new
+ * A stable key for a request, for stored ETags: the path octokit sends for
+ * `route` and `params` (expanded by @octokit/endpoint, exactly as
+ * octokit.request does), or the path of an absolute Link URL, with the query
+ * sorted and without host or credentials (so a GHES host change or a new
  * token does not matter).
  */
 export function etagKey(route: string, params: Record<string, unknown> = {}): string {
-  if (isAbsolute(route)) {
-    const url = new URL(route)
-    return `${url.pathname}${sortedQuery([...url.searchParams.entries()])}`
-  }
-  const path = route.replace(/^[A-Z]+\s+/, '')
-  const used = new Set<string>()
-  const expanded = path.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    used.add(name)
-    return encodeURIComponent(String(params[name]))
-  })
-  const query = Object.entries(params)
-    .filter(([k, v]) => !used.has(k) && k !== 'headers' && k !== 'request' && v !== undefined)
-    .map(([k, v]): [string, string] => [k, String(v)])
-  return `${expanded}${sortedQuery(query)}`
+  const url = new URL(isAbsolute(route) ? route : endpoint(route as 'GET /', params).url)
+  return `${url.pathname}${sortedQuery([...url.searchParams.entries()])}`
 }
 
 function sortedQuery(pairs: [string, string][]): string {

@@ -1,78 +1,8 @@
 import { createHash } from 'node:crypto'
-import type { Repo } from './repos.js'
-import { loginOf, userOrGhost, type GitHubUser } from './users.js'
-
-/**
- * One item of GET /repos/{o}/{r}/issues/{n}/timeline. The timeline is a
- * union of a dozen shapes (issue events, comments, reviews, commits,
- * cross-references…); only the fields stored are named here.
- */
-export interface TimelineItem {
-  event?: string
-  id?: number | null
-  node_id?: string | null
-  actor?: GitHubUser | null
-  /** Comments and reviews: the author (null for a deleted account on some endpoints). */
-  user?: GitHubUser | null
-  body?: string | null
-  label?: { name: string; color?: string } | null
-  reactions?: Record<string, unknown> | null
-  /** Reviews: approved, changes_requested, commented, dismissed… */
-  state?: string | null
-  created_at?: string | null
-  updated_at?: string | null
-  /** Reviews have submitted_at instead of created_at. */
-  submitted_at?: string | null
-  author_association?: string | null
-  /** committed */
-  sha?: string
-  message?: string
-  author?: { name?: string; email?: string; date?: string } | null
-  committer?: { name?: string; email?: string; date?: string } | null
-  /** cross-referenced */
-  source?: { type?: string; issue?: { id?: number; url?: string; html_url?: string } | null } | null
-  [field: string]: unknown
-}
-
-/** A row of `events`: the seed's columns plus repo_id. `id` is a bigint as a string. */
-export interface EventRow {
-  id: string
-  issue_id: number
-  repo_id: number
-  org: string
-  repo: string
-  event: string
-  body: string | null
-  label: Record<string, unknown> | null
-  reactions: Record<string, unknown> | null
-  state: string | null
-  created_at: string | null
-  updated_at: string | null
-  node_id: string | null
-  user: GitHubUser | null
-  author_association: string | null
-  username: string | null
-}
-
-/** The columns written by upserts, in order. */
-export const EVENT_COLUMNS = [
-  'id',
-  'issue_id',
-  'repo_id',
-  'org',
-  'repo',
-  'event',
-  'body',
-  'label',
-  'reactions',
-  'state',
-  'created_at',
-  'updated_at',
-  'node_id',
-  'user',
-  'author_association',
-  'username'
-] as const
+import type { EventRow } from '../model/event.js'
+import type { Repo } from '../model/repo.js'
+import type { TimelineItem } from './types.js'
+import { loginOf, userOrGhost } from './users.js'
 
 /**
  * Timeline items that are containers of other records rather than events:
@@ -90,7 +20,7 @@ export function mapTimelineItem(item: TimelineItem, issueId: number, repo: Repo)
   if (typeof event !== 'string' || event === '' || SKIPPED_EVENTS.has(event)) return undefined
 
   const base = {
-    id: item.id != null ? String(item.id) : derivedEventId(event, discriminator(item)),
+    id: eventKey(event, item),
     issue_id: issueId,
     repo_id: repo.id,
     org: repo.org,
@@ -163,16 +93,49 @@ export function mapTimelineItem(item: TimelineItem, issueId: number, repo: Repo)
   }
 }
 
-/** What tells apart two id-less items of the same kind on one timeline. */
-function discriminator(item: TimelineItem): string {
-  if (item.event === 'committed' && item.sha) return `sha:${item.sha}`
-  if (item.event === 'cross-referenced') {
-    const source = item.source?.issue
-    const from = source?.id != null ? `issue:${source.id}` : `url:${source?.url ?? source?.html_url ?? ''}`
-    return `${from}@${item.created_at ?? ''}`
-  }
-  if (item.node_id) return `node:${item.node_id}`
-  return `${item.created_at ?? ''}:${item.actor?.login ?? ''}`
+/** Kinds whose REST `id` GitHub's GraphQL API also gives (`databaseId`): the key is that id. */
+export const DATABASE_ID_EVENTS: ReadonlySet<string> = new Set(['commented', 'reviewed'])
+
+/**
+ * The `events.id` of a timeline item, the same whichever API read it, so a
+ * REST walk and a GraphQL sync never store one event twice:
+ * - comments and reviews: GitHub's id (REST `id` = GraphQL `databaseId`);
+ * - commits: derived from the sha (REST `sha` = GraphQL `commit.oid`);
+ * - cross-references (no id or node id in REST): derived from the source's
+ *   node id (REST `source.issue.node_id` = GraphQL `source.id`) and the time;
+ * - every other event: derived from its node id (REST `node_id` = GraphQL
+ *   `id`; GraphQL gives these events no numeric id).
+ */
+export function eventKey(event: string, item: TimelineItem): string {
+  if (DATABASE_ID_EVENTS.has(event) && item.id != null) return String(item.id)
+  if (event === 'committed' && item.sha) return derivedEventId(event, `sha:${item.sha}`)
+  if (event === 'cross-referenced') return derivedEventId(event, crossReferenceKey(item))
+  if (item.node_id) return nodeEventId(item.node_id)
+  if (item.id != null) return String(item.id)
+  return derivedEventId(event, `${item.created_at ?? ''}:${item.actor?.login ?? ''}`)
+}
+
+/** What tells one cross-reference apart: where it comes from, and when. */
+function crossReferenceKey(item: TimelineItem): string {
+  const source = item.source?.issue
+  const from = source?.node_id
+    ? `node:${source.node_id}`
+    : source?.id != null
+      ? `issue:${source.id}`
+      : `url:${source?.html_url ?? source?.url ?? ''}`
+  return `${from}@${item.created_at ?? ''}`
+}
+
+/**
+ * The key of an event that has only a node id: SHA-256 of `node:` and the
+ * node id, the first 62 bits, negated and less one — so it lies in
+ * [-2^62, -1], apart from GitHub's (positive) ids. Migration 0006's SQL
+ * function event_key_from_node() computes the same number.
+ */
+export function nodeEventId(nodeId: string): string {
+  const digest = createHash('sha256').update(`node:${nodeId}`).digest()
+  const bits = digest.readBigUInt64BE(0) & ((1n << 62n) - 1n)
+  return String(-(bits + 1n))
 }
 
 /**

@@ -1,6 +1,7 @@
-import type { Deps } from '../tasks/types.js'
+import type { Log } from '../log.js'
+import type { Octokit } from './client.js'
 import { getPage } from './conditional.js'
-import type { GitHubIssue } from './map-issue.js'
+import type { GitHubIssue, SearchPage } from './types.js'
 
 /** Date fields GitHub search can range over with date-times. */
 export type SearchField = 'created' | 'updated' | 'closed'
@@ -27,17 +28,11 @@ export interface SearchWindow {
   readonly totalCount: number
   /**
    * False when GitHub still answered `incomplete_results` after the retries,
-   * or a one-second window held more than 1,000 results: a caller keeping a
-   * cursor must not move it past this window.
+   * a one-second window held more than 1,000 results, or fewer distinct
+   * items came than `total_count` said: a caller keeping a cursor must not
+   * move it past this window.
    */
   readonly complete: boolean
-}
-
-/** One page of GET /search/issues. */
-export interface SearchPage {
-  total_count: number
-  incomplete_results: boolean
-  items: GitHubIssue[]
 }
 
 /** GitHub serves at most this many results per query. */
@@ -54,10 +49,7 @@ const SECOND = 1000
  * through the client's throttling, which keeps to the 30-a-minute search
  * bucket and waits out secondary limits.
  */
-export async function* searchWindows(
-  deps: Pick<Deps, 'octokit' | 'log'>,
-  q: SearchWindowQuery
-): AsyncGenerator<SearchWindow> {
+export async function* searchWindows(octokit: Octokit, log: Log, q: SearchWindowQuery): AsyncGenerator<SearchWindow> {
   const from = Math.floor(q.from.getTime() / SECOND) * SECOND
   const to = Math.ceil(q.to.getTime() / SECOND) * SECOND
   if (!(to > from)) return
@@ -65,7 +57,7 @@ export async function* searchWindows(
   const stack: [number, number][] = [[from, to]]
   while (stack.length > 0) {
     const [a, b] = stack.pop() as [number, number]
-    const window = await fetchWindow(deps, q, a, b)
+    const window = await fetchWindow(octokit, log, q, a, b)
     if (window === 'split') {
       const mid = a + Math.floor((b - a) / 2 / SECOND) * SECOND
       stack.push([mid, b], [a, mid])
@@ -86,7 +78,8 @@ export function isoSeconds(ms: number): string {
 }
 
 async function fetchWindow(
-  deps: Pick<Deps, 'octokit' | 'log'>,
+  octokit: Octokit,
+  log: Log,
   q: SearchWindowQuery,
   from: number,
   to: number
@@ -94,33 +87,46 @@ async function fetchWindow(
   const query = `${q.query} ${rangeQualifier(q.field, from, to)}`
   const retries = q.incompleteRetries ?? 2
   let complete = true
-  const first = await fetchPage(deps, query, undefined, retries)
+  const first = await fetchPage(octokit, log, query, undefined, retries)
   const totalCount = first.data.total_count
   if (totalCount > SEARCH_CAP) {
     if (to - from > SECOND) {
-      deps.log.debug(`search: ${totalCount} results for '${query}', splitting the window`)
+      log.debug(`search: ${totalCount} results for '${query}', splitting the window`)
       return 'split'
     }
-    deps.log.warning(
+    log.warning(
       `search: ${totalCount} results within one second for '${query}'; only the first ${SEARCH_CAP} are served.`
     )
     complete = false
   }
-  const items = [...first.data.items]
+  // Items with equal sort keys can trade places between pages, and items
+  // move in and out of the window while it is paged: keep one item per id
+  // (the last answer wins), and call the window incomplete when fewer
+  // distinct items came than GitHub counted, so no cursor moves past it.
+  const byId = new Map<number, GitHubIssue>()
+  for (const item of first.data.items) byId.set(item.id, item)
   complete &&= !first.incomplete
   let next = first.next
   while (next) {
-    const page = await fetchPage(deps, query, next, retries)
-    items.push(...page.data.items)
+    const page = await fetchPage(octokit, log, query, next, retries)
+    for (const item of page.data.items) byId.set(item.id, item)
     complete &&= !page.incomplete
     next = page.next
   }
-  if (!complete) deps.log.warning(`search: results for '${query}' may be incomplete.`)
+  const items = [...byId.values()]
+  if (complete && items.length < Math.min(totalCount, SEARCH_CAP)) {
+    log.warning(
+      `search: ${items.length} distinct results of the ${totalCount} counted for '${query}' ` +
+        '(items moved while it was paged); the window counts as incomplete.'
+    )
+    complete = false
+  } else if (!complete) log.warning(`search: results for '${query}' may be incomplete.`)
   return { from: new Date(from), to: new Date(to), items, totalCount, complete }
 }
 
 async function fetchPage(
-  deps: Pick<Deps, 'octokit' | 'log'>,
+  octokit: Octokit,
+  log: Log,
   query: string,
   url: string | undefined,
   retries: number
@@ -128,8 +134,8 @@ async function fetchPage(
   for (let attempt = 0; ; attempt++) {
     // Sorted by creation, oldest first: an order items do not leave while the window is paged.
     const page = url
-      ? await getPage<SearchPage>(deps.octokit, url)
-      : await getPage<SearchPage>(deps.octokit, 'GET /search/issues', {
+      ? await getPage<SearchPage>(octokit, url)
+      : await getPage<SearchPage>(octokit, 'GET /search/issues', {
           q: query,
           sort: 'created',
           order: 'asc',
@@ -139,6 +145,6 @@ async function fetchPage(
     if (!page.data.incomplete_results || attempt >= retries) {
       return { data: page.data, next: page.links.next, incomplete: page.data.incomplete_results }
     }
-    deps.log.debug(`search: incomplete results for '${query}', asking again`)
+    log.debug(`search: incomplete results for '${query}', asking again`)
   }
 }

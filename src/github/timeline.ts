@@ -1,137 +1,31 @@
 import { RequestError } from '@octokit/request-error'
-import type { Tx } from '../db/connect.js'
-import { getCursor, setCursor } from '../db/cursors.js'
-import {
-  deleteVanishedEvents,
-  getEventPolls,
-  putEventPolls,
-  upsertEventRows,
-  type EventPollRow,
-  type PagedEventRow
-} from '../db/upsert-events.js'
-import type { Deps } from '../tasks/types.js'
+import type { Log } from '../log.js'
+import type { TimelineIssue } from '../model/issue.js'
+import type { Repo } from '../model/repo.js'
+import type { Octokit } from './client.js'
 import { getPage } from './conditional.js'
-import { mapTimelinePage, type TimelineItem } from './map-event.js'
-import type { Repo } from './repos.js'
+import type { TimelineItem } from './types.js'
 
 const ROUTE = 'GET /repos/{owner}/{repo}/issues/{issue_number}/timeline'
 /** GitHub's largest page; event_polls page numbers assume it. */
 export const TIMELINE_PER_PAGE = 100
-/** Walks of one issue when another sync keeps storing it meanwhile; the last one is stored regardless. */
-const MAX_WALKS = 3
 /** A timeline longer than this (50,000 items) means a server that ignores `page`: fail rather than loop. */
 const MAX_PAGES = 500
 
-/** An issue or pull request whose timeline is synced (pull requests by their issue id and number). */
-export interface TimelineIssue {
-  id: number
-  number: number
-  updatedAt: Date
-}
-
-export interface TimelineStats {
-  /** Timeline rows inserted or changed. */
-  events: number
-  /** Pages answered 200 (billable). */
-  pages: number
-  /** Pages answered 304 (free). */
-  notModified: number
-  /** Rows deleted because their item left the timeline (a deleted comment). */
-  deleted: number
-  /** Issues whose timeline was checked. */
-  issues: number
-  /** Issues skipped: moved (301), deleted (410) or unreadable (404). */
-  skipped: number
-  /** True when `shouldStop` ended the walk before every issue was done. */
-  stopped: boolean
-}
-
-export interface TimelineOptions {
-  /** Advance this task's cursor (per repository) to each issue's updated_at in the issue's transaction. */
-  cursorTask?: string
-  /** Checked before each issue, e.g. the budget reserve; true ends the walk early. */
-  shouldStop?: () => boolean
+/** What an earlier walk learned about one page: the ETag to send, and how many items it held. */
+export interface KnownPage {
+  etag: string | null
+  item_count: number
 }
 
 /** What one walk over an issue's timeline found. */
-interface TimelineRead {
+export interface TimelineRead {
   /** Pages answered 200, with their items. */
   fetched: Map<number, TimelineItem[]>
   /** Every page checked, with the ETag to send next time. */
-  polls: Omit<EventPollRow, 'id' | 'issue_updated_at'>[]
+  polls: { page_no: number; etag: string | null; item_count: number }[]
   lastPage: number
   notModified: number
-}
-
-/**
- * Fetches or refreshes the timelines of `issues` (ascending updated_at gives
- * a resumable cursor) into `events`, one transaction per issue holding its
- * rows, its page ETags and, with `cursorTask`, the cursor. Every known page
- * is requested with its stored ETag, so an unchanged timeline costs nothing
- * and a changed one costs one billable request per page that changed or
- * was added; the walk goes past the last known page when it is full, so
- * growth is never missed. Reused by the `backfill` task.
- */
-export async function syncIssueTimelines(
-  deps: Deps,
-  repo: Repo,
-  issues: readonly TimelineIssue[],
-  options: TimelineOptions = {}
-): Promise<TimelineStats> {
-  const stats: TimelineStats = {
-    events: 0,
-    pages: 0,
-    notModified: 0,
-    deleted: 0,
-    issues: 0,
-    skipped: 0,
-    stopped: false
-  }
-  const cursor = options.cursorTask ? await getCursor(deps.sql, options.cursorTask, repo.id) : undefined
-  let highWater = cursor?.highWater
-
-  for (const issue of issues) {
-    if (options.shouldStop?.()) {
-      stats.stopped = true
-      break
-    }
-    const cursorAt = highWater && highWater > issue.updatedAt ? highWater : issue.updatedAt
-    let read: TimelineRead | undefined
-    for (let attempt = 1; ; attempt++) {
-      const polls = await getEventPolls(deps.sql, issue.id)
-      read = await readTimeline(deps, repo, issue, polls)
-      const walk = read
-      const stored = await deps.sql.begin(async (tx) => {
-        // Another sync (events and backfill at once) may have stored this
-        // issue while we walked it: then our ETags and rows may be older
-        // than its, so walk again from what it stored.
-        await tx`select pg_advisory_xact_lock(${issue.id}::bigint)`
-        if (!samePolls(polls, await getEventPolls(tx, issue.id)) && attempt < MAX_WALKS) return false
-        if (walk) {
-          const written = await storeTimeline(tx, repo, issue, walk, deps.clock())
-          stats.events += written.events
-          stats.deleted += written.deleted
-          stats.pages += walk.fetched.size
-          stats.notModified += walk.notModified
-        }
-        if (options.cursorTask && cursor) {
-          await setCursor(tx, options.cursorTask, repo.id, { highWater: cursorAt, state: cursor.state })
-        }
-        return true
-      })
-      if (stored) break
-    }
-    highWater = cursorAt
-    if (read) stats.issues++
-    else stats.skipped++
-    if (read && read.fetched.size > 0) {
-      deps.log.debug(
-        `${repo.name}#${issue.number}: ${read.fetched.size} page(s) changed, ${read.notModified} unchanged, ` +
-          `${read.lastPage} page(s) in all`
-      )
-    }
-  }
-  return stats
 }
 
 /**
@@ -143,11 +37,13 @@ export async function syncIssueTimelines(
  * one request for the empty page after it, whose ETag makes later checks
  * free. Returns undefined when the issue moved, was deleted or cannot be read.
  */
-async function readTimeline(
-  deps: Deps,
+export async function readTimeline(
+  octokit: Octokit,
+  log: Log,
   repo: Repo,
-  issue: TimelineIssue,
-  known: Map<number, EventPollRow>
+  issue: Pick<TimelineIssue, 'number'>,
+  known: ReadonlyMap<number, KnownPage>,
+  conditional = true
 ): Promise<TimelineRead | undefined> {
   const knownLast = Math.max(0, ...known.keys())
   const read: TimelineRead = { fetched: new Map(), polls: [], lastPage: 1, notModified: 0 }
@@ -165,10 +61,10 @@ async function readTimeline(
     }
     let result
     try {
-      result = await getPage<TimelineItem[]>(deps.octokit, ROUTE, params, poll?.etag ?? undefined)
+      result = await getPage<TimelineItem[]>(octokit, ROUTE, params, poll?.etag ?? undefined)
     } catch (error) {
       if (error instanceof RequestError && (error.status === 404 || error.status === 410)) {
-        deps.log.warning(`${repo.name}#${issue.number}: timeline answered ${error.status}; skipped.`)
+        log.warning(`${repo.name}#${issue.number}: timeline answered ${error.status}; skipped.`)
         return undefined
       }
       throw error
@@ -182,14 +78,17 @@ async function readTimeline(
     } else {
       if (!Array.isArray(result.data)) {
         // 301 with redirect: 'manual' comes back as a response, not an error.
-        deps.log.warning(
+        log.warning(
           `${repo.name}#${issue.number}: timeline moved (${result.headers.location ?? 'no location'}); skipped.`
         )
         return undefined
       }
       read.fetched.set(page, result.data)
       read.polls.push({ page_no: page, etag: result.etag ?? null, item_count: result.data.length })
-      more = result.links.next !== undefined || result.data.length >= TIMELINE_PER_PAGE
+      // With a stable token a full last page is followed by the empty page
+      // after it, whose ETag makes the next check free; without, the Link
+      // header alone says whether there is more.
+      more = result.links.next !== undefined || (conditional && result.data.length >= TIMELINE_PER_PAGE)
     }
     read.lastPage = page
     if (!more) return read
@@ -197,47 +96,4 @@ async function readTimeline(
       throw new Error(`${repo.fullName}#${issue.number}: timeline has more than ${MAX_PAGES} pages; giving up.`)
     }
   }
-}
-
-/**
- * Writes one walk: rows of the pages that changed, deletion of rows whose
- * item left those pages (or lies past the new last page), and the page
- * ETags. Rows are keyed across pages, so an item that shifted to another
- * page (a comment before it was deleted) is moved, not lost.
- */
-async function storeTimeline(
-  tx: Tx,
-  repo: Repo,
-  issue: TimelineIssue,
-  read: TimelineRead,
-  now: Date
-): Promise<{ events: number; deleted: number }> {
-  let events = 0
-  let deleted = 0
-  if (read.fetched.size > 0) {
-    const rows = new Map<string, PagedEventRow>()
-    for (const [page, items] of read.fetched) {
-      for (const row of mapTimelinePage(items, issue.id, repo)) {
-        rows.delete(row.id) // keep Map order = timeline order when an item repeats
-        rows.set(row.id, { ...row, timeline_page: page })
-      }
-    }
-    deleted = await deleteVanishedEvents(tx, issue.id, {
-      pages: [...read.fetched.keys()],
-      afterPage: read.lastPage,
-      keep: [...rows.keys()],
-      // Every page re-read: the rows are the whole timeline.
-      everything: read.fetched.size === read.polls.length
-    })
-    events = await upsertEventRows(tx, [...rows.values()])
-  }
-  const polls = read.polls.map((p) => ({ ...p, id: issue.id, issue_updated_at: issue.updatedAt }))
-  await putEventPolls(tx, issue.id, polls, read.lastPage, now)
-  return { events, deleted }
-}
-
-function samePolls(a: Map<number, EventPollRow>, b: Map<number, EventPollRow>): boolean {
-  if (a.size !== b.size) return false
-  for (const [page, poll] of a) if (b.get(page)?.etag !== poll.etag) return false
-  return true
 }

@@ -1,11 +1,6 @@
-/**
- * Where a transferred issue went, as GitHub's 301 `Location` (or a followed
- * redirect's final URL, or the moved issue's `repository_url`) names it.
- * GitHub uses either form; a GHES API prefix (`/api/v3`) may precede both.
- */
-export type IssueLocation =
-  | { form: 'repos'; owner: string; repo: string; number: number }
-  | { form: 'repositories'; repoId: number; number: number }
+import type { IssueLocation } from '../model/transfer.js'
+
+// GitHub uses either form; a GHES API prefix (`/api/v3`) may precede both.
 
 const REPOS = /\/repos\/([^/?#]+)\/([^/?#]+)\/issues\/(\d+)(?:[/?#]|$)/
 const REPOSITORIES = /\/repositories\/(\d+)\/issues\/(\d+)(?:[/?#]|$)/

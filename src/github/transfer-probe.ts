@@ -1,7 +1,8 @@
 import { RequestError } from '@octokit/request-error'
 import type { Octokit } from './client.js'
-import type { GitHubIssue } from './map-issue.js'
-import { parseIssueLocation, type IssueLocation } from './transfer-location.js'
+import type { IssueLocation } from '../model/transfer.js'
+import { parseIssueLocation } from './transfer-location.js'
+import type { GitHubIssue } from './types.js'
 
 /** What one request for an issue we hold says about it. */
 export type Probe =

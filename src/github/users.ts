@@ -1,14 +1,4 @@
-/** A GitHub account as the REST API renders it (simple-user); extra fields kept as they come. */
-export interface GitHubUser {
-  login: string
-  id: number
-  node_id?: string
-  avatar_url?: string
-  html_url?: string
-  type?: string
-  site_admin?: boolean
-  [field: string]: unknown
-}
+import type { GitHubUser } from './types.js'
 
 /**
  * GitHub's placeholder for deleted accounts. The API renders a deleted

@@ -146,7 +146,3 @@ export interface Report {
   /** Every item waiting on us, longest-waiting first. */
   readonly waiting_on_us: WaitingItem[]
 }
-
-/** Output formats of the report on standard output. */
-export const REPORT_FORMATS = ['md', 'json', 'text'] as const
-export type ReportFormat = (typeof REPORT_FORMATS)[number]

@@ -1,9 +1,14 @@
-import { BACKFILL_CURSOR, loadState, planRepository, saveState, type BackfillState } from '../backfill/state.js'
-import { Progress } from '../backfill/progress.js'
-import { chooseRoute } from '../backfill/route.js'
-import { walkListing, walkSearch, type BackfillTotals, type WalkContext, type WalkOutcome } from '../backfill/walk.js'
-import { selectRepositories, type Repo } from '../github/repos.js'
+import { hasUnfinishedBackfill, loadBackfill, saveBackfill } from '../db/backfill.js'
 import type { Settings } from '../inputs.js'
+import type { BackfillState } from '../model/backfill.js'
+import type { Repo } from '../model/repo.js'
+import { planRepository } from './backfill/plan.js'
+import { Progress } from './backfill/progress.js'
+import { chooseRoute } from './backfill/route.js'
+import { walkListing, walkSearch, type BackfillTotals, type WalkContext, type WalkOutcome } from './backfill/walk.js'
+import { knowBudget } from './budget.js'
+import { selectRepositories } from './repositories.js'
+import { settleReactions } from './timelines-graphql.js'
 import type { Deps, TaskResult } from './types.js'
 
 /**
@@ -27,7 +32,7 @@ export async function runBackfill(deps: Deps, settings: Settings): Promise<TaskR
     finished,
     ...totals
   })
-  if (!settings.since && !(await hasUnfinished(deps))) {
+  if (!settings.since && !(await hasUnfinishedBackfill(deps.sql))) {
     log.info('backfill: no unfinished backfill to continue; pass since (and until) to start one.')
     return { counts: counts(0, 0) }
   }
@@ -45,10 +50,10 @@ export async function runBackfill(deps: Deps, settings: Settings): Promise<TaskR
   const plans: { repo: Repo; state: BackfillState }[] = []
   await deps.sql.begin(async (tx) => {
     for (const repo of repos) {
-      const stored = await loadState(tx, repo.id)
+      const stored = await loadBackfill(tx, repo.id)
       const state = planRepository(stored, settings.since, settings.until, now, settings.backfillTimelines)
       if (!state) continue
-      if (state !== stored) await saveState(tx, repo.id, state)
+      if (state !== stored) await saveBackfill(tx, repo.id, state)
       plans.push({ repo, state })
     }
   })
@@ -66,8 +71,10 @@ export async function runBackfill(deps: Deps, settings: Settings): Promise<TaskR
     const ctx: WalkContext = {
       deps,
       repo,
+      settings,
       timelines: state.timelines ?? settings.backfillTimelines,
       budgetLow,
+      graphqlLow: () => deps.meter.remaining('graphql') <= settings.budgetReserve,
       progress: new Progress(
         new Date(state.since),
         new Date(state.until),
@@ -93,6 +100,42 @@ export async function runBackfill(deps: Deps, settings: Settings): Promise<TaskR
     }
   }
 
+  // Comments read through GraphQL come without reaction counts; the units'
+  // queries carried some, and the rest are read now (100 comments a point).
+  // A backfill counts as finished once none is unknown.
+  let reactionsLeft: string | undefined
+  const pending = (
+    await Promise.all(plans.map(async (p) => ({ ...p, state: await loadBackfill(deps.sql, p.repo.id) })))
+  ).filter((p) => p.state?.reactions === 'pending')
+  if (pending.length > 0 && !stopped) {
+    await knowBudget(deps, 'graphql')
+    const settled = await settleReactions(
+      deps,
+      settings.apiUrl,
+      pending.map((p) => p.repo.id),
+      () => deps.meter.remaining('graphql') <= settings.budgetReserve
+    )
+    if (settled.changed > 0) log.info(`backfill: reaction counts of ${settled.changed} comment row(s) read.`)
+    if (settled.stopped) {
+      reactionsLeft = `reaction counts of comments in ${pending.map((p) => p.repo.name).join(', ')} (GraphQL budget reserve reached)`
+    } else {
+      await deps.sql.begin(async (tx) => {
+        for (const p of pending) {
+          const current = await loadBackfill(tx, p.repo.id)
+          if (current) await saveBackfill(tx, p.repo.id, { ...current, reactions: undefined })
+        }
+      })
+    }
+  } else if (pending.length > 0) {
+    reactionsLeft = `reaction counts of comments in ${pending.map((p) => p.repo.name).join(', ')}`
+  }
+  if (reactionsLeft && unfinished.length === 0) {
+    return {
+      counts: counts(worked, finished),
+      incomplete: true,
+      remaining: `backfill: ${reactionsLeft}; the next run reads them.`
+    }
+  }
   if (unfinished.length === 0) return { counts: counts(worked, finished) }
   return { counts: counts(worked, finished), incomplete: true, remaining: describeRemaining(unfinished) }
 }
@@ -110,14 +153,6 @@ async function backfillRepository(ctx: WalkContext): Promise<WalkOutcome> {
   )
   ctx.state = { ...ctx.state, route: choice.route }
   return choice.route === 'search' ? walkSearch(ctx) : walkListing(ctx, choice.first)
-}
-
-/** Any repository with a started, unfinished backfill (one query, no GitHub request). */
-async function hasUnfinished(deps: Deps): Promise<boolean> {
-  const [row] = await deps.sql<{ n: number }[]>`
-    select count(*)::int as n from sync_cursors
-    where task = ${BACKFILL_CURSOR} and coalesce((state ->> 'done')::boolean, true) = false`
-  return row.n > 0
 }
 
 function describeRemaining(unfinished: { repo: Repo; state: BackfillState }[]): string {

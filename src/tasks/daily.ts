@@ -1,9 +1,12 @@
 import type { Queryable } from '../db/connect.js'
-import { upsertPullRows } from '../db/upsert-issues.js'
-import { mapIssue, type GitHubIssue, type PullRow } from '../github/map-issue.js'
-import { STORED_LIST_MAX_AGE_MS, selectRepositories, type Repo } from '../github/repos.js'
+import { countMergedMismatches, oldestPullPerRepository, upsertPullRows } from '../db/issues.js'
+import { mapIssue } from '../github/map-issue.js'
 import { searchWindows } from '../github/search.js'
+import type { GitHubIssue } from '../github/types.js'
 import type { Settings } from '../inputs.js'
+import type { PullRow } from '../model/issue.js'
+import type { Repo } from '../model/repo.js'
+import { STORED_LIST_MAX_AGE_MS, selectRepositories } from './repositories.js'
 import type { Deps, TaskResult } from './types.js'
 
 /**
@@ -23,7 +26,10 @@ import type { Deps, TaskResult } from './types.js'
 export async function runDaily(deps: Deps, settings: Settings): Promise<TaskResult> {
   const { sql, log, clock } = deps
   const repos = await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS })
-  const ranges = await storedRanges(sql, repos)
+  const ranges = await oldestPullPerRepository(
+    sql,
+    repos.map((r) => r.id)
+  )
   const counts = { repositories: 0, windows: 0, checked: 0, corrected: 0, written: 0 }
   if (ranges.size === 0) {
     log.info('daily: no pull requests stored for the selected repositories; nothing to reconcile.')
@@ -47,7 +53,12 @@ export async function runDaily(deps: Deps, settings: Settings): Promise<TaskResu
 
   for (const scope of scopes) {
     const span = Math.max(1, to.getTime() - scope.from.getTime())
-    for await (const window of searchWindows(deps, { query: scope.query, field: 'closed', from: scope.from, to })) {
+    for await (const window of searchWindows(deps.octokit, deps.log, {
+      query: scope.query,
+      field: 'closed',
+      from: scope.from,
+      to
+    })) {
       counts.windows++
       const rows: PullRow[] = []
       for (const item of window.items) {
@@ -70,16 +81,6 @@ export async function runDaily(deps: Deps, settings: Settings): Promise<TaskResu
   return { counts }
 }
 
-/** Oldest stored pull request (created_at) per selected repository that has any. */
-async function storedRanges(sql: Queryable, repos: Repo[]): Promise<Map<number, Date>> {
-  if (repos.length === 0) return new Map()
-  const rows = await sql<{ repo_id: string; oldest: string }[]>`
-    select repo_id, to_char(min(created_at), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as oldest
-    from pull_requests where repo_id = any(${repos.map((r) => r.id)}::bigint[])
-    group by repo_id`
-  return new Map(rows.map((r) => [Number(r.repo_id), new Date(r.oldest)]))
-}
-
 /** The selected repository a search item belongs to (by its repository_url's name). */
 function repoOf(item: GitHubIssue, byName: Map<string, Repo>): Repo | undefined {
   const name = /\/repos\/[^/]+\/([^/]+)$/.exec(item.repository_url ?? '')?.[1]
@@ -92,14 +93,8 @@ function repoOf(item: GitHubIssue, byName: Map<string, Repo>): Repo | undefined 
  */
 async function reconcile(tx: Queryable, rows: PullRow[]): Promise<{ corrected: number; written: number }> {
   if (rows.length === 0) return { corrected: 0, written: 0 }
-  const github = tx.json(rows.map((r) => ({ id: r.id, merged: r.merged })) as never)
-  const wrong = async (): Promise<number> => {
-    const [{ n }] = await tx<{ n: number }[]>`
-      select count(*)::int as n from pull_requests p
-      join json_to_recordset(${github}::json) as g(id bigint, merged boolean) on g.id = p.id
-      where p.merged is distinct from g.merged`
-    return n
-  }
+  const github = rows.map((r) => ({ id: r.id, merged: r.merged }))
+  const wrong = (): Promise<number> => countMergedMismatches(tx, github)
   const before = await wrong()
   const written = await upsertPullRows(tx, rows)
   const after = before === 0 ? 0 : await wrong()

@@ -1,83 +1,168 @@
-import type { Sql } from '../db/connect.js'
-import { getCursor } from '../db/cursors.js'
-import { STORED_LIST_MAX_AGE_MS, selectRepositories, type Repo } from '../github/repos.js'
-import { syncIssueTimelines, type TimelineIssue } from '../github/timeline.js'
+import { getCursor, setCursor } from '../db/cursors.js'
+import { commentsForReactions, countTimelinesBehind, timelinesBehind, type BehindTimeline } from '../db/events.js'
 import type { Settings } from '../inputs.js'
+import { CURSORS } from '../model/cursor.js'
+import type { Repo } from '../model/repo.js'
+import { knowBudget } from './budget.js'
+import { STORED_LIST_MAX_AGE_MS, selectRepositories } from './repositories.js'
+import { REACTIONS_PER_QUERY } from '../github/graphql-timeline.js'
+import { settleReactions, syncTimelinesGraphql } from './timelines-graphql.js'
+import { syncIssueTimelines } from './timelines.js'
+import { tokenMode } from './token-mode.js'
 import type { Deps, TaskResult } from './types.js'
 
-/** sync_cursors.task of this task: the newest issue updated_at whose timeline is stored, per repository. */
-export const EVENTS_CURSOR = 'events'
-/** Without a cursor or `since`, look back as far as the seed did. */
-const FIRST_RUN_LOOKBACK_MS = 24 * 3600 * 1000
+/** Timelines one run reads at most through GraphQL (100 a point: about 20 points). */
+const GRAPHQL_ITEMS_PER_RUN = 2000
+/** Timelines one run reads at most through REST (at least a request each). */
+const REST_ITEMS_PER_RUN = 300
+/** How often comments' reaction counts are read again. */
+const REACTIONS_EVERY_MS = 24 * 3600 * 1000
+/** Comments of items updated this recently are re-read by the reaction pass. */
+const REACTIONS_WINDOW_MS = 7 * 24 * 3600 * 1000
 
 /**
- * `events`: timelines of the issues and pull requests updated since the
- * events cursor (minus overlap), as stored by the `issues` task — this task
- * never lists issues itself. Each issue's rows, page ETags and the cursor
- * are written in one transaction, so a run killed anywhere resumes cleanly.
+ * `events`: the timelines whose item changed since they were stored. An
+ * issue or pull request is "timeline behind" while its updated_at is later
+ * than the updated_at its timeline was stored at — whichever task moved it
+ * (issues, pulls, unmerged, daily, transfers, backfill), so no item stored
+ * late is passed over, and no cursor can skip one. The task reads those
+ * timelines, newest first, through GraphQL (100 a query, 1 point; the
+ * default) or the REST timeline endpoint (`timeline-api: rest`), and clears
+ * each mark in the transaction that stores its rows. A run that stops (the
+ * budget reserve, a failure) leaves the rest behind for the next run.
  */
 export async function runEvents(deps: Deps, settings: Settings): Promise<TaskResult> {
   const repos = await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS })
-  const counts = { repositories: 0, issues: 0, events: 0, deleted: 0, pages: 0, notModified: 0, skipped: 0 }
-  const shouldStop = (): boolean => deps.meter.remaining('core') < settings.budgetReserve
-
-  for (const [index, repo] of repos.entries()) {
-    if (!(await hasStoredIssues(deps.sql, repo))) {
-      deps.log.info(
-        `${repo.fullName}: no issues or pull requests stored yet; run the 'issues' task first. Nothing to do here.`
-      )
-      continue
-    }
-    const since = await windowStart(deps, settings, repo)
-    const issues = await updatedIssues(deps.sql, repo, since)
-    const stats = await syncIssueTimelines(deps, repo, issues, { cursorTask: EVENTS_CURSOR, shouldStop })
-    counts.repositories++
+  const byId = new Map(repos.map((r) => [r.id, r]))
+  const repoIds = [...byId.keys()]
+  const graphql = settings.timelineApi === 'graphql'
+  const limit = graphql ? GRAPHQL_ITEMS_PER_RUN : REST_ITEMS_PER_RUN
+  const behind = await timelinesBehind(deps.sql, repoIds, limit, settings.since)
+  const counts = {
+    repositories: repos.length,
+    behind: behind.length,
+    issues: 0,
+    events: 0,
+    deleted: 0,
+    skipped: 0,
+    reactions: 0
+  }
+  if (behind.length === 0)
+    deps.log.info(`events: every stored timeline of the ${repos.length} repositories is current.`)
+  let stopped = false
+  let rest: BehindTimeline[] = behind
+  if (graphql && behind.length > 0) await knowBudget(deps, 'graphql')
+  if (graphql) {
+    const stats = await syncTimelinesGraphql(deps, settings.apiUrl, byId, behind, {
+      shouldStop: () => deps.meter.remaining('graphql') <= settings.budgetReserve
+    })
     counts.issues += stats.issues
     counts.events += stats.events
     counts.deleted += stats.deleted
-    counts.pages += stats.pages
-    counts.notModified += stats.notModified
     counts.skipped += stats.skipped
-    deps.log.info(
-      `${repo.fullName}: ${issues.length} issue(s) updated since ${since.toISOString()}; ` +
-        `${stats.pages} timeline page(s) changed, ${stats.notModified} unchanged (304); ` +
-        `${stats.events} row(s) written, ${stats.deleted} deleted` +
-        (stats.skipped ? `, ${stats.skipped} issue(s) skipped (moved or gone)` : '')
-    )
-    if (stats.stopped) {
-      const left = repos.slice(index).map((r) => r.name)
-      return {
-        counts,
-        incomplete: true,
-        remaining:
-          `Stopped at the budget reserve (${settings.budgetReserve} core requests); ` +
-          `timelines of ${left.join(', ')} continue from their cursor on the next run.`
+    counts.reactions += stats.reactions
+    Object.assign(counts, { queries: stats.queries, capped: stats.capped })
+    stopped = stats.stopped
+    // Items GraphQL cannot name (rows without a node id, e.g. from an old import) take the REST walk.
+    rest = behind.filter((i) => !i.nodeId)
+  }
+  if (!stopped && rest.length > 0) {
+    const conditional = (await tokenMode(deps)) === 'stable'
+    const pages = { pages: 0, notModified: 0 }
+    for (const [repo, issues] of byRepository(rest, byId)) {
+      const stats = await syncIssueTimelines(deps, repo, issues, {
+        conditional,
+        shouldStop: () => deps.meter.remaining('core') <= settings.budgetReserve
+      })
+      counts.issues += stats.issues
+      counts.events += stats.events
+      counts.deleted += stats.deleted
+      counts.skipped += stats.skipped
+      pages.pages += stats.pages
+      pages.notModified += stats.notModified
+      if (stats.stopped) {
+        stopped = true
+        break
       }
     }
+    Object.assign(counts, pages)
   }
-  return { counts }
+  if (graphql && !stopped) {
+    const pass = await reactionPass(deps, settings, repoIds, counts.reactions)
+    counts.reactions += pass.changed
+    stopped = pass.stopped
+  }
+  const left = await countTimelinesBehind(deps.sql, repoIds)
+  deps.log.info(
+    `events: ${counts.issues} timeline(s) stored (${counts.events} rows written, ${counts.deleted} deleted)` +
+      (counts.skipped ? `, ${counts.skipped} skipped (moved or gone)` : '') +
+      `; ${left} still behind`
+  )
+  if (!stopped && behind.length < limit) return { counts }
+  if (left === 0) return { counts }
+  return {
+    counts,
+    incomplete: true,
+    remaining: stopped
+      ? `${left} timeline(s) behind: stopped at the budget reserve (${settings.budgetReserve}); the next run continues.`
+      : `${left} timeline(s) behind: more than one run reads (${limit}); the next run continues.`
+  }
 }
 
-async function hasStoredIssues(sql: Sql, repo: Repo): Promise<boolean> {
-  const [row] = await sql<{ any: boolean }[]>`
-    select exists (select 1 from issues where repo_id = ${repo.id})
-        or exists (select 1 from pull_requests where repo_id = ${repo.id}) as any`
-  return row.any
+function byRepository(items: readonly BehindTimeline[], repos: ReadonlyMap<number, Repo>): Map<Repo, BehindTimeline[]> {
+  const out = new Map<Repo, BehindTimeline[]>()
+  for (const item of items) {
+    const repo = repos.get(item.repoId)
+    if (!repo) continue
+    const list = out.get(repo) ?? []
+    list.push(item)
+    out.set(repo, list)
+  }
+  return out
 }
 
-/** Cursor minus overlap; on a first run `since`, else the last day. */
-async function windowStart(deps: Deps, settings: Settings, repo: Repo): Promise<Date> {
-  const cursor = await getCursor(deps.sql, EVENTS_CURSOR, repo.id)
-  if (cursor.highWater) return new Date(cursor.highWater.getTime() - settings.overlapMinutes * 60_000)
-  return settings.since ?? new Date(deps.clock().getTime() - FIRST_RUN_LOOKBACK_MS)
-}
-
-/** Issues and pull requests (by issue id) updated at or after `since`, oldest first. */
-async function updatedIssues(sql: Sql, repo: Repo, since: Date): Promise<TimelineIssue[]> {
-  const rows = await sql<{ id: string; number: number; updated_at: Date }[]>`
-    select id, number, updated_at from issues where repo_id = ${repo.id} and updated_at >= ${since}
-    union
-    select id, number, updated_at from pull_requests where repo_id = ${repo.id} and updated_at >= ${since}
-    order by updated_at, id`
-  return rows.map((r) => ({ id: Number(r.id), number: r.number, updatedAt: r.updated_at }))
+/**
+ * Comments' reaction counts, which GitHub's GraphQL timeline read leaves
+ * out (a connection per item would multiply its price by 100). Counts still
+ * unknown ride along with the next timeline query for free; once a day this
+ * pass reads them in queries of their own (100 comments a point), and
+ * re-reads the counts of every comment on the items updated in the last 7
+ * days — GitHub does not document that a reaction moves any updated_at, so
+ * nothing else would notice one.
+ */
+async function reactionPass(
+  deps: Deps,
+  settings: Settings,
+  repoIds: number[],
+  _changed: number
+): Promise<{ changed: number; stopped: boolean }> {
+  const cursor = await getCursor(deps.sql, CURSORS.reactions, 0)
+  const now = deps.clock()
+  if (cursor.highWater && now.getTime() - cursor.highWater.getTime() < REACTIONS_EVERY_MS) {
+    // Not due: only a full point's worth of unknown counts (a first sync, a backfill) is read now.
+    const unknown = await commentsForReactions(deps.sql, repoIds, REACTIONS_PER_QUERY)
+    if (unknown.length < REACTIONS_PER_QUERY) return { changed: 0, stopped: false }
+    await knowBudget(deps, 'graphql')
+    const settled = await settleReactions(
+      deps,
+      settings.apiUrl,
+      repoIds,
+      () => deps.meter.remaining('graphql') <= settings.budgetReserve
+    )
+    return { changed: settled.changed, stopped: settled.stopped }
+  }
+  await knowBudget(deps, 'graphql')
+  const shouldStop = (): boolean => deps.meter.remaining('graphql') <= settings.budgetReserve
+  const unknown = await settleReactions(deps, settings.apiUrl, repoIds, shouldStop)
+  const recent = await commentsForReactions(deps.sql, repoIds, 100_000, new Date(now.getTime() - REACTIONS_WINDOW_MS))
+  const refreshed = unknown.stopped
+    ? { changed: 0, queries: 0, stopped: true }
+    : await settleReactions(deps, settings.apiUrl, repoIds, shouldStop, recent)
+  const stopped = unknown.stopped || refreshed.stopped
+  if (!stopped) await setCursor(deps.sql, CURSORS.reactions, 0, { highWater: now, state: {} })
+  deps.log.info(
+    `events: reaction counts read for ${recent.length} recent comment(s) and those stored without; ` +
+      `${unknown.changed + refreshed.changed} row(s) changed`
+  )
+  return { changed: unknown.changed + refreshed.changed, stopped }
 }

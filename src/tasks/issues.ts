@@ -1,11 +1,18 @@
 import { getCursor, setCursor } from '../db/cursors.js'
 import { getEtag, putEtag } from '../db/etags.js'
-import { upsertMapped } from '../db/upsert-issues.js'
+import { upsertMapped } from '../db/issues.js'
 import { etagKey, getPage, type Page } from '../github/conditional.js'
-import { mapIssue, type GitHubIssue } from '../github/map-issue.js'
-import { selectRepositories, type Repo } from '../github/repos.js'
+import { mapIssue } from '../github/map-issue.js'
+import type { GitHubIssue } from '../github/types.js'
 import type { Settings } from '../inputs.js'
+import { CURSORS } from '../model/cursor.js'
+import type { Repo } from '../model/repo.js'
+import { outOfBudget } from './budget.js'
+import { syncBySearch } from './issues-search.js'
+import { orgRepositories, selectFrom, STORED_LIST_MAX_AGE_MS } from './repositories.js'
+import { tokenMode, type TokenMode } from './token-mode.js'
 import type { Deps, TaskResult } from './types.js'
+import { skipUnreadable } from './unreadable.js'
 
 const ROUTE = 'GET /repos/{owner}/{repo}/issues'
 const PER_PAGE = 100
@@ -16,8 +23,6 @@ const MOVE_AT = 50
  * changed during a listing (changes before the listing began shift nothing).
  */
 const CLOCK_SKEW_MS = 60_000
-/** Cursor name in sync_cursors. */
-export const ISSUES_CURSOR = 'issues'
 
 /** What one repository's sync did. */
 export interface RepoIssuesResult {
@@ -35,27 +40,52 @@ export interface RepoIssuesResult {
  * Without a cursor it starts at `since`, or at the beginning of history.
  */
 export async function runIssues(deps: Deps, settings: Settings): Promise<TaskResult> {
-  const repos = await selectRepositories(deps, settings)
-  const totals = { repositories: 0, listed: 0, issues: 0, pulls: 0 }
+  const mode = await tokenMode(deps)
+  // With a stable token the list is asked conditionally (304 while unchanged);
+  // with a rotating one every ask costs, so a list verified within the hour
+  // will do, and the search refreshes it when a result names an unknown repository.
+  const all = await orgRepositories(deps, settings.org, mode === 'rotating' ? STORED_LIST_MAX_AGE_MS : 0)
+  const repos = selectFrom(deps, settings, all)
+  const totals = { repositories: 0, listed: 0, issues: 0, pulls: 0, searches: 0 }
   const left: string[] = []
-  for (const repo of repos) {
+  const listRepo = async (repo: Repo): Promise<void> => {
     if (outOfBudget(deps, settings)) {
       left.push(repo.name)
-      continue
+      return
     }
-    const r = await skipUnreadable(deps, repo, () => syncRepoIssues(deps, settings, repo))
-    if (!r) continue
+    const r = await skipUnreadable(deps, repo, () => syncRepoIssues(deps, settings, repo, mode))
+    if (!r) return
     totals.repositories++
     totals.listed += r.listed
     totals.issues += r.issues
     totals.pulls += r.pulls
     if (r.incomplete) left.push(repo.name)
   }
+  if (mode === 'stable') {
+    for (const repo of repos) await listRepo(repo)
+  } else {
+    // A repository never listed gets its full first listing (the lower
+    // bound: one request per 100 items); the others share one search.
+    const known: Repo[] = []
+    for (const repo of repos) {
+      if ((await getCursor(deps.sql, CURSORS.issues, repo.id)).highWater === undefined) await listRepo(repo)
+      else known.push(repo)
+    }
+    const found = await syncBySearch(deps, settings, known, all, async () =>
+      selectFrom(deps, settings, await orgRepositories(deps, settings.org, 0))
+    )
+    totals.repositories += known.length
+    totals.listed += found.listed
+    totals.issues += found.issues
+    totals.pulls += found.pulls
+    totals.searches += found.windows
+    if (found.incomplete) left.push('the org-wide search')
+  }
   if (left.length === 0) return { counts: totals }
   return {
     counts: totals,
     incomplete: true,
-    remaining: `issues of ${left.join(', ')} (budget reserve reached; the next run resumes from the stored cursors)`
+    remaining: `issues of ${left.join(', ')} (budget reserve reached or search incomplete; the next run resumes from the stored cursors)`
   }
 }
 
@@ -68,14 +98,20 @@ export async function runIssues(deps: Deps, settings: Settings): Promise<TaskRes
  * is asked once more to learn its ETag — that request re-lists the overlap,
  * which writes nothing — and the next quiet run is free again.
  */
-export async function syncRepoIssues(deps: Deps, settings: Settings, repo: Repo): Promise<RepoIssuesResult> {
+export async function syncRepoIssues(
+  deps: Deps,
+  settings: Settings,
+  repo: Repo,
+  mode: TokenMode = 'stable'
+): Promise<RepoIssuesResult> {
   const result: RepoIssuesResult = { listed: 0, issues: 0, pulls: 0, incomplete: false }
   let rechecks = 0
   let recheckFrom: number | undefined
-  // Usually two passes: the listing, then the new URL's ETag. More only when
-  // items changed while a multi-page listing was read.
+  // Usually two passes with a stable token: the listing, then the new URL's
+  // ETag. With a rotating token one: no later run could use that ETag. More
+  // only when items changed while a multi-page listing was read.
   for (let pass = 0; pass < 6 && !result.incomplete; pass++) {
-    const listed = await listOnce(deps, settings, repo, result, recheckFrom)
+    const listed = await listOnce(deps, settings, repo, result, mode === 'stable', recheckFrom)
     recheckFrom = undefined
     if (listed.recheckFrom !== undefined && rechecks < 2) {
       rechecks++
@@ -87,31 +123,13 @@ export async function syncRepoIssues(deps: Deps, settings: Settings, repo: Repo)
       )
       continue
     }
-    if (!listed.moved && !listed.recheck) break
+    if (mode === 'rotating' || (!listed.moved && !listed.recheck)) break
   }
   deps.log.info(
     `${repo.name}: ${result.listed} listed, ${result.issues} issues and ${result.pulls} pull requests written` +
       (result.incomplete ? ' (stopped at the budget reserve)' : '')
   )
   return result
-}
-
-/**
- * Runs one repository's sync; a repository that vanished or became
- * unreadable since the listing (404, 410 — also "issues are disabled" —,
- * 451) is skipped with a warning instead of failing the whole run.
- */
-export async function skipUnreadable<T>(deps: Deps, repo: Repo, fn: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await fn()
-  } catch (error) {
-    const status = (error as { status?: unknown }).status
-    if (status === 404 || status === 410 || status === 451) {
-      deps.log.warning(`${repo.fullName}: answered ${status} (${(error as Error).message}); skipped this run.`)
-      return undefined
-    }
-    throw error
-  }
 }
 
 function debugLine(deps: Deps, repo: Repo, message: string): void {
@@ -133,20 +151,21 @@ interface Listed {
 
 /**
  * One listing: from the cursor (conditional on the stored ETag of that exact
- * URL), or from `from` (a re-read after a shift). The cursor only moves
- * forward, in the transaction of each page.
+ * URL, when `conditional`), or from `from` (a re-read after a shift). The
+ * cursor only moves forward, in the transaction of each page.
  */
 async function listOnce(
   deps: Deps,
   settings: Settings,
   repo: Repo,
   result: RepoIssuesResult,
+  conditional: boolean,
   from?: number
 ): Promise<Listed> {
   const { sql, octokit, clock } = deps
-  const recheck = from !== undefined
-  const cursor = await getCursor(sql, ISSUES_CURSOR, repo.id)
-  const params = listingParams(repo, recheck ? new Date(from) : sinceOf(cursor.highWater, settings))
+  const recheck = from !== undefined || !conditional
+  const cursor = await getCursor(sql, CURSORS.issues, repo.id)
+  const params = listingParams(repo, from !== undefined ? new Date(from) : sinceOf(cursor.highWater, settings))
   const key = etagKey(ROUTE, params)
   const pages: { fetchedAt: number; last?: number }[] = [{ fetchedAt: clock().getTime() }]
   const firstPage = await getPage<GitHubIssue[]>(octokit, ROUTE, params, recheck ? undefined : await getEtag(sql, key))
@@ -192,7 +211,7 @@ async function listOnce(
       result.issues += written.issues
       result.pulls += written.pulls
       if (hw !== undefined && moved) {
-        await setCursor(tx, ISSUES_CURSOR, repo.id, { highWater: new Date(hw), state: cursor.state })
+        await setCursor(tx, CURSORS.issues, repo.id, { highWater: new Date(hw), state: cursor.state })
       }
       if (index === 0 && !recheck) await putEtag(tx, key, keepEtag ? etag : undefined)
     })
@@ -256,9 +275,4 @@ function maxUpdatedAt(items: GitHubIssue[]): number | undefined {
     if (!Number.isNaN(t) && (max === undefined || t > max)) max = t
   }
   return max
-}
-
-/** True when the core budget is down to the reserve: stop cleanly, resume next run. */
-export function outOfBudget(deps: Pick<Deps, 'meter'>, settings: Pick<Settings, 'budgetReserve'>): boolean {
-  return deps.meter.remaining('core') <= settings.budgetReserve
 }

@@ -1,17 +1,19 @@
 import { RequestError } from '@octokit/request-error'
 import { getCursor, setCursor } from '../db/cursors.js'
 import { getEtag } from '../db/etags.js'
+import { countActiveMembers, storeMembership } from '../db/members.js'
 import { etagKey, getPage } from '../github/conditional.js'
-import { mapMember, type GitHubMember, type MemberRow } from '../github/map-member.js'
+import { mapMember } from '../github/map-member.js'
+import type { GitHubMember } from '../github/types.js'
 import type { Settings } from '../inputs.js'
-import { storeMembership, type ListedPage } from './members-store.js'
+import { CURSORS } from '../model/cursor.js'
+import type { MemberPage, MemberRow } from '../model/member.js'
 import type { Deps, TaskResult } from './types.js'
 
 const ROUTE = 'GET /orgs/{org}/members'
 const PER_PAGE = 100
 /** Guard against a server that never returns a short page. */
 const MAX_PAGES = 2000
-export const MEMBERS_CURSOR = 'members'
 
 /** What the cursor remembers between runs (sync_cursors task 'members', repo 0). */
 export interface MembersState {
@@ -54,11 +56,11 @@ export async function runMembers(deps: Deps, settings: Settings): Promise<TaskRe
     log.info(`members: org-wide, left to shard 1/${settings.shard.count}.`)
     return { counts: { members: 0, skipped_shard: 1 } }
   }
-  const cursor = await getCursor(sql, MEMBERS_CURSOR, 0)
+  const cursor = await getCursor(sql, CURSORS.members, 0)
   const state = cursor.state as MembersState
   const storedPages = state.org === org.toLowerCase() ? (state.pages ?? []) : []
 
-  const pages: ListedPage[] = []
+  const pages: MemberPage[] = []
   for (let n = 1; n <= MAX_PAGES; n++) {
     const params = { org, per_page: PER_PAGE, page: n }
     const key = etagKey(ROUTE, params)
@@ -84,8 +86,7 @@ export async function runMembers(deps: Deps, settings: Settings): Promise<TaskRe
   const changed = pages.some((p) => p.rows) || pages.length !== storedPages.length
   const now = clock()
   if (listed.size === 0) {
-    const [{ active }] = await sql<{ active: number }[]>`
-      select count(*)::int as active from members where coalesce(inactive, false) = false`
+    const active = await countActiveMembers(sql)
     if (active > 0) {
       log.warning(
         `GET /orgs/${org}/members listed nobody, but ${active} members are active in the database. ` +
@@ -101,7 +102,7 @@ export async function runMembers(deps: Deps, settings: Settings): Promise<TaskRe
       ? await storeMembership(tx, pages, now, previousCheck)
       : { joined: 0, returned: 0, left: 0, written: 0 }
     const next: MembersState = { org: org.toLowerCase(), pages: pages.map((p) => p.ids), checkedAt: now.toISOString() }
-    await setCursor(tx, MEMBERS_CURSOR, 0, { state: next as Record<string, unknown> })
+    await setCursor(tx, CURSORS.members, 0, { state: next as Record<string, unknown> })
     return counts
   })
   const unchanged = pages.filter((p) => !p.rows).length

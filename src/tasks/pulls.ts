@@ -1,42 +1,23 @@
 import type { Queryable } from '../db/connect.js'
 import { getCursor, setCursor } from '../db/cursors.js'
 import { getEtag, putEtag } from '../db/etags.js'
-import { upsertPullRows } from '../db/upsert-issues.js'
+import { correctPullStatus, openPullNumbers, storedPullsByNumber, upsertPullRows } from '../db/issues.js'
 import { etagKey, getPage } from '../github/conditional.js'
-import { mapIssue, type GitHubIssue } from '../github/map-issue.js'
-import { STORED_LIST_MAX_AGE_MS, selectRepositories, type Repo } from '../github/repos.js'
+import { mapIssue } from '../github/map-issue.js'
+import type { GitHubIssue, GitHubPull } from '../github/types.js'
 import type { Settings } from '../inputs.js'
-import { ISSUES_CURSOR, outOfBudget, skipUnreadable } from './issues.js'
+import { CURSORS } from '../model/cursor.js'
+import type { Repo } from '../model/repo.js'
+import { outOfBudget } from './budget.js'
+import { STORED_LIST_MAX_AGE_MS, selectRepositories } from './repositories.js'
 import type { Deps, TaskResult } from './types.js'
+import { skipUnreadable } from './unreadable.js'
 
 const LIST = 'GET /repos/{owner}/{repo}/pulls'
 const ISSUE = 'GET /repos/{owner}/{repo}/issues/{issue_number}'
 const DAY = 86_400_000
 /** Rows re-read one by one per repository and run, at most; the rest wait for the next run. */
 const MAX_REFETCH = 100
-export const PULLS_CURSOR = 'pulls'
-
-/** A pull request as GET /pulls lists it (its `id` is the pulls id, not the issue id). */
-interface GitHubPull {
-  number: number
-  state: string
-  draft?: boolean
-  merged_at: string | null
-  closed_at: string | null
-  updated_at: string
-}
-
-/** What the database holds for one pull request. */
-interface StoredPull {
-  id: string
-  number: number
-  state: string | null
-  merged: boolean | null
-  merged_at: Date | null
-  draft: boolean | null
-  closed_at: Date | null
-  updated_at: Date | null
-}
 
 /** Pull requests seen so far, those to re-read whole, and whether missing rows may be fetched. */
 interface Queue {
@@ -88,7 +69,7 @@ export async function runPulls(deps: Deps, settings: Settings): Promise<TaskResu
 export async function checkRepoPulls(deps: Deps, settings: Settings, repo: Repo): Promise<RepoPullsResult> {
   const { sql, octokit, log, clock } = deps
   const result: RepoPullsResult = { checked: 0, corrected: 0, refetched: 0, incomplete: false }
-  const cursor = await getCursor(sql, PULLS_CURSOR, repo.id)
+  const cursor = await getCursor(sql, CURSORS.pulls, repo.id)
   // Back to the closed-days window, and further if runs were missed since the last check.
   let stopAt = clock().getTime() - settings.closedDays * DAY
   if (cursor.highWater) stopAt = Math.min(stopAt, cursor.highWater.getTime() - settings.overlapMinutes * 60_000)
@@ -103,7 +84,7 @@ export async function checkRepoPulls(deps: Deps, settings: Settings, repo: Repo)
   const stale: number[] = []
   // Pull requests missing from the table are the issues task's to list; they
   // are re-read here one by one only once that task has synced the repository.
-  const listed = (await getCursor(sql, ISSUES_CURSOR, repo.id)).highWater !== undefined
+  const listed = (await getCursor(sql, CURSORS.issues, repo.id)).highWater !== undefined
   let page = first
   for (;;) {
     const inWindow = page.data.filter((p) => Date.parse(p.updated_at) >= stopAt)
@@ -129,7 +110,7 @@ export async function checkRepoPulls(deps: Deps, settings: Settings, repo: Repo)
   if (!result.incomplete) {
     const newest = first.data.reduce((m, p) => Math.max(m, Date.parse(p.updated_at)), cursor.highWater?.getTime() ?? 0)
     await sql.begin(async (tx) => {
-      if (newest > 0) await setCursor(tx, PULLS_CURSOR, repo.id, { highWater: new Date(newest), state: cursor.state })
+      if (newest > 0) await setCursor(tx, CURSORS.pulls, repo.id, { highWater: new Date(newest), state: cursor.state })
       await putEtag(tx, key, first.etag)
     })
   }
@@ -160,9 +141,7 @@ async function compare(
   const numbers = pulls.map((p) => p.number)
   for (const n of numbers) seen.add(n)
   result.checked += pulls.length
-  const rows = await sql<StoredPull[]>`
-    select id, number, state, merged, merged_at, draft, closed_at, updated_at from pull_requests
-    where repo_id = ${repo.id} and number = any(${numbers}::int[])`
+  const rows = await storedPullsByNumber(sql, repo.id, numbers)
   const stored = new Map(rows.map((r) => [r.number, r]))
   for (const p of pulls) {
     const row = stored.get(p.number)
@@ -193,10 +172,7 @@ async function compare(
       continue
     }
     if (rowUpdated > updated) continue
-    await sql`
-      update pull_requests set state = ${want.state}, merged = ${want.merged}, merged_at = ${want.merged_at},
-        draft = ${want.draft}, closed_at = ${want.closed_at}
-      where id = ${row.id} and updated_at = ${row.updated_at}`
+    await correctPullStatus(sql, row, want)
     result.corrected++
   }
 }
@@ -210,21 +186,11 @@ async function checkOldOpen(
   result: RepoPullsResult
 ): Promise<void> {
   const { seen, stale } = queue
-  const open = await deps.sql<{ number: number }[]>`
-    select number from pull_requests
-    where repo_id = ${repo.id} and state = 'open' and not (number = any(${[...seen]}::int[]))`
+  const open = await openPullNumbers(deps.sql, repo.id, seen)
   if (open.length === 0) return
   const listed: GitHubPull[] = []
-  let url: string | undefined
-  const params = { owner: repo.org, repo: repo.name, state: 'open', per_page: 100 }
-  do {
-    const page = url
-      ? await getPage<GitHubPull[]>(deps.octokit, url)
-      : await getPage<GitHubPull[]>(deps.octokit, LIST, params)
-    if (page.notModified) break
-    listed.push(...page.data)
-    url = page.links.next
-  } while (url)
+  const params = { owner: repo.org, repo: repo.name, state: 'open' as const, per_page: 100 }
+  for await (const page of deps.octokit.paginate.iterator(LIST, params)) listed.push(...(page.data as GitHubPull[]))
   const stillOpen = new Set(listed.map((p) => p.number))
   await compare(
     deps.sql,
@@ -233,7 +199,7 @@ async function checkOldOpen(
     queue,
     result
   )
-  for (const { number } of open) if (!stillOpen.has(number) && !stale.includes(number)) stale.push(number)
+  for (const number of open) if (!stillOpen.has(number) && !stale.includes(number)) stale.push(number)
 }
 
 /** Re-reads one pull request whole through the issues API (the row's own shape) and upserts it. */

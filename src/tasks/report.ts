@@ -9,16 +9,16 @@ import {
   storedRepos,
   type MetricsScope
 } from '../db/metrics.js'
-import { matchesRepos } from '../github/repos.js'
 import type { Queryable } from '../db/connect.js'
 import type { Settings } from '../inputs.js'
 import type { Log } from '../log.js'
 import { InputError } from '../inputs.js'
-import type { RepoMetrics, Report, ReportFormat } from '../model/report.js'
+import type { RepoMetrics, Report } from '../model/report.js'
 import { renderJson, reportOutput } from '../report/json.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { renderText } from '../report/text.js'
-import { Outputs } from '../constants.js'
+import { Outputs, type ReportFormat } from '../constants.js'
+import { matchesRepos } from './repositories.js'
 import type { Deps, TaskResult } from './types.js'
 
 const DAY_MS = 86_400_000

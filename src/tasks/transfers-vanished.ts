@@ -1,10 +1,12 @@
+import type { Queryable } from '../db/connect.js'
 import { getCursor, setCursor } from '../db/cursors.js'
 import { getEtag, putEtag } from '../db/etags.js'
-import type { Queryable } from '../db/connect.js'
+import { openIssuesNotListed } from '../db/transfers.js'
 import { etagKey, getPage } from '../github/conditional.js'
-import type { Repo } from '../github/repos.js'
+import { CURSORS } from '../model/cursor.js'
+import type { Repo } from '../model/repo.js'
+import type { HeldRow } from '../model/transfer.js'
 import type { Deps } from './types.js'
-import { held, type HeldRow, type HeldRowSql } from './transfers-store.js'
 
 const ROUTE = 'GET /repos/{owner}/{repo}/issues'
 const PER_PAGE = 100
@@ -12,7 +14,6 @@ const PER_PAGE = 100
 const MAX_PAGES = 90
 /** How often each repository's open issues are listed. */
 export const LIST_EVERY_MS = 24 * 3600 * 1000
-export const OPEN_LISTING_CURSOR = 'transfers-open'
 
 interface OpenListingState {
   /** Ids (issues and PRs) of each page as last answered 200, so a 304 page needs no body. */
@@ -46,7 +47,7 @@ export async function listOpenIssues(
   canSpend: () => boolean
 ): Promise<OpenListing | undefined | 'stopped'> {
   const { sql, octokit } = deps
-  const cursor = await getCursor(sql, OPEN_LISTING_CURSOR, repo.id)
+  const cursor = await getCursor(sql, CURSORS.transfersOpen, repo.id)
   const state = cursor.state as OpenListingState
   if (state.listedAt && now.getTime() - Date.parse(state.listedAt) < LIST_EVERY_MS) return undefined
   const stored = state.pages ?? []
@@ -78,19 +79,15 @@ export async function listOpenIssues(
     }
   }
   const listed = pages.flatMap((p) => p.ids)
-  const rows = await sql<HeldRowSql[]>`
-    select id, repo_id, org, repo, number, url from issues
-    where repo_id = ${repo.id} and state = 'open' and transferred_at is null and deleted_at is null
-      and not (id = any(${listed}::bigint[]))
-    order by id`
+  const vanished = await openIssuesNotListed(sql, repo.id, listed)
   return {
     repo,
-    vanished: rows.map(held),
+    vanished,
     spent,
     commit: async (tx) => {
       for (const p of pages) if (p.fresh) await putEtag(tx, p.key, p.etag)
       const next: OpenListingState = { pages: pages.map((p) => p.ids), listedAt: now.toISOString() }
-      await setCursor(tx, OPEN_LISTING_CURSOR, repo.id, { state: next as Record<string, unknown> })
+      await setCursor(tx, CURSORS.transfersOpen, repo.id, { state: next as Record<string, unknown> })
     }
   }
 }

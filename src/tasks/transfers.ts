@@ -1,22 +1,24 @@
-import { upsertIssueRows } from '../db/upsert-issues.js'
 import type { Queryable } from '../db/connect.js'
-import { mapIssue, type GitHubIssue } from '../github/map-issue.js'
-import { STORED_LIST_MAX_AGE_MS, selectRepositories, type Repo } from '../github/repos.js'
-import { parseIssueLocation, parseRepositoryUrl } from '../github/transfer-location.js'
-import { probeIssue, type Probe } from '../github/transfer-probe.js'
-import type { Settings } from '../inputs.js'
-import { findTransferCandidates, markGroupsChecked, type Candidate } from './transfers-candidates.js'
+import { upsertIssueRows } from '../db/issues.js'
 import {
   findStoredTarget,
+  findTransferCandidates,
   markChecked,
   markDeleted,
   markMoved,
   pendingMoves,
   recordTransfer,
-  recordUnreadable,
-  type HeldRow,
-  type NewIssue
-} from './transfers-store.js'
+  recordUnreadable
+} from '../db/transfers.js'
+import { mapIssue } from '../github/map-issue.js'
+import { parseIssueLocation, parseRepositoryUrl } from '../github/transfer-location.js'
+import { probeIssue, type Probe } from '../github/transfer-probe.js'
+import type { GitHubIssue } from '../github/types.js'
+import type { Settings } from '../inputs.js'
+import type { Repo } from '../model/repo.js'
+import type { HeldRow, NewIssue, TransferCandidate } from '../model/transfer.js'
+import { STORED_LIST_MAX_AGE_MS, selectRepositories } from './repositories.js'
+import { markGroupsChecked } from './transfers-candidates.js'
 import { listOpenIssues } from './transfers-vanished.js'
 import type { Deps, TaskResult } from './types.js'
 
@@ -75,7 +77,7 @@ export async function runTransfers(deps: Deps, settings: Settings): Promise<Task
   // 2. Signals from our rows: `transferred` timeline items, duplicates.
   const candidates = await findTransferCandidates(sql, repoIds)
   counts.candidates = candidates.length
-  const done: Candidate[] = []
+  const done: TransferCandidate[] = []
   for (const candidate of candidates) {
     if (stopped || !canSpend()) {
       stopped = true

@@ -1,19 +1,22 @@
-import type { Sql } from '../db/connect.js'
-import { getCursor, setCursor, type Cursor } from '../db/cursors.js'
+import type { Queryable } from '../db/connect.js'
+import { getCursor, setCursor } from '../db/cursors.js'
 import { getEtag, putEtag } from '../db/etags.js'
-import { upsertPullRows } from '../db/upsert-issues.js'
+import { unmarkOpenPulls, upsertPullRows } from '../db/issues.js'
 import { etagKey, getPage } from '../github/conditional.js'
-import { mapIssue, type GitHubIssue, type PullRow } from '../github/map-issue.js'
-import { STORED_LIST_MAX_AGE_MS, selectRepositories, type Repo } from '../github/repos.js'
-import { isoSeconds, searchWindows, type SearchPage } from '../github/search.js'
+import { mapIssue } from '../github/map-issue.js'
+import { isoSeconds, searchWindows } from '../github/search.js'
+import type { GitHubIssue, SearchPage } from '../github/types.js'
 import type { Settings } from '../inputs.js'
+import { CURSORS, type Cursor } from '../model/cursor.js'
+import type { PullRow } from '../model/issue.js'
+import type { Repo } from '../model/repo.js'
+import { STORED_LIST_MAX_AGE_MS, selectRepositories } from './repositories.js'
 import type { Deps, TaskResult } from './types.js'
 
 const DAY = 86_400_000
 const SEARCH = 'GET /search/issues'
 /** A steady-state answer this long moves the cursors on, so the query stays one short page. */
 const MOVE_AT = 50
-export const UNMERGED_CURSOR = 'unmerged'
 
 interface Context {
   repos: Repo[]
@@ -47,7 +50,10 @@ interface Tally {
 export async function runUnmerged(deps: Deps, settings: Settings): Promise<TaskResult> {
   const { sql, clock, log } = deps
   const repos = await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS })
-  const openFixed = await unmarkOpen(sql, repos)
+  const openFixed = await unmarkOpenPulls(
+    sql,
+    repos.map((r) => r.id)
+  )
   if (repos.length === 0) return { counts: { repositories: 0, found: 0, written: 0, openFixed } }
 
   const now = clock().getTime()
@@ -55,7 +61,7 @@ export async function runUnmerged(deps: Deps, settings: Settings): Promise<TaskR
   const cursors = new Map<number, Cursor>()
   let from = now
   for (const repo of repos) {
-    const cursor = await getCursor(sql, UNMERGED_CURSOR, repo.id)
+    const cursor = await getCursor(sql, CURSORS.unmerged, repo.id)
     cursors.set(repo.id, cursor)
     const start = cursor.highWater ? cursor.highWater.getTime() - settings.overlapMinutes * 60_000 : floor
     from = Math.min(from, Math.max(floor, start))
@@ -117,7 +123,7 @@ async function conditionalSearch(deps: Deps, ctx: Context, tally: Tally): Promis
 /** The first run (or a long gap): every date window from `from` to now, cursors moved window by window. */
 async function windowSearch(deps: Deps, ctx: Context, tally: Tally): Promise<void> {
   deps.log.info(`Searching '${ctx.query}' closed from ${new Date(ctx.from).toISOString()}`)
-  const windows = searchWindows(deps, {
+  const windows = searchWindows(deps.octokit, deps.log, {
     query: ctx.query,
     field: 'closed',
     from: new Date(ctx.from),
@@ -149,21 +155,11 @@ function toRows(items: GitHubIssue[], byName: Map<string, Repo>): PullRow[] {
 }
 
 /** Every selected repository's cursor forward to `to` (never back). */
-async function moveCursors(tx: Parameters<typeof setCursor>[0], ctx: Context, to: Date): Promise<void> {
+async function moveCursors(tx: Queryable, ctx: Context, to: Date): Promise<void> {
   for (const repo of ctx.repos) {
     const cursor = ctx.cursors.get(repo.id) as Cursor
     if (cursor.highWater && cursor.highWater >= to) continue
     cursor.highWater = to
-    await setCursor(tx, UNMERGED_CURSOR, repo.id, cursor)
+    await setCursor(tx, CURSORS.unmerged, repo.id, cursor)
   }
-}
-
-/** An open pull request is never merged (rows the seed wrote defaulted to merged = true). */
-async function unmarkOpen(sql: Sql, repos: Repo[]): Promise<number> {
-  if (repos.length === 0) return 0
-  const ids = repos.map((r) => r.id)
-  const result = await sql`
-    update pull_requests set merged = false, merged_at = null
-    where repo_id = any(${ids}::bigint[]) and state = 'open' and (merged is distinct from false or merged_at is not null)`
-  return result.count
 }

@@ -1,13 +1,18 @@
-import { upsertMapped } from '../db/upsert-issues.js'
-import { getPage, type Page } from '../github/conditional.js'
-import { mapIssue, type GitHubIssue } from '../github/map-issue.js'
-import type { Repo } from '../github/repos.js'
-import { searchWindows } from '../github/search.js'
-import { syncIssueTimelines } from '../github/timeline.js'
-import type { Deps } from '../tasks/types.js'
+import { saveBackfill } from '../../db/backfill.js'
+import { markTimelineStored } from '../../db/events.js'
+import { upsertMapped } from '../../db/issues.js'
+import { getPage, type Page } from '../../github/conditional.js'
+import { mapIssue } from '../../github/map-issue.js'
+import { searchWindows } from '../../github/search.js'
+import type { GitHubIssue } from '../../github/types.js'
+import type { Settings } from '../../inputs.js'
+import type { BackfillState } from '../../model/backfill.js'
+import type { Repo } from '../../model/repo.js'
+import { syncTimelinesGraphql } from '../timelines-graphql.js'
+import { syncIssueTimelines } from '../timelines.js'
+import type { Deps } from '../types.js'
 import type { Progress } from './progress.js'
 import { LIST_ROUTE, listingParams, searchQuery } from './route.js'
-import { saveState, type BackfillState } from './state.js'
 
 /** Counts over the whole run. */
 export interface BackfillTotals {
@@ -20,9 +25,12 @@ export interface BackfillTotals {
 export interface WalkContext {
   readonly deps: Deps
   readonly repo: Repo
+  readonly settings: Pick<Settings, 'apiUrl' | 'timelineApi'>
   readonly timelines: boolean
   /** True when spending `cost` more core requests would pass the reserve. */
   readonly budgetLow: (cost?: number) => boolean
+  /** True when the GraphQL bucket is down to the reserve. */
+  readonly graphqlLow: () => boolean
   readonly progress: Progress
   readonly totals: BackfillTotals
   /** The repository's state; each stored unit replaces it. */
@@ -75,7 +83,12 @@ export async function walkSearch(ctx: WalkContext): Promise<WalkOutcome> {
   const { deps, repo } = ctx
   const from = new Date(ctx.state.doneTo ?? ctx.state.since)
   const to = new Date(Date.parse(ctx.state.until) + 1)
-  for await (const window of searchWindows(deps, { query: searchQuery(repo), field: 'created', from, to })) {
+  for await (const window of searchWindows(deps.octokit, deps.log, {
+    query: searchQuery(repo),
+    field: 'created',
+    from,
+    to
+  })) {
     // A window GitHub answered incompletely is not checkpointed: the next run asks again.
     if (!window.complete) return 'incomplete'
     const end = Math.min(window.to.getTime(), Date.parse(ctx.state.until))
@@ -90,34 +103,57 @@ export async function walkSearch(ctx: WalkContext): Promise<WalkOutcome> {
     if (!(await storeUnit(ctx, window.items, next, label))) return 'budget'
   }
   const done: BackfillState = { ...ctx.state, position: ctx.state.until, done: true }
-  await deps.sql.begin((tx) => saveState(tx, repo.id, done))
+  await deps.sql.begin((tx) => saveBackfill(tx, repo.id, done))
   ctx.state = done
   return 'done'
 }
 
 /**
- * Stores one page or window: the timelines of its items first (each issue in
- * its own transaction, ETag-conditional, so a repeat costs nothing), then its
- * rows together with the state that covers them. A budget stop inside the
- * timelines stores nothing of the unit, so the next run re-reads it.
+ * Stores one page or window: the timelines of its items first (GraphQL
+ * batches, or the REST walk with `timeline-api: rest`; each issue in its own
+ * transaction), then its rows together with the state that covers them and
+ * the "timeline stored" marks of the items whose timeline was just read. A
+ * budget stop inside the timelines stores nothing of the unit, so the next
+ * run re-reads it.
  */
-async function storeUnit(ctx: WalkContext, items: GitHubIssue[], next: BackfillState, label: string): Promise<boolean> {
+async function storeUnit(ctx: WalkContext, items: GitHubIssue[], unit: BackfillState, label: string): Promise<boolean> {
+  let next = unit
   const { deps, repo, totals } = ctx
   let events = 0
+  let stored: { id: number; updatedAt: Date }[] = []
   if (ctx.timelines && items.length > 0) {
-    const stats = await syncIssueTimelines(
-      deps,
-      repo,
-      items.map((i) => ({ id: i.id, number: i.number, updatedAt: new Date(i.updated_at) })),
-      { shouldStop: () => ctx.budgetLow(1) }
-    )
+    const stats =
+      ctx.settings.timelineApi === 'graphql'
+        ? await syncTimelinesGraphql(
+            deps,
+            ctx.settings.apiUrl,
+            new Map([[repo.id, repo]]),
+            items.map((i) => ({
+              id: i.id,
+              nodeId: i.node_id ?? null,
+              number: i.number,
+              repoId: repo.id,
+              updatedAt: new Date(i.updated_at),
+              isPull: i.pull_request !== undefined
+            })),
+            { shouldStop: () => ctx.graphqlLow() }
+          )
+        : await syncIssueTimelines(
+            deps,
+            repo,
+            items.map((i) => ({ id: i.id, number: i.number, updatedAt: new Date(i.updated_at) })),
+            { shouldStop: () => ctx.budgetLow(1) }
+          )
     if (stats.stopped) return false
     events = stats.events
+    stored = stats.stored
+    if (ctx.settings.timelineApi === 'graphql') next = { ...next, reactions: 'pending' }
   }
   const mapped = items.map((i) => mapIssue(i, repo))
   const written = await deps.sql.begin(async (tx) => {
     const w = await upsertMapped(tx, mapped)
-    await saveState(tx, repo.id, next)
+    for (const s of stored) await markTimelineStored(tx, s.id, s.updatedAt)
+    await saveBackfill(tx, repo.id, next)
     return w
   })
   ctx.state = next

@@ -1,9 +1,9 @@
-import { getPage, pageOf, type Page } from '../github/conditional.js'
-import type { GitHubIssue } from '../github/map-issue.js'
-import type { Repo } from '../github/repos.js'
-import { rangeQualifier } from '../github/search.js'
-import type { Deps } from '../tasks/types.js'
-import type { BackfillRoute, BackfillState } from './state.js'
+import { getPage, pageOf, type Page } from '../../github/conditional.js'
+import { rangeQualifier } from '../../github/search.js'
+import type { GitHubIssue } from '../../github/types.js'
+import type { BackfillRoute, BackfillState } from '../../model/backfill.js'
+import type { Repo } from '../../model/repo.js'
+import type { Deps } from '../types.js'
 
 export const LIST_ROUTE = 'GET /repos/{owner}/{repo}/issues'
 const PER_PAGE = 100

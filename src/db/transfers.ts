@@ -1,26 +1,5 @@
-import type { Queryable, Sql } from '../db/connect.js'
-import type { IssueLocation } from '../github/transfer-location.js'
-
-/** An issue row the transfers task asks GitHub about. */
-export interface HeldRow {
-  id: number
-  repoId: number | null
-  org: string
-  repo: string
-  number: number
-  url: string
-}
-
-/** The issue a transferred one became, as far as the seed's transfers columns need it. */
-export interface NewIssue {
-  id: number
-  repoId: number | null
-  owner: string
-  repo: string
-  number: number
-  url: string
-  htmlUrl: string
-}
+import type { HeldRow, IssueLocation, NewIssue, PendingMove, TransferCandidate } from '../model/transfer.js'
+import type { Queryable } from './connect.js'
 
 /** The target of a move, from our own rows (0 requests), if the issues task has it. */
 export async function findStoredTarget(sql: Queryable, target: IssueLocation): Promise<NewIssue | undefined> {
@@ -140,10 +119,7 @@ export async function recordTransfer(
 }
 
 /** Old rows whose move is known but whose new issue is not yet (the mapping waits on the row). */
-export async function pendingMoves(
-  sql: Sql,
-  repoIds: number[]
-): Promise<(HeldRow & { location: string; transferredAt: Date })[]> {
+export async function pendingMoves(sql: Queryable, repoIds: number[]): Promise<PendingMove[]> {
   const rows = await sql<(HeldRowSql & { transferred_to_url: string; transferred_at: Date })[]>`
     select i.id, i.repo_id, i.org, i.repo, i.number, i.url, i.transferred_to_url, i.transferred_at
     from issues i
@@ -154,7 +130,7 @@ export async function pendingMoves(
   return rows.map((r) => ({ ...held(r), location: r.transferred_to_url, transferredAt: r.transferred_at }))
 }
 
-export interface HeldRowSql {
+interface HeldRowSql {
   id: string
   repo_id: string | null
   org: string
@@ -163,7 +139,7 @@ export interface HeldRowSql {
   url: string
 }
 
-export function held(r: HeldRowSql): HeldRow {
+function held(r: HeldRowSql): HeldRow {
   return {
     id: Number(r.id),
     repoId: r.repo_id === null ? null : Number(r.repo_id),
@@ -172,4 +148,69 @@ export function held(r: HeldRowSql): HeldRow {
     number: r.number,
     url: r.url
   }
+}
+
+/**
+ * Candidates for a transfer or deletion check, from our rows only:
+ * - timeline: an issue holding a `transferred` item (written by the events
+ *   task) has an older twin — same author, same created_at, which a transfer
+ *   keeps — not yet checked since that item;
+ * - duplicate: the seed's heuristic, a username + created_at group of two or
+ *   more unmarked issues that gained a member not yet checked; every member
+ *   but the newest (a transfer's target has the higher id) is asked once;
+ * Only issues of the selected repositories are candidates; each appears once.
+ */
+export async function findTransferCandidates(sql: Queryable, repoIds: number[]): Promise<TransferCandidate[]> {
+  const timeline = await sql<HeldRowSql[]>`
+    select distinct o.id, o.repo_id, o.org, o.repo, o.number, o.url
+    from events e
+    join issues n on n.id = e.issue_id
+    join issues o on o.username = n.username and o.created_at = n.created_at and o.id < n.id
+    where e.event = 'transferred'
+      and o.repo_id = any(${repoIds}::bigint[])
+      and o.transferred_at is null and o.deleted_at is null
+      and (o.transfer_checked_at is null or o.transfer_checked_at < e.created_at)
+      and not exists (select 1 from transfers t where t.new_issue_id = n.id)
+    order by o.id`
+  const duplicates = await sql<(HeldRowSql & { newest: string })[]>`
+    with unmarked as (
+      select id, repo_id, org, repo, number, url, username, created_at, transfer_checked_at
+      from issues where transferred_at is null and deleted_at is null and created_at is not null
+    ), dirty as (
+      select username, created_at, max(id) as newest from unmarked
+      group by username, created_at
+      having count(*) > 1 and bool_or(transfer_checked_at is null)
+    )
+    select u.id, u.repo_id, u.org, u.repo, u.number, u.url, d.newest
+    from unmarked u join dirty d on d.username = u.username and d.created_at = u.created_at
+    where u.id < d.newest and u.repo_id = any(${repoIds}::bigint[])
+    order by u.id`
+  const byId = new Map<number, TransferCandidate>()
+  const add = (r: HeldRowSql, signal: TransferCandidate['signal'], newest?: string): void => {
+    const known = byId.get(Number(r.id))
+    // A candidate found twice keeps its first signal and its duplicate group.
+    if (known) known.newest ??= newest === undefined ? undefined : Number(newest)
+    else byId.set(Number(r.id), { ...held(r), signal, ...(newest ? { newest: Number(newest) } : {}) })
+  }
+  for (const r of timeline) add(r, 'timeline')
+  for (const r of duplicates) add(r, 'duplicate', r.newest)
+  return [...byId.values()]
+}
+
+/** Marks the newest issue of each settled duplicate group checked (until another issue joins it). */
+export async function markNewestChecked(tx: Queryable, newestIds: number[], now: Date): Promise<void> {
+  if (newestIds.length === 0) return
+  await tx`
+    update issues set transfer_checked_at = ${now}
+    where id = any(${newestIds}::bigint[]) and transfer_checked_at is null`
+}
+
+/** Issues held as open in the repository that are not among `listed` (ids of its open-issue listing). */
+export async function openIssuesNotListed(sql: Queryable, repoId: number, listed: number[]): Promise<HeldRow[]> {
+  const rows = await sql<HeldRowSql[]>`
+    select id, repo_id, org, repo, number, url from issues
+    where repo_id = ${repoId} and state = 'open' and transferred_at is null and deleted_at is null
+      and not (id = any(${listed}::bigint[]))
+    order by id`
+  return rows.map(held)
 }

@@ -1,24 +1,12 @@
-import type { Tx } from '../db/connect.js'
-import { putEtag } from '../db/etags.js'
-import { MEMBER_COLUMNS, type MemberRow } from '../github/map-member.js'
+import { MEMBER_COLUMNS, type MemberPage, type MembershipCounts } from '../model/member.js'
+import type { Queryable, Tx } from './connect.js'
+import { putEtag } from './etags.js'
 
-/** One page of GET /orgs/{org}/members: its ids, and its rows and ETag when it answered 200. */
-export interface ListedPage {
-  key: string
-  ids: number[]
-  rows?: MemberRow[]
-  etag?: string
-}
-
-export interface MembershipCounts {
-  /** Spans opened: new members and returning ones. */
-  joined: number
-  /** Of those, members who had left before. */
-  returned: number
-  /** Spans closed: members no longer listed. */
-  left: number
-  /** members rows inserted or changed. */
-  written: number
+/** Members the database holds as active. */
+export async function countActiveMembers(sql: Queryable): Promise<number> {
+  const [{ active }] = await sql<{ active: number }[]>`
+    select count(*)::int as active from members where coalesce(inactive, false) = false`
+  return active
 }
 
 /**
@@ -31,7 +19,7 @@ export interface MembershipCounts {
  */
 export async function storeMembership(
   tx: Tx,
-  pages: ListedPage[],
+  pages: MemberPage[],
   now: Date,
   previousCheck: Date | undefined
 ): Promise<MembershipCounts> {

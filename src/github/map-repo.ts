@@ -1,0 +1,30 @@
+import type { Repo, RepositoryRow } from '../model/repo.js'
+import type { GitHubRepo } from './types.js'
+
+/** A listed repository as the sync tasks use it (owner falls back to the org asked for). */
+export function toRepo(org: string, r: GitHubRepo): Repo {
+  return {
+    id: r.id,
+    org: r.owner?.login ?? org,
+    name: r.name,
+    fullName: r.full_name,
+    archived: !!r.archived,
+    private: !!r.private
+  }
+}
+
+/** A listed repository as a `repositories` row. */
+export function mapRepository(org: string, r: GitHubRepo): RepositoryRow {
+  return {
+    id: r.id,
+    node_id: r.node_id ?? null,
+    org: r.owner?.login ?? org,
+    name: r.name,
+    full_name: r.full_name,
+    private: !!r.private,
+    archived: !!r.archived,
+    html_url: r.html_url ?? null,
+    created_at: r.created_at ?? null,
+    pushed_at: r.pushed_at ?? null
+  }
+}

@@ -1,0 +1,124 @@
+import { minimatch } from 'minimatch'
+import { getCursor, setCursor } from '../db/cursors.js'
+import { getEtag, putEtag } from '../db/etags.js'
+import { storedRepositories, upsertRepositories } from '../db/repositories.js'
+import { mapRepository, toRepo } from '../github/map-repo.js'
+import { listOrgRepositories, orgRepositoriesKey } from '../github/repos.js'
+import type { Settings } from '../inputs.js'
+import { CURSORS } from '../model/cursor.js'
+import type { Repo } from '../model/repo.js'
+import type { Deps } from './types.js'
+
+export interface SelectOptions {
+  /**
+   * Use the stored list, at no request, when a listing verified it this
+   * recently. The org's list changes with every issue opened or closed
+   * (it carries open_issues_count), so tasks that follow `issues` — which
+   * always lists, and so sees renames and new repositories first — pass a
+   * maximum age instead of paying for a fresh list every few minutes.
+   */
+  maxAgeMs?: number
+}
+
+/** The maximum age tasks other than `issues` and `backfill` accept. */
+export const STORED_LIST_MAX_AGE_MS = 60 * 60 * 1000
+
+/** A full listing at least this often, so changes past the first page are seen. */
+const FULL_LISTING_MS = 24 * 3600 * 1000
+
+/**
+ * The repositories this run syncs. Lists the org's repositories with a
+ * conditional request on the first page (0 billable while it is unchanged,
+ * and a full listing at least daily), records them by id (a rename updates
+ * the name on every row that carries it), then filters by `repos` globs,
+ * `include-archived` and `shard`.
+ */
+export async function selectRepositories(deps: Deps, settings: Settings, options: SelectOptions = {}): Promise<Repo[]> {
+  return selectFrom(deps, settings, await orgRepositories(deps, settings.org, options.maxAgeMs ?? 0))
+}
+
+/** The org's repositories (stored list or a fresh listing, as selectRepositories decides), unfiltered. */
+export function orgRepositories(deps: Deps, org: string, maxAgeMs = 0): Promise<Repo[]> {
+  return listOrStored(deps, org, maxAgeMs)
+}
+
+/** The repositories of `all` this run syncs: `repos` globs, `include-archived`, `shard`. */
+export function selectFrom(deps: Pick<Deps, 'log'>, settings: Settings, all: readonly Repo[]): Repo[] {
+  const selected = all.filter(
+    (r) =>
+      (settings.includeArchived || !r.archived) && matchesRepos(r.name, settings.repos) && inShard(r.id, settings.shard)
+  )
+  for (const pattern of settings.repos) {
+    if (!all.some((r) => minimatch(r.name, pattern, { nocase: true }))) {
+      deps.log.warning(`repos entry '${pattern}' matches no repository of ${settings.org} that the token can read.`)
+    }
+  }
+  const shard = settings.shard.count > 1 ? ` (shard ${settings.shard.index}/${settings.shard.count})` : ''
+  deps.log.info(
+    `Repositories: ${selected.length} of ${all.length} selected${shard}: ${selected.map((r) => r.name).join(', ')}`
+  )
+  return selected
+}
+
+export function matchesRepos(name: string, patterns: readonly string[]): boolean {
+  return patterns.length === 0 || patterns.some((p) => minimatch(name, p, { nocase: true }))
+}
+
+/**
+ * Stable split of repositories across `count` jobs by repository id (a
+ * multiplicative hash, so consecutive ids spread evenly). A rename never
+ * moves a repository to another shard.
+ */
+export function inShard(repoId: number, shard: { index: number; count: number }): boolean {
+  if (shard.count <= 1) return true
+  const mixed = (BigInt(repoId) * 2654435761n) % 4294967296n
+  return Number(mixed % BigInt(shard.count)) === shard.index - 1
+}
+
+async function listOrStored(deps: Deps, org: string, maxAgeMs: number): Promise<Repo[]> {
+  const { sql, octokit, clock, log } = deps
+  const key = orgRepositoriesKey(org)
+  const cursor = await getCursor(sql, CURSORS.repositories, 0)
+  const orgKey = org.toLowerCase()
+  const seen = listingTimes(cursor.state[orgKey])
+  const now = clock().getTime()
+  if (maxAgeMs > 0 && seen.verified !== undefined && now - seen.verified < maxAgeMs) {
+    log.debug(`Repository list of ${org} verified ${Math.round((now - seen.verified) / 60_000)} min ago; using it.`)
+    return storedRepositories(sql, org)
+  }
+  const fresh = seen.full !== undefined && now - seen.full < FULL_LISTING_MS
+  const listing = await listOrgRepositories(octokit, org, fresh ? await getEtag(sql, key) : undefined)
+  if (listing.notModified) {
+    log.debug(`Repository list of ${org} unchanged (304).`)
+    await setCursor(sql, CURSORS.repositories, 0, {
+      state: { ...cursor.state, [orgKey]: { full: iso(seen.full), verified: iso(now) } }
+    })
+    return storedRepositories(sql, org)
+  }
+  await sql.begin(async (tx) => {
+    await upsertRepositories(
+      tx,
+      org,
+      listing.repos.map((r) => mapRepository(org, r))
+    )
+    await putEtag(tx, key, listing.etag)
+    await setCursor(tx, CURSORS.repositories, 0, {
+      state: { ...cursor.state, [orgKey]: { full: iso(now), verified: iso(now) } }
+    })
+  })
+  return listing.repos.map((r) => toRepo(org, r)).sort((a, b) => a.name.localeCompare(b.name))
+}
+
+/** When the org's list was last fetched whole, and last confirmed current. */
+function listingTimes(value: unknown): { full?: number; verified?: number } {
+  if (typeof value === 'string') return { full: Date.parse(value), verified: Date.parse(value) }
+  if (value && typeof value === 'object') {
+    const v = value as { full?: string; verified?: string }
+    return { full: v.full ? Date.parse(v.full) : undefined, verified: v.verified ? Date.parse(v.verified) : undefined }
+  }
+  return {}
+}
+
+function iso(ms: number | undefined): string | undefined {
+  return ms === undefined ? undefined : new Date(ms).toISOString()
+}
