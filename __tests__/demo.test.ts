@@ -28,6 +28,11 @@ describe('demo', () => {
     expect(text).toMatch(/Renamed repository: \S+ → \S+-renamed/)
     expect(text).toMatch(/Authored by deleted users \(stored as ghost\): \d+/)
     expect(text).toMatch(/Requests: \d+ billable, \d+ answered 304/)
+    // It ends with the report of the demo org, as terminal tables.
+    expect(text).toMatch(/^Contributor metrics for acme: \d{4}-\d\d-\d\d – \d{4}-\d\d-\d\d/m)
+    expect(text).toMatch(/^Time to first response, issues \(median\)\s+\S+/m)
+    expect(text).toMatch(/^Opened and closed per month$/m)
+    expect(text).toMatch(/^Waiting on us: /m)
     const [{ n }] = await db.sql`select count(*)::int as n from issues`
     expect(n).toBeGreaterThan(100)
     // The incremental run: the repository list, then per repository at most

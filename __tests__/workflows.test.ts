@@ -120,7 +120,7 @@ describe('shipped workflows', () => {
     const call = workflow('sync-reusable.yml').on.workflow_call
     expect(call.inputs.mode.required).toBe(true)
     expect(call.secrets.DATABASE_URL.required).toBe(true)
-    expect(Object.keys(call.outputs)).toEqual(['results', 'incomplete', 'remaining'])
+    expect(Object.keys(call.outputs)).toEqual(['results', 'incomplete', 'remaining', 'report', 'report-markdown'])
     // Every input but the job's own time-out reaches the action under the same name.
     const step = (workflow('sync-reusable.yml').jobs.sync.steps as Doc[]).find((s) => s.id === 'sync')
     for (const name of Object.keys(call.inputs).filter((n) => n !== 'timeout-minutes')) {

@@ -22,6 +22,8 @@ import { NotAvailableError, TASK_RUNNERS } from '../src/tasks/index.js'
 import type { Deps } from '../src/tasks/types.js'
 import { startSim, generateWorld, type Sim } from '../sim/index.js'
 import { mulberry32 } from '../sim/prng.js'
+import { benchReportAtScale } from './report-bench.js'
+import { runReport } from '../src/tasks/report.js'
 
 const REPOS = 16
 const BUSY = 4
@@ -100,6 +102,11 @@ async function main(): Promise<void> {
     const quietDay = sim.log.billable()
     const quietRoutes = sim.log.byRoute()
 
+    // The report on this org, beside the sync's time.
+    started = performance.now()
+    await runReport(depsFor(sim, sql), settingsFor(sim, { mode: 'report', since: '' }))
+    const reportMs = performance.now() - started
+
     const seedDay = REPOS * SEED_REQUESTS_PER_REPO_DAY
     if (unavailable.has('issues')) {
       console.log('The issues task is not available in this build: nothing to measure.')
@@ -129,6 +136,16 @@ async function main(): Promise<void> {
     show('busy day, billable by route', busyRoutes)
     show('quiet day, billable by route', quietRoutes)
     console.log(`time: a scheduled day took ${(busyMs / firstSyncMs).toFixed(1)}× the first sync's wall time`)
+    console.log(
+      `report (mode: report, last 30 days against the 30 before): ${(reportMs / 1000).toFixed(2)} s, ` +
+        `${(reportMs / firstSyncMs).toFixed(2)}× the first sync's wall time`
+    )
+    const big = await benchReportAtScale(process.env.DATABASE_URL ?? server!.url, depsFor, settingsFor)
+    console.log(
+      `report on the benchmark-size org (${big.items} items, ${big.events} timeline rows, loaded in ` +
+        `${big.loadSeconds.toFixed(0)} s): ${big.reportSeconds[0].toFixed(1)} s, again ${big.reportSeconds[1].toFixed(1)} s; ` +
+        `summary ${(big.summaryBytes / 1024).toFixed(1)} KiB of the 1 MiB step limit, JSON ${(big.jsonBytes / 1024 / 1024).toFixed(1)} MiB`
+    )
   } finally {
     await sim.close()
     await sql.end()
@@ -153,14 +170,15 @@ function depsFor(sim: Sim, sql: postgres.Sql): Deps {
   return { sql, octokit, meter, log, clock: () => sim.world.now() }
 }
 
-function settingsFor(sim: Sim) {
+function settingsFor(sim: Sim, extra: Record<string, string> = {}) {
   const inputs: Record<string, string> = {
     mode: 'issues',
     'github-token': 'bench',
     'api-url': sim.url,
     'database-url': 'postgres://unused@127.0.0.1/unused',
     org: sim.world.org,
-    since: '2000-01-01'
+    since: '2000-01-01',
+    ...extra
   }
   return readSettings((name) => inputs[name] ?? '', {}, sim.world.now())
 }

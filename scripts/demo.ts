@@ -5,7 +5,8 @@
  * users, a renamed repository, transfers, members who left), runs every
  * available sync task through run() into the embedded Postgres in
  * .data/demo (wiped first, so each demo starts fresh), then prints what the
- * tables hold and the requests it took. Tables are queried directly, so
+ * tables hold and the requests it took, and ends with the report of the
+ * demo org (mode: report, terminal tables). Tables are queried directly, so
  * tasks that land later show up here without editing this file.
  */
 import { rmSync } from 'node:fs'
@@ -53,23 +54,38 @@ export async function demo(options: DemoOptions = {}): Promise<RunReport> {
     ])
     const first = await run(terminalIO(flags), { clock: () => sim.world.now() })
     if (!first.ok) return first
+    const runs: [string, RunReport][] = [['first sync', first]]
     // Half an hour later: the next scheduled run sees only what changed.
     print(`\n30 minutes later: ${describeChanges(sim.world)}\n`)
     flags.set('mode', tasks.filter((t) => t !== 'migrate').join(','))
     const report = await run(terminalIO(flags), { clock: () => sim.world.now() })
     if (!report.ok) return report
+    runs.push(['30 min later', report])
     const db = await openDatabase(
       options.databaseUrl ? { kind: 'url', url: options.databaseUrl } : { kind: 'embedded', dataDir },
       new MemoryLog()
     )
     try {
-      const runs: [string, RunReport][] = [
-        ['first sync', first],
-        ['30 min later', report]
-      ]
       for (const line of await describeStored(db.sql, runs)) print(line)
     } finally {
       await db.close()
+    }
+    if (isAvailable('report')) {
+      // The report of the demo org: the last 30 days against the 30 before.
+      print('\n' + '='.repeat(72) + '\n')
+      const io = terminalIO(new Map([...flags, ['mode', 'report'], ['format', 'text']]))
+      const printed = await run(
+        {
+          ...io,
+          print: (text) =>
+            text
+              .replace(/\n$/, '')
+              .split('\n')
+              .forEach((line) => print(line))
+        },
+        { clock: () => sim.world.now() }
+      )
+      if (!printed.ok) return printed
     }
     return report
   } finally {

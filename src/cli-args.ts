@@ -52,7 +52,7 @@ function cliError(error: unknown): InputError {
   }
 }
 
-export const CLI_HELP = `contributor-metrics — sync an organisation's contributor activity into Postgres
+export const CLI_HELP = `contributor-metrics — sync an organisation's contributor activity into Postgres, and report on it
 
 Usage: contributor-metrics --mode <tasks> [flags]
 
@@ -68,6 +68,12 @@ Flags (the action's inputs):
   --include-archived, --overlap-minutes, --closed-days, --lookback-days,
   --backfill-timelines, --budget-reserve, --max-rate-limit-wait, --shard k/n,
   --timeline-api      graphql (default) or rest
+  --format            report: print it to stdout as md, json or text (logs go to stderr)
+  --report-file       report: write the JSON report here (and the Markdown beside it, .md)
   --verbose           debug lines and outputs
   --help              this text
+
+Report of the last 30 days (no GitHub token needed):
+  contributor-metrics --mode report --format text
+  contributor-metrics --mode report --since 2025-01-01 --until 2025-03-31 --format json > report.json
 `

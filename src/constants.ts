@@ -8,7 +8,8 @@ export const TASKS = [
   'transfers',
   'events',
   'daily',
-  'backfill'
+  'backfill',
+  'report'
 ] as const
 
 export type Task = (typeof TASKS)[number]
@@ -32,7 +33,9 @@ export const Inputs = {
   BudgetReserve: 'budget-reserve',
   TimelineApi: 'timeline-api',
   MaxRateLimitWait: 'max-rate-limit-wait',
-  Shard: 'shard'
+  Shard: 'shard',
+  ReportFile: 'report-file',
+  Format: 'format'
 } as const
 
 export type InputName = (typeof Inputs)[keyof typeof Inputs]
@@ -45,8 +48,13 @@ export const Outputs = {
   GraphqlPoints: 'graphql-points',
   Usage: 'usage',
   Incomplete: 'incomplete',
-  Remaining: 'remaining'
+  Remaining: 'remaining',
+  Report: 'report'
 } as const
 
 /** GitHub REST API version sent with every request. */
 export const API_VERSION = '2022-11-28'
+
+/** `format`: how the report prints on standard output. */
+export const REPORT_FORMATS = ['md', 'json', 'text'] as const
+export type ReportFormat = (typeof REPORT_FORMATS)[number]

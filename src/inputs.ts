@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { Inputs, TASKS, type InputName, type Task } from './constants.js'
+import { Inputs, REPORT_FORMATS, TASKS, type InputName, type ReportFormat, type Task } from './constants.js'
 import type { DatabaseTarget } from './db/connect.js'
 import { redactUrl } from './redact.js'
 
@@ -41,6 +41,10 @@ export interface Settings {
   readonly maxRateLimitWaitSeconds: number
   /** This job's share of the repositories: `index` of `count`, 1-based. */
   readonly shard: { readonly index: number; readonly count: number }
+  /** `report`: where the JSON report is written (the Markdown beside it, `.md`); undefined: not written. */
+  readonly reportFile?: string
+  /** `report`: the report on standard output in this format; undefined: not printed. */
+  readonly format?: ReportFormat
 }
 
 /** Reads one raw input by name; returns '' when it is not set. */
@@ -54,7 +58,8 @@ export class InputError extends Error {
   }
 }
 
-const NEEDS_GITHUB: ReadonlySet<Task> = new Set(TASKS.filter((t) => t !== 'migrate'))
+/** Tasks that read GitHub; `migrate` and `report` read only the database. */
+const NEEDS_GITHUB: ReadonlySet<Task> = new Set(TASKS.filter((t) => t !== 'migrate' && t !== 'report'))
 
 /**
  * Parses and validates every input. Throws InputError before anything is
@@ -115,7 +120,9 @@ export function readSettings(
     budgetReserve: parseInteger(Inputs.BudgetReserve, get(Inputs.BudgetReserve), 500, 0, 1_000_000),
     timelineApi: parseChoice(Inputs.TimelineApi, get(Inputs.TimelineApi), ['graphql', 'rest'] as const, 'graphql'),
     maxRateLimitWaitSeconds: parseInteger(Inputs.MaxRateLimitWait, get(Inputs.MaxRateLimitWait), 900, 0, 6 * 3600),
-    shard: parseShard(get(Inputs.Shard))
+    shard: parseShard(get(Inputs.Shard)),
+    reportFile: parseReportFile(get(Inputs.ReportFile)),
+    format: parseFormat(get(Inputs.Format))
   })
 }
 
@@ -280,4 +287,21 @@ function parseShard(raw: string): { index: number; count: number } {
     throw new InputError(`Invalid shard '${raw}'. Expected k/n with 1 ≤ k ≤ n, e.g. 2/4.`)
   }
   return { index: +m[1], count: +m[2] }
+}
+
+function parseReportFile(raw: string): string | undefined {
+  if (!raw) return undefined
+  if (raw.includes('\0') || /[\\/]$/.test(raw)) {
+    throw new InputError(`Invalid report-file '${raw}'. Expected a file path such as report.json.`)
+  }
+  return path.resolve(raw)
+}
+
+function parseFormat(raw: string): ReportFormat | undefined {
+  if (!raw) return undefined
+  const v = raw.toLowerCase() === 'markdown' ? 'md' : raw.toLowerCase()
+  if (!(REPORT_FORMATS as readonly string[]).includes(v)) {
+    throw new InputError(`Invalid format '${raw}'. Expected one of: ${REPORT_FORMATS.join(', ')}.`)
+  }
+  return v as ReportFormat
 }

@@ -12,6 +12,8 @@ export interface RunnerIO {
   setOutput(name: string, value: string): void
   writeSummary(markdown: string): Promise<void>
   setFailed(message: string): void
+  /** Standard output for a task's printed result (the report with `format`). */
+  print?(text: string): void
 }
 
 /** The GitHub Actions runner, through @actions/core. */
@@ -27,6 +29,7 @@ export function actionsIO(): RunnerIO {
     },
     setSecret: (v) => core.setSecret(v),
     setOutput: (n, v) => core.setOutput(n, v),
+    print: (text) => core.info(text),
     writeSummary: async (md) => {
       if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(md, true).write()
     },
@@ -37,22 +40,28 @@ export function actionsIO(): RunnerIO {
   }
 }
 
-/** A terminal: inputs from flags (then the environment), plain lines on stdout/stderr. */
+/**
+ * A terminal: inputs from flags (then the environment), plain lines on
+ * stdout/stderr. With `--format`, stdout carries only the printed report
+ * (log lines go to stderr, the summary is not echoed), so it can be piped.
+ */
 export function terminalIO(flags: ReadonlyMap<InputName, string>, verbose = false): RunnerIO {
   const stamp = (): string => new Date().toISOString().slice(11, 19)
   let indent = ''
   const outputs: string[] = []
+  const printing = (flags.get('format') ?? '') !== ''
+  const line = printing ? console.error : console.log
   return {
     readInput: (name) => flags.get(name) ?? '',
     env: process.env,
     log: {
-      info: (m) => console.log(`${stamp()} ${indent}${m}`),
+      info: (m) => line(`${stamp()} ${indent}${m}`),
       warning: (m) => console.warn(`${stamp()} ${indent}warning: ${m}`),
       debug: (m) => {
-        if (verbose) console.log(`${stamp()} ${indent}${m}`)
+        if (verbose) line(`${stamp()} ${indent}${m}`)
       },
       group: async (name, fn) => {
-        console.log(`${stamp()} ${indent}▸ ${name}`)
+        line(`${stamp()} ${indent}▸ ${name}`)
         indent += '  '
         try {
           return await fn()
@@ -63,9 +72,10 @@ export function terminalIO(flags: ReadonlyMap<InputName, string>, verbose = fals
     },
     setSecret: () => {},
     setOutput: (n, v) => outputs.push(`${n}=${v}`),
+    print: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     writeSummary: async (md) => {
-      console.log(`\n${md}`)
-      if (verbose) console.log(outputs.join('\n'))
+      if (!printing) console.log(`\n${md}`)
+      if (verbose) line(outputs.join('\n'))
     },
     setFailed: (m) => {
       console.error(`error: ${m}`)

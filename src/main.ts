@@ -81,6 +81,7 @@ export async function run(io: RunnerIO = actionsIO(), options: RunOptions = {}):
     incomplete: reports.some((r) => r.incomplete)
   }
   publish(io, report)
+  for (const t of report.tasks) if (t.print !== undefined) io.print?.(t.print)
   await io
     .writeSummary(renderSummary(report))
     .catch((e: unknown) => io.log.warning(`Job summary not written: ${getErrorMessage(e)}`))
@@ -93,8 +94,9 @@ async function runTask(task: Task, deps: Deps, settings: Settings): Promise<Task
   const before = deps.meter.snapshot()
   const run = (sql: Sql): Promise<TaskResult> => TASK_RUNNERS[task]({ ...deps, sql }, settings)
   const lockKey = `${task}:${settings.org.toLowerCase()}:${settings.shard.index}/${settings.shard.count}`
-  const result =
-    task === 'migrate' ? await run(deps.sql) : await withTaskLock(deps.sql, lockKey, run, { log: deps.log })
+  // migrate locks itself; report only reads (in one snapshot), so two reports never need to exclude each other.
+  const unlocked = task === 'migrate' || task === 'report'
+  const result = unlocked ? await run(deps.sql) : await withTaskLock(deps.sql, lockKey, run, { log: deps.log })
   const requests = usageSince(before, deps.meter.snapshot())
   const seconds = (Date.now() - started) / 1000
   if (result === undefined) {
@@ -150,6 +152,7 @@ function publish(io: RunnerIO, report: RunReport): void {
       .map((t) => `${t.task}: ${t.remaining}`)
       .join('; ')
   )
+  for (const t of report.tasks) for (const [name, value] of Object.entries(t.outputs ?? {})) io.setOutput(name, value)
 }
 
 /** `3 core + 1 search requests, 2 GraphQL points; 12 answered 304` */

@@ -31,6 +31,8 @@ export function renderSummary(report: RunReport): string {
     `Spent: ${r.billable} billable requests (${r.core} core, ${r.search} search) and ${r.points} GraphQL points; ` +
       `${r.notModified} conditional requests answered 304 (free).`
   )
+  // What tasks hand back for the summary (the report) follows the run table.
+  for (const t of report.tasks) if (t.summary) lines.push('', t.summary)
   return lines.join('\n') + '\n'
 }
 

@@ -8,6 +8,8 @@ export interface TestIO extends RunnerIO {
   readonly outputs: Map<string, string>
   readonly secrets: string[]
   readonly summaries: string[]
+  /** What the run printed to standard output (the report with `format`). */
+  readonly printed: string[]
   failure?: string
 }
 
@@ -19,6 +21,8 @@ export function testIO(inputs: Partial<Record<InputName, string>>, env: NodeJS.P
     outputs: new Map(),
     secrets: [],
     summaries: [],
+    printed: [],
+    print: (text) => io.printed.push(text),
     setSecret: (v) => io.secrets.push(v),
     setOutput: (n, v) => io.outputs.set(n, v),
     writeSummary: async (md) => {

@@ -33667,7 +33667,7 @@ function cliError(error) {
             return new _inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(message);
     }
 }
-const CLI_HELP = `contributor-metrics — sync an organisation's contributor activity into Postgres
+const CLI_HELP = `contributor-metrics — sync an organisation's contributor activity into Postgres, and report on it
 
 Usage: contributor-metrics --mode <tasks> [flags]
 
@@ -33683,8 +33683,14 @@ Flags (the action's inputs):
   --include-archived, --overlap-minutes, --closed-days, --lookback-days,
   --backfill-timelines, --budget-reserve, --max-rate-limit-wait, --shard k/n,
   --timeline-api      graphql (default) or rest
+  --format            report: print it to stdout as md, json or text (logs go to stderr)
+  --report-file       report: write the JSON report here (and the Markdown beside it, .md)
   --verbose           debug lines and outputs
   --help              this text
+
+Report of the last 30 days (no GitHub token needed):
+  contributor-metrics --mode report --format text
+  contributor-metrics --mode report --since 2025-01-01 --until 2025-03-31 --format json > report.json
 `;
 
 
@@ -33699,7 +33705,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony export */ });
 /* harmony import */ var _cli_args_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7391);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(576);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1490);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2851);
 /* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6670);
 
 
@@ -33733,6 +33739,7 @@ __webpack_async_result__();
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   EL: () => (/* binding */ REPORT_FORMATS),
 /* harmony export */   G0: () => (/* binding */ Inputs),
 /* harmony export */   mG: () => (/* binding */ API_VERSION),
 /* harmony export */   n3: () => (/* binding */ TASKS),
@@ -33748,7 +33755,8 @@ const TASKS = [
     'transfers',
     'events',
     'daily',
-    'backfill'
+    'backfill',
+    'report'
 ];
 /** Names of the action's inputs, as declared in action.yml (and mirrored as CLI flags). */
 const Inputs = {
@@ -33769,7 +33777,9 @@ const Inputs = {
     BudgetReserve: 'budget-reserve',
     TimelineApi: 'timeline-api',
     MaxRateLimitWait: 'max-rate-limit-wait',
-    Shard: 'shard'
+    Shard: 'shard',
+    ReportFile: 'report-file',
+    Format: 'format'
 };
 /** Names of the action's outputs, as declared in action.yml. */
 const Outputs = {
@@ -33779,10 +33789,13 @@ const Outputs = {
     GraphqlPoints: 'graphql-points',
     Usage: 'usage',
     Incomplete: 'incomplete',
-    Remaining: 'remaining'
+    Remaining: 'remaining',
+    Report: 'report'
 };
 /** GitHub REST API version sent with every request. */
 const API_VERSION = '2022-11-28';
+/** `format`: how the report prints on standard output. */
+const REPORT_FORMATS = ['md', 'json', 'text'];
 
 
 /***/ }),
@@ -33809,7 +33822,8 @@ class InputError extends Error {
         this.name = 'InputError';
     }
 }
-const NEEDS_GITHUB = new Set(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .TASKS */ .n3.filter((t) => t !== 'migrate'));
+/** Tasks that read GitHub; `migrate` and `report` read only the database. */
+const NEEDS_GITHUB = new Set(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .TASKS */ .n3.filter((t) => t !== 'migrate' && t !== 'report'));
 /**
  * Parses and validates every input. Throws InputError before anything is
  * connected or written.
@@ -33858,7 +33872,9 @@ function readSettings(read, env = process.env, now = new Date()) {
         budgetReserve: parseInteger(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.BudgetReserve, get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.BudgetReserve), 500, 0, 1_000_000),
         timelineApi: parseChoice(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.TimelineApi, get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.TimelineApi), ['graphql', 'rest'], 'graphql'),
         maxRateLimitWaitSeconds: parseInteger(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.MaxRateLimitWait, get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.MaxRateLimitWait), 900, 0, 6 * 3600),
-        shard: parseShard(get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Shard))
+        shard: parseShard(get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Shard)),
+        reportFile: parseReportFile(get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.ReportFile)),
+        format: parseFormat(get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Format))
     });
 }
 function parseTasks(raw) {
@@ -34014,6 +34030,23 @@ function parseShard(raw) {
         throw new InputError(`Invalid shard '${raw}'. Expected k/n with 1 ≤ k ≤ n, e.g. 2/4.`);
     }
     return { index: +m[1], count: +m[2] };
+}
+function parseReportFile(raw) {
+    if (!raw)
+        return undefined;
+    if (raw.includes('\0') || /[\\/]$/.test(raw)) {
+        throw new InputError(`Invalid report-file '${raw}'. Expected a file path such as report.json.`);
+    }
+    return node_path__WEBPACK_IMPORTED_MODULE_0___default().resolve(raw);
+}
+function parseFormat(raw) {
+    if (!raw)
+        return undefined;
+    const v = raw.toLowerCase() === 'markdown' ? 'md' : raw.toLowerCase();
+    if (!_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .REPORT_FORMATS */ .EL.includes(v)) {
+        throw new InputError(`Invalid format '${raw}'. Expected one of: ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .REPORT_FORMATS */ .EL.join(', ')}.`);
+    }
+    return v;
 }
 
 
@@ -36989,6 +37022,7 @@ function actionsIO() {
         },
         setSecret: (v) => core_setSecret(v),
         setOutput: (n, v) => setOutput(n, v),
+        print: (text) => info(text),
         writeSummary: async (md) => {
             if (process.env.GITHUB_STEP_SUMMARY)
                 await summary.addRaw(md, true).write();
@@ -36999,23 +37033,29 @@ function actionsIO() {
         }
     };
 }
-/** A terminal: inputs from flags (then the environment), plain lines on stdout/stderr. */
+/**
+ * A terminal: inputs from flags (then the environment), plain lines on
+ * stdout/stderr. With `--format`, stdout carries only the printed report
+ * (log lines go to stderr, the summary is not echoed), so it can be piped.
+ */
 function terminalIO(flags, verbose = false) {
     const stamp = () => new Date().toISOString().slice(11, 19);
     let indent = '';
     const outputs = [];
+    const printing = (flags.get('format') ?? '') !== '';
+    const line = printing ? console.error : console.log;
     return {
         readInput: (name) => flags.get(name) ?? '',
         env: process.env,
         log: {
-            info: (m) => console.log(`${stamp()} ${indent}${m}`),
+            info: (m) => line(`${stamp()} ${indent}${m}`),
             warning: (m) => console.warn(`${stamp()} ${indent}warning: ${m}`),
             debug: (m) => {
                 if (verbose)
-                    console.log(`${stamp()} ${indent}${m}`);
+                    line(`${stamp()} ${indent}${m}`);
             },
             group: async (name, fn) => {
-                console.log(`${stamp()} ${indent}▸ ${name}`);
+                line(`${stamp()} ${indent}▸ ${name}`);
                 indent += '  ';
                 try {
                     return await fn();
@@ -37027,10 +37067,12 @@ function terminalIO(flags, verbose = false) {
         },
         setSecret: () => { },
         setOutput: (n, v) => outputs.push(`${n}=${v}`),
+        print: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
         writeSummary: async (md) => {
-            console.log(`\n${md}`);
+            if (!printing)
+                console.log(`\n${md}`);
             if (verbose)
-                console.log(outputs.join('\n'));
+                line(outputs.join('\n'));
         },
         setFailed: (m) => {
             console.error(`error: ${m}`);
@@ -37052,7 +37094,7 @@ function keepFailureExitCode() {
 
 /***/ }),
 
-/***/ 1490:
+/***/ 2851:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46121,6 +46163,10 @@ function renderSummary(report) {
     const r = report.requests;
     lines.push(`Spent: ${r.billable} billable requests (${r.core} core, ${r.search} search) and ${r.points} GraphQL points; ` +
         `${r.notModified} conditional requests answered 304 (free).`);
+    // What tasks hand back for the summary (the report) follows the run table.
+    for (const t of report.tasks)
+        if (t.summary)
+            lines.push('', t.summary);
     return lines.join('\n') + '\n';
 }
 function escapeCell(text) {
@@ -53707,6 +53753,797 @@ function time(d) {
     return d === null ? null : d.getTime();
 }
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/db/metrics.ts
+/**
+ * Runs the report's queries in one read-only snapshot, so every figure comes
+ * from the same state of the tables while a sync writes. Without JIT
+ * (compiling the plans takes longer than running them) and without nested
+ * loops: the planner cannot estimate how many items a period holds (their
+ * creation time is that of the first incarnation, an expression over a
+ * join), guesses a handful, and would rescan a 40,000-row aggregate once
+ * per item; hash joins read each table once (6× faster on the
+ * benchmark-size org).
+ */
+async function inReportSnapshot(sql, fn) {
+    return (await sql.begin('isolation level repeatable read read only', async (tx) => {
+        await tx `set local jit = off`;
+        await tx `set local enable_nestloop = off`;
+        return fn(tx);
+    }));
+}
+/** Organisations that have items stored, most items first. */
+async function storedOrgs(sql) {
+    const rows = await sql `
+    select org from metrics.items where org is not null group by org order by count(*) desc, org`;
+    return rows.map((r) => r.org);
+}
+/** The org's repositories that have items stored, by name. */
+async function storedRepos(sql, org) {
+    const rows = await sql `
+    select distinct repo from metrics.items where lower(org) = lower(${org}) and repo is not null order by repo`;
+    return rows.map((r) => r.repo);
+}
+const ts = (d) => d.toISOString();
+function repoList(scope) {
+    return scope.repos ? [...scope.repos] : null;
+}
+async function durationRows(sql, q, monthly) {
+    return sql `
+    select repo, month, kind, metric, n, p50, p75, p90, mean, censored, censored_age_p50
+    from metrics.durations(${ts(q.since)}::timestamp, ${ts(q.until)}::timestamp, ${ts(q.asOf)}::timestamp,
+                           ${monthly}, ${repoList(q)}::text[])
+    where lower(org) = lower(${q.org})`;
+}
+async function countRows(sql, q, monthly) {
+    return sql `
+    select repo, month, issues, issues_reopened, pulls, pulls_closed, pulls_merged, pulls_closed_unmerged
+    from metrics.item_counts(${ts(q.since)}::timestamp, ${ts(q.until)}::timestamp, ${monthly}, ${repoList(q)}::text[])
+    where lower(org) = lower(${q.org})`;
+}
+async function flowRows(sql, q, monthly) {
+    return sql `
+    select repo, month, opened, opened_issues, opened_pulls, closed, closed_issues, closed_pulls, merged
+    from metrics.flow(${ts(q.since)}::timestamp, ${ts(q.until)}::timestamp, ${monthly}, ${repoList(q)}::text[])
+    where lower(org) = lower(${q.org})`;
+}
+async function peopleRows(sql, q, monthly) {
+    return sql `
+    select repo, month, activity, human_activity, member_activity, bot_activity, active_contributors,
+           new_contributors, absence_factor
+    from metrics.people(${ts(q.since)}::timestamp, ${ts(q.until)}::timestamp, ${monthly}, ${repoList(q)}::text[])
+    where lower(org) = lower(${q.org})`;
+}
+const EMPTY_DURATION = Object.freeze({
+    n: 0,
+    p50: null,
+    p75: null,
+    p90: null,
+    mean: null,
+    censored: 0,
+    censored_age_p50: null
+});
+function stats(row) {
+    if (!row)
+        return EMPTY_DURATION;
+    return {
+        n: Number(row.n),
+        p50: row.p50,
+        p75: row.p75,
+        p90: row.p90,
+        mean: row.mean,
+        censored: Number(row.censored),
+        censored_age_p50: row.censored_age_p50
+    };
+}
+const share = (part, whole) => (whole > 0 ? part / whole : null);
+/** Key of a scope in the maps below: the repository name, or '' for the whole org. */
+const keyOf = (repo) => repo ?? '';
+function byKey(rows) {
+    const out = new Map();
+    for (const r of rows) {
+        const k = keyOf(r.repo);
+        const list = out.get(k) ?? [];
+        list.push(r);
+        out.set(k, list);
+    }
+    return out;
+}
+function byKindOf(rows, metric) {
+    return {
+        issues: stats(rows.find((r) => r.metric === metric && r.kind === 'issue')),
+        pull_requests: stats(rows.find((r) => r.metric === metric && r.kind === 'pull_request'))
+    };
+}
+function peopleOf(p) {
+    const activity = Number(p?.activity ?? 0);
+    const member = Number(p?.member_activity ?? 0);
+    const bots = Number(p?.bot_activity ?? 0);
+    return {
+        activity,
+        member_activity: member,
+        other_activity: Number(p?.human_activity ?? 0) - member,
+        bot_activity: bots,
+        members_share: share(member, activity),
+        bots_share: share(bots, activity),
+        active_contributors: Number(p?.active_contributors ?? 0),
+        new_contributors: Number(p?.new_contributors ?? 0),
+        absence_factor: Number(p?.absence_factor ?? 0)
+    };
+}
+/**
+ * Every metric of the period, for the org (key '') and for each repository
+ * with anything in it (key: its name). `waiting` gives the waiting-on-us
+ * counts (they do not depend on the period).
+ */
+async function readPeriod(sql, q, waiting) {
+    const [durations, counts, flow, people] = await Promise.all([
+        durationRows(sql, q, false),
+        countRows(sql, q, false),
+        flowRows(sql, q, false),
+        peopleRows(sql, q, false)
+    ]);
+    const d = byKey(durations);
+    const c = byKey(counts);
+    const f = byKey(flow);
+    const p = byKey(people);
+    const w = new Map([['', waiting.length]]);
+    for (const item of waiting)
+        w.set(item.repo, (w.get(item.repo) ?? 0) + 1);
+    const keys = new Set(['', ...d.keys(), ...c.keys(), ...f.keys(), ...p.keys(), ...w.keys()]);
+    const out = new Map();
+    for (const key of keys) {
+        const dr = d.get(key) ?? [];
+        const cr = c.get(key)?.[0];
+        const fr = f.get(key)?.[0];
+        const pulls = Number(cr?.pulls ?? 0);
+        const pullsClosed = Number(cr?.pulls_closed ?? 0);
+        const unmerged = Number(cr?.pulls_closed_unmerged ?? 0);
+        const issues = Number(cr?.issues ?? 0);
+        const reopened = Number(cr?.issues_reopened ?? 0);
+        const opened = Number(fr?.opened ?? 0);
+        const closed = Number(fr?.closed ?? 0);
+        const one = (metric, kind) => stats(dr.find((r) => r.metric === metric && r.kind === kind));
+        out.set(key, {
+            time_to_first_response: byKindOf(dr, 'time_to_first_response'),
+            time_to_first_member_response: byKindOf(dr, 'time_to_first_member_response'),
+            pull_requests: {
+                opened: pulls,
+                closed: pullsClosed,
+                merged: Number(cr?.pulls_merged ?? 0),
+                closed_unmerged: unmerged,
+                closed_unmerged_share: share(unmerged, pullsClosed),
+                time_to_first_review: one('time_to_first_review', 'pull_request'),
+                time_to_first_approval: one('time_to_first_approval', 'pull_request'),
+                approval_to_merge: one('approval_to_merge', 'pull_request'),
+                time_to_merge: one('time_to_merge', 'pull_request')
+            },
+            issues: {
+                opened: issues,
+                reopened,
+                reopened_share: share(reopened, issues),
+                time_to_close: {
+                    all: one('time_to_close', 'issue'),
+                    completed: one('time_to_close_completed', 'issue'),
+                    not_planned: one('time_to_close_not_planned', 'issue'),
+                    other: one('time_to_close_other', 'issue')
+                }
+            },
+            flow: {
+                opened,
+                opened_issues: Number(fr?.opened_issues ?? 0),
+                opened_pull_requests: Number(fr?.opened_pulls ?? 0),
+                closed,
+                closed_issues: Number(fr?.closed_issues ?? 0),
+                closed_pull_requests: Number(fr?.closed_pulls ?? 0),
+                merged: Number(fr?.merged ?? 0),
+                closure_ratio: share(closed, opened)
+            },
+            people: peopleOf(p.get(key)?.[0]),
+            waiting_on_us: w.get(key) ?? 0
+        });
+    }
+    return out;
+}
+const monthKey = (d) => d.toISOString().slice(0, 7);
+/** The org per calendar month in [since, until) (since is a month's first instant), every month listed. */
+async function readMonthly(sql, q) {
+    const [durations, flow, people] = await Promise.all([
+        durationRows(sql, q, true),
+        flowRows(sql, q, true),
+        peopleRows(sql, q, true)
+    ]);
+    const org = (rows) => {
+        const out = new Map();
+        for (const r of rows) {
+            if (r.repo !== null || r.month === null)
+                continue;
+            const k = monthKey(r.month);
+            out.set(k, [...(out.get(k) ?? []), r]);
+        }
+        return out;
+    };
+    const d = org(durations);
+    const f = org(flow);
+    const p = org(people);
+    const months = [];
+    const cursor = new Date(Date.UTC(q.since.getUTCFullYear(), q.since.getUTCMonth(), 1));
+    while (cursor.getTime() < q.until.getTime()) {
+        const k = monthKey(cursor);
+        const fr = f.get(k)?.[0];
+        const pr = p.get(k)?.[0];
+        months.push({
+            month: k,
+            time_to_first_response: byKindOf(d.get(k) ?? [], 'time_to_first_response'),
+            opened: Number(fr?.opened ?? 0),
+            closed: Number(fr?.closed ?? 0),
+            merged: Number(fr?.merged ?? 0),
+            active_contributors: Number(pr?.active_contributors ?? 0),
+            new_contributors: Number(pr?.new_contributors ?? 0)
+        });
+        cursor.setUTCMonth(cursor.getUTCMonth() + 1);
+    }
+    return months;
+}
+/** Every item waiting on us now, longest-waiting first, with its wait counted to asOf. */
+async function readWaiting(sql, scope, asOf) {
+    const rows = await sql `
+    select repo, number, kind, title, html_url, author, waiting_since,
+           metrics.hours(${ts(asOf)}::timestamp - waiting_since) as waited_hours
+    from metrics.waiting_on_us
+    where lower(org) = lower(${scope.org}) and (${repoList(scope)}::text[] is null or repo = any(${repoList(scope)}::text[]))
+    order by waiting_since, repo collate "C", number`;
+    return rows.map((r) => ({
+        repo: r.repo,
+        number: r.number,
+        kind: r.kind,
+        title: r.title ?? '',
+        html_url: r.html_url ?? '',
+        author: r.author ?? 'ghost',
+        waiting_since: r.waiting_since.toISOString(),
+        waited_hours: r.waited_hours
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/report/json.ts
+/** Hours and shares to 4 decimals (GitHub times are whole seconds, 0.0003 h). */
+function rounded(_key, value) {
+    return typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 10_000) / 10_000 : value;
+}
+function renderJson(report) {
+    return JSON.stringify(report, rounded, 2) + '\n';
+}
+/** The `report` output: the period's headline figures, and where the whole report was written. */
+function reportOutput(report, file) {
+    const m = report.org;
+    return JSON.stringify({
+        since: report.period.since,
+        until: report.period.until,
+        ...(file ? { file } : {}),
+        opened: m.flow.opened,
+        closed: m.flow.closed,
+        merged: m.flow.merged,
+        time_to_first_response_p50: {
+            issues: m.time_to_first_response.issues.p50,
+            pull_requests: m.time_to_first_response.pull_requests.p50
+        },
+        active_contributors: m.people.active_contributors,
+        new_contributors: m.people.new_contributors,
+        waiting_on_us: m.waiting_on_us
+    }, rounded);
+}
+
+;// CONCATENATED MODULE: ./src/report/format.ts
+// Number formatting shared by the Markdown and terminal renderers.
+/** Hours as a person reads them: minutes under an hour, hours under two days, else days. */
+function formatHours(hours) {
+    if (hours === null || !Number.isFinite(hours))
+        return '—';
+    const abs = Math.abs(hours);
+    const sign = hours < 0 ? '-' : '';
+    if (abs < 1)
+        return `${sign}${Math.round(abs * 60)} min`;
+    if (abs < 48)
+        return `${sign}${abs.toFixed(1)} h`;
+    return `${sign}${(abs / 24).toFixed(1)} d`;
+}
+function formatShare(share) {
+    return share === null ? '—' : `${(share * 100).toFixed(1)}%`;
+}
+function formatRatio(ratio) {
+    return ratio === null ? '—' : ratio.toFixed(2);
+}
+function formatCount(n) {
+    return n === null ? '—' : n.toLocaleString('en-US');
+}
+function formatValue(kind, value) {
+    switch (kind) {
+        case 'count':
+            return formatCount(value);
+        case 'hours':
+            return formatHours(value);
+        case 'share':
+            return formatShare(value);
+        case 'ratio':
+            return formatRatio(value);
+    }
+}
+const signed = (text, delta) => (delta > 0 ? `+${text}` : delta < 0 ? `−${text}` : text);
+/** The change from `before` to `now`: absolute, and relative for counts and durations. */
+function formatChange(kind, now, before) {
+    if (now === null || before === null)
+        return '—';
+    const delta = now - before;
+    if (delta === 0)
+        return '±0';
+    const pct = before !== 0 ? ` (${signed(`${Math.abs((delta / before) * 100).toFixed(0)}%`, delta)})` : '';
+    switch (kind) {
+        case 'count':
+            return `${signed(Math.abs(delta).toLocaleString('en-US'), delta)}${pct}`;
+        case 'hours':
+            return `${signed(formatHours(Math.abs(delta)), delta)}${pct}`;
+        case 'share':
+            return `${signed(`${Math.abs(delta * 100).toFixed(1)} pp`, delta)}`;
+        case 'ratio':
+            return `${signed(Math.abs(delta).toFixed(2), delta)}`;
+    }
+}
+/** Dates of a period for people: `2025-05-01 – 2025-05-31` (the end is exclusive, so the day before). */
+function formatPeriod(period) {
+    const since = period.since.slice(0, 10);
+    const lastMs = Date.parse(period.until) - 1;
+    const until = new Date(lastMs).toISOString().slice(0, 10);
+    return since === until ? since : `${since} – ${until}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/headline.ts
+const HEADLINE = [
+    { label: 'Items opened', kind: 'count', value: (m) => m.flow.opened },
+    { label: 'Items closed', kind: 'count', value: (m) => m.flow.closed },
+    { label: 'Pull requests merged', kind: 'count', value: (m) => m.flow.merged },
+    { label: 'Closure ratio (closed ÷ opened)', kind: 'ratio', value: (m) => m.flow.closure_ratio },
+    {
+        label: 'Time to first response, issues (median)',
+        kind: 'hours',
+        value: (m) => m.time_to_first_response.issues.p50
+    },
+    {
+        label: 'Time to first response, pull requests (median)',
+        kind: 'hours',
+        value: (m) => m.time_to_first_response.pull_requests.p50
+    },
+    {
+        label: 'Time to first member response, issues (median)',
+        kind: 'hours',
+        value: (m) => m.time_to_first_member_response.issues.p50
+    },
+    {
+        label: 'Time to first member response, pull requests (median)',
+        kind: 'hours',
+        value: (m) => m.time_to_first_member_response.pull_requests.p50
+    },
+    { label: 'Time to first review (median)', kind: 'hours', value: (m) => m.pull_requests.time_to_first_review.p50 },
+    { label: 'Time to merge (median)', kind: 'hours', value: (m) => m.pull_requests.time_to_merge.p50 },
+    { label: 'Time to close an issue (median)', kind: 'hours', value: (m) => m.issues.time_to_close.all.p50 },
+    {
+        label: 'Pull requests closed without merging',
+        kind: 'share',
+        value: (m) => m.pull_requests.closed_unmerged_share
+    },
+    { label: 'Issues reopened', kind: 'share', value: (m) => m.issues.reopened_share },
+    { label: 'Active contributors', kind: 'count', value: (m) => m.people.active_contributors },
+    { label: 'New contributors', kind: 'count', value: (m) => m.people.new_contributors },
+    { label: "Members' share of activity", kind: 'share', value: (m) => m.people.members_share },
+    { label: "Bots' share of activity", kind: 'share', value: (m) => m.people.bots_share },
+    { label: 'Contributor absence factor', kind: 'count', value: (m) => m.people.absence_factor },
+    { label: 'Waiting on us (now)', kind: 'count', value: (m) => m.waiting_on_us, current: true }
+];
+
+;// CONCATENATED MODULE: ./src/report/mermaid.ts
+/** Text inside a Mermaid double-quoted string: no quotes, no line breaks. */
+function mermaidText(text) {
+    return text.replace(/["\r\n]/g, ' ').replace(/[<>]/g, ' ');
+}
+const num = (x) => (x === null || !Number.isFinite(x) ? '0' : String(Math.round(x * 10) / 10));
+/** A y-axis from 0 (Mermaid would start at the smallest value) to a little above the largest. */
+function yAxis(title, values) {
+    const max = Math.max(0, ...values.map((v) => (v === null || !Number.isFinite(v) ? 0 : v)));
+    const top = max > 0 ? Math.ceil(max * 1.1) : 1;
+    return `  y-axis "${mermaidText(title)}" 0 --> ${top}`;
+}
+function fenced(lines) {
+    return ['```mermaid', ...lines, '```'].join('\n');
+}
+/** Monthly median time to first response: bars for issues, a line for pull requests. */
+function responseChart(months) {
+    return fenced([
+        'xychart-beta',
+        `  title "${mermaidText('Median time to first response, hours (bars: issues, line: pull requests)')}"`,
+        `  x-axis [${months.map((m) => `"${m.month}"`).join(', ')}]`,
+        yAxis('hours', months.flatMap((m) => [m.time_to_first_response.issues.p50, m.time_to_first_response.pull_requests.p50])),
+        `  bar [${months.map((m) => num(m.time_to_first_response.issues.p50)).join(', ')}]`,
+        `  line [${months.map((m) => num(m.time_to_first_response.pull_requests.p50)).join(', ')}]`
+    ]);
+}
+/** Items opened (bars) and closed (line) per month. */
+function flowChart(months) {
+    return fenced([
+        'xychart-beta',
+        `  title "${mermaidText('Items per month (bars: opened, line: closed)')}"`,
+        `  x-axis [${months.map((m) => `"${m.month}"`).join(', ')}]`,
+        yAxis('items', months.flatMap((m) => [m.opened, m.closed])),
+        `  bar [${months.map((m) => num(m.opened)).join(', ')}]`,
+        `  line [${months.map((m) => num(m.closed)).join(', ')}]`
+    ]);
+}
+/** Who acted in the period: members at the time, other humans, bots. Undefined when nobody did. */
+function peopleChart(people) {
+    const slices = [
+        ['Members', people.member_activity],
+        ['Other humans', people.other_activity],
+        ['Bots', people.bot_activity]
+    ].filter(([, n]) => n > 0);
+    if (slices.length === 0)
+        return undefined;
+    return fenced([
+        `pie title ${mermaidText('Activity in the period')}`,
+        ...slices.map(([label, n]) => `  "${mermaidText(label)}" : ${n}`)
+    ]);
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+
+
+
+/** Repositories listed in the summary's table (the JSON has every one). */
+const SUMMARY_REPOS = 100;
+/** Waiting items listed in the summary. */
+const SUMMARY_WAITING = 20;
+/** Text safe in a table cell and inert in Markdown (no links, mentions or HTML from titles). */
+function cell(text) {
+    return text
+        .replace(/\r?\n/g, ' ')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/@/g, '&#64;')
+        .replace(/([\\|[\]`*_#])/g, '\\$1');
+}
+function table(head, rows, align = []) {
+    const sep = head.map((_, i) => ((align[i] ?? (i === 0 ? 'l' : 'r')) === 'r' ? '---:' : '---'));
+    return [`| ${head.join(' | ')} |`, `| ${sep.join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+}
+function durationRow(label, d) {
+    return [
+        label,
+        formatCount(d.n),
+        formatHours(d.p50),
+        formatHours(d.p75),
+        formatHours(d.p90),
+        formatCount(d.censored),
+        formatHours(d.censored_age_p50)
+    ];
+}
+/** Every duration metric of one scope, with n, percentiles and what is still waiting. */
+function durationTable(m) {
+    const pr = m.pull_requests;
+    const close = m.issues.time_to_close;
+    return table(['duration', 'n', 'p50', 'p75', 'p90', 'still waiting', 'their median age'], [
+        durationRow('First response, issues', m.time_to_first_response.issues),
+        durationRow('First response, pull requests', m.time_to_first_response.pull_requests),
+        durationRow('First member response, issues', m.time_to_first_member_response.issues),
+        durationRow('First member response, pull requests', m.time_to_first_member_response.pull_requests),
+        durationRow('First review', pr.time_to_first_review),
+        durationRow('First approval', pr.time_to_first_approval),
+        durationRow('Approval to merge', pr.approval_to_merge),
+        durationRow('Time to merge', pr.time_to_merge),
+        durationRow('Time to close an issue', close.all),
+        durationRow('… closed as completed', close.completed),
+        durationRow('… closed as not planned', close.not_planned),
+        durationRow('… closed otherwise', close.other)
+    ]);
+}
+function renderMarkdown(report) {
+    const out = [];
+    const who = report.organization ? ` — ${cell(report.organization)}` : '';
+    out.push(`## Contributor metrics${who}`, '');
+    out.push(`Period **${formatPeriod(report.period)}**, compared with ${formatPeriod(report.previous_period)}. ` +
+        'Durations cover the items created in the period; flow and people cover the activity in it. ' +
+        `Ages are counted to ${report.as_of.slice(0, 16).replace('T', ' ')} UTC.`, '');
+    out.push(...table(['', formatPeriod(report.period), formatPeriod(report.previous_period), 'change'], HEADLINE.map((f) => {
+        const now = f.value(report.org);
+        const before = f.current ? null : f.value(report.previous);
+        return [
+            f.label,
+            formatValue(f.kind, now),
+            f.current ? '' : formatValue(f.kind, before),
+            f.current ? '' : formatChange(f.kind, now, before)
+        ];
+    })), '');
+    out.push('### Durations', '', ...durationTable(report.org), '');
+    out.push('### Repositories', '');
+    const repos = report.repositories.slice(0, SUMMARY_REPOS);
+    if (repos.length === 0)
+        out.push('No activity stored for the period.', '');
+    else {
+        out.push(...table([
+            'repository',
+            'opened',
+            'closed',
+            'merged',
+            'first response, issues',
+            'first response, PRs',
+            'time to merge',
+            'time to close',
+            'active',
+            'new',
+            "members' share",
+            'waiting on us'
+        ], repos.map((r) => [
+            cell(r.repo),
+            formatCount(r.flow.opened),
+            formatCount(r.flow.closed),
+            formatCount(r.flow.merged),
+            formatHours(r.time_to_first_response.issues.p50),
+            formatHours(r.time_to_first_response.pull_requests.p50),
+            formatHours(r.pull_requests.time_to_merge.p50),
+            formatHours(r.issues.time_to_close.all.p50),
+            formatCount(r.people.active_contributors),
+            formatCount(r.people.new_contributors),
+            formatShare(r.people.members_share),
+            formatCount(r.waiting_on_us)
+        ])), '');
+        if (report.repositories.length > repos.length) {
+            out.push(`… and ${report.repositories.length - repos.length} more repositories in the JSON report.`, '');
+        }
+    }
+    const months = report.monthly;
+    out.push('### Time to first response per month', '', responseChart(months), '');
+    out.push(...table(['month', 'issues (median)', 'n', 'pull requests (median)', 'n'], months.map((m) => [
+        m.month,
+        formatHours(m.time_to_first_response.issues.p50),
+        formatCount(m.time_to_first_response.issues.n),
+        formatHours(m.time_to_first_response.pull_requests.p50),
+        formatCount(m.time_to_first_response.pull_requests.n)
+    ])), '');
+    out.push('### Opened and closed per month', '', flowChart(months), '');
+    out.push(...table(['month', 'opened', 'closed', 'merged', 'active contributors', 'new contributors'], months.map((m) => [
+        m.month,
+        formatCount(m.opened),
+        formatCount(m.closed),
+        formatCount(m.merged),
+        formatCount(m.active_contributors),
+        formatCount(m.new_contributors)
+    ])), '');
+    out.push('### Members and others', '');
+    const people = report.org.people;
+    const pie = peopleChart(people);
+    if (pie)
+        out.push(pie, '');
+    out.push(...table(['who', 'activity', 'share'], [
+        ['Members at the time', formatCount(people.member_activity), formatShare(people.members_share)],
+        [
+            'Other humans',
+            formatCount(people.other_activity),
+            formatShare(people.activity ? people.other_activity / people.activity : null)
+        ],
+        ['Bots', formatCount(people.bot_activity), formatShare(people.bots_share)]
+    ]), '');
+    out.push('### Waiting on us', '');
+    const waiting = report.waiting_on_us.slice(0, SUMMARY_WAITING);
+    if (waiting.length === 0)
+        out.push('Nothing is waiting on a member.', '');
+    else {
+        out.push(`${formatCount(report.waiting_on_us.length)} open items have a non-member's activity last. The longest waits:`, '');
+        out.push(...table(['item', 'title', 'author', 'waiting since', 'waited'], waiting.map((w) => [
+            `[${cell(`${w.repo}#${w.number}`)}](${w.html_url.replace(/[()\s]/g, encodeURIComponent)})`,
+            cell(w.title),
+            cell(w.author),
+            w.waiting_since.slice(0, 10),
+            formatHours(w.waited_hours)
+        ]), ['l', 'l', 'l', 'l', 'r']), '');
+    }
+    return out.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/text.ts
+
+
+/** Columns right-aligned but for `left` (by index; the first by default). */
+function textTable(head, rows, left = [0]) {
+    const cells = [head, ...rows];
+    const width = head.map((_, c) => Math.max(...cells.map((r) => [...(r[c] ?? '')].length)));
+    const pad = (v, c) => {
+        const fill = ' '.repeat(width[c] - [...v].length);
+        return left.includes(c) ? v + fill : fill + v;
+    };
+    const line = (r) => r
+        .map((v, c) => pad(v, c))
+        .join('  ')
+        .trimEnd();
+    return [line(head), width.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+}
+/** Two bars a month (opened, closed), scaled to `width` characters. */
+function flowBars(months, width = 30) {
+    const max = Math.max(1, ...months.map((m) => Math.max(m.opened, m.closed)));
+    const bar = (n, ch) => ch.repeat(Math.round((n / max) * width));
+    const digits = String(max).length;
+    return months.flatMap((m) => [
+        `${m.month}  opened ${String(m.opened).padStart(digits)} ${bar(m.opened, '█')}`,
+        `${' '.repeat(m.month.length)}  closed ${String(m.closed).padStart(digits)} ${bar(m.closed, '░')}`
+    ]);
+}
+const WAITING_SHOWN = 10;
+function renderText(report) {
+    const out = [];
+    out.push(`Contributor metrics${report.organization ? ` for ${report.organization}` : ''}: ${formatPeriod(report.period)} ` +
+        `(compared with ${formatPeriod(report.previous_period)})`, '');
+    out.push(...textTable(['', 'period', 'previous', 'change'], HEADLINE.map((f) => {
+        const now = f.value(report.org);
+        const before = f.current ? null : f.value(report.previous);
+        return [
+            f.label,
+            formatValue(f.kind, now),
+            f.current ? '' : formatValue(f.kind, before),
+            f.current ? '' : formatChange(f.kind, now, before)
+        ];
+    })), '');
+    if (report.repositories.length > 0) {
+        out.push(...textTable(['repository', 'opened', 'closed', 'merged', 'ttfr issues', 'ttfr PRs', 'active', 'new', 'members', 'waiting'], report.repositories.map((r) => [
+            r.repo,
+            formatCount(r.flow.opened),
+            formatCount(r.flow.closed),
+            formatCount(r.flow.merged),
+            formatHours(r.time_to_first_response.issues.p50),
+            formatHours(r.time_to_first_response.pull_requests.p50),
+            formatCount(r.people.active_contributors),
+            formatCount(r.people.new_contributors),
+            formatShare(r.people.members_share),
+            formatCount(r.waiting_on_us)
+        ])), '(ttfr: median time to first response)', '');
+    }
+    out.push('Opened and closed per month', ...flowBars(report.monthly), '');
+    const waiting = report.waiting_on_us.slice(0, WAITING_SHOWN);
+    if (waiting.length > 0) {
+        out.push(`Waiting on us: ${report.waiting_on_us.length} items; the longest waits:`);
+        out.push(...textTable(['item', 'author', 'waited', 'title'], waiting.map((w) => [`${w.repo}#${w.number}`, w.author, formatHours(w.waited_hours), w.title.slice(0, 50)]), [0, 1, 3]));
+    }
+    else
+        out.push('Waiting on us: nothing.');
+    return out.join('\n') + '\n';
+}
+
+;// CONCATENATED MODULE: ./src/tasks/report.ts
+
+
+
+
+
+
+
+
+
+const DAY_MS = 86_400_000;
+/** The default period: the last 30 days (compared with the 30 before). */
+const DEFAULT_PERIOD_DAYS = 30;
+/** Months in the summary's charts. */
+const CHART_MONTHS = 12;
+/**
+ * The period [since, until): `until` defaults to now and `since` to 30 days
+ * before it. A date-only `until` (the input's end of that day, .999) is the
+ * next midnight, so the day is included whole.
+ */
+function reportPeriod(settings, now) {
+    let until = settings.until ?? now;
+    if (until.getTime() % 1000 === 999)
+        until = new Date(until.getTime() + 1);
+    const since = settings.since ?? new Date(until.getTime() - DEFAULT_PERIOD_DAYS * DAY_MS);
+    if (until.getTime() <= since.getTime()) {
+        throw new inputs/* InputError */.dz(`Invalid until '${until.toISOString()}'. The report's period must end after since.`);
+    }
+    return { since, until };
+}
+/** First instant of the month `back` months before the month holding the instant before `until`. */
+function chartStart(until, months = CHART_MONTHS) {
+    const last = new Date(until.getTime() - 1);
+    return new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() - (months - 1), 1));
+}
+/**
+ * The report: every metric of the period and of the one before, per
+ * repository and for the org, the monthly series and who is waiting on us,
+ * all from the `metrics` views (no GitHub request). Hands back the job
+ * summary's Markdown and the `report` output, writes report-file (JSON, and
+ * the Markdown beside it), and prints the report when `format` is set.
+ */
+async function runReport(deps, settings) {
+    const { sql, log, clock } = deps;
+    const asOf = clock();
+    const { since, until } = reportPeriod(settings, asOf);
+    const started = Date.now();
+    const previousSince = new Date(since.getTime() - (until.getTime() - since.getTime()));
+    const { org, waiting, current, previous, monthly } = await inReportSnapshot(sql, async (tx) => {
+        const org = await chooseOrg(tx, log, settings);
+        let repos;
+        if (settings.repos.length > 0) {
+            repos = (await storedRepos(tx, org)).filter((name) => matchesRepos(name, settings.repos));
+        }
+        const scope = { org, repos };
+        const waiting = await readWaiting(tx, scope, asOf);
+        return {
+            org,
+            waiting,
+            current: await readPeriod(tx, { ...scope, since, until, asOf }, waiting),
+            previous: await readPeriod(tx, { ...scope, since: previousSince, until: since, asOf }, waiting),
+            monthly: await readMonthly(tx, { ...scope, since: chartStart(until), until, asOf })
+        };
+    });
+    const repositories = [...current.entries()]
+        .filter(([key]) => key !== '')
+        .map(([repo, m]) => ({ repo, ...m }))
+        .sort((a, b) => b.people.activity - a.people.activity || a.repo.localeCompare(b.repo));
+    const report = {
+        organization: org || null,
+        as_of: asOf.toISOString(),
+        period: { since: since.toISOString(), until: until.toISOString() },
+        previous_period: { since: previousSince.toISOString(), until: since.toISOString() },
+        org: current.get(''),
+        previous: previous.get(''),
+        repositories,
+        monthly,
+        waiting_on_us: waiting
+    };
+    const markdown = renderMarkdown(report);
+    log.info(`report ${report.period.since} – ${report.period.until}: ${repositories.length} repositories, ` +
+        `${report.org.flow.opened} items opened, ${waiting.length} waiting on us; ` +
+        `computed in ${((Date.now() - started) / 1000).toFixed(1)} s, summary ${Math.ceil(Buffer.byteLength(markdown) / 1024)} KiB`);
+    let file;
+    if (settings.reportFile) {
+        file = settings.reportFile;
+        await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(file), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(file, renderJson(report));
+        await (0,promises_namespaceObject.writeFile)(markdownPath(file), markdown + '\n');
+        log.info(`report written to ${file} and ${markdownPath(file)}`);
+    }
+    return {
+        counts: {
+            repositories: repositories.length,
+            opened: report.org.flow.opened,
+            active_contributors: report.org.people.active_contributors,
+            waiting_on_us: waiting.length
+        },
+        summary: markdown,
+        outputs: { [constants/* Outputs */.tY.Report]: reportOutput(report, file) },
+        print: settings.format ? render(report, settings.format, markdown) : undefined
+    };
+}
+/** report.json → report.md; any other name gets `.md` appended. */
+function markdownPath(file) {
+    return file.endsWith('.json') ? `${file.slice(0, -'.json'.length)}.md` : `${file}.md`;
+}
+function render(report, format, markdown) {
+    switch (format) {
+        case 'md':
+            return markdown + '\n';
+        case 'json':
+            return renderJson(report);
+        case 'text':
+            return renderText(report);
+    }
+}
+/** The `org` input, else the only organisation stored. */
+async function chooseOrg(sql, log, settings) {
+    if (settings.org)
+        return settings.org;
+    const orgs = await storedOrgs(sql);
+    if (orgs.length > 1) {
+        throw new inputs/* InputError */.dz(`Input 'org' is empty, but the database holds several organisations (${orgs.join(', ')}). Pass --org.`);
+    }
+    if (orgs.length === 0)
+        log.warning('report: no issues or pull requests are stored yet.');
+    return orgs[0] ?? '';
+}
+
 ;// CONCATENATED MODULE: ./src/db/transfers.ts
 /** The target of a move, from our own rows (0 requests), if the issues task has it. */
 async function findStoredTarget(sql, target) {
@@ -54487,6 +55324,7 @@ async function moveCursors(tx, ctx, to) {
 
 
 
+
 /** Thrown by tasks that have not been built yet: never a silent success. */
 class NotAvailableError extends Error {
     constructor(task) {
@@ -54516,7 +55354,8 @@ const TASK_RUNNERS = {
     transfers: runTransfers,
     events: runEvents,
     daily: runDaily,
-    backfill: runBackfill
+    backfill: runBackfill,
+    report: runReport
 };
 /** Whether a task is built in this version (false for the not-available placeholders). */
 function isAvailable(task) {
@@ -54594,6 +55433,9 @@ async function run(io = (0,src_io/* actionsIO */.E)(), options = {}) {
         incomplete: reports.some((r) => r.incomplete)
     };
     publish(io, report);
+    for (const t of report.tasks)
+        if (t.print !== undefined)
+            io.print?.(t.print);
     await io
         .writeSummary(renderSummary(report))
         .catch((e) => io.log.warning(`Job summary not written: ${(0,redact/* getErrorMessage */.u)(e)}`));
@@ -54606,7 +55448,9 @@ async function runTask(task, deps, settings) {
     const before = deps.meter.snapshot();
     const run = (sql) => TASK_RUNNERS[task]({ ...deps, sql }, settings);
     const lockKey = `${task}:${settings.org.toLowerCase()}:${settings.shard.index}/${settings.shard.count}`;
-    const result = task === 'migrate' ? await run(deps.sql) : await withTaskLock(deps.sql, lockKey, run, { log: deps.log });
+    // migrate locks itself; report only reads (in one snapshot), so two reports never need to exclude each other.
+    const unlocked = task === 'migrate' || task === 'report';
+    const result = unlocked ? await run(deps.sql) : await withTaskLock(deps.sql, lockKey, run, { log: deps.log });
     const requests = usageSince(before, deps.meter.snapshot());
     const seconds = (Date.now() - started) / 1000;
     if (result === undefined) {
@@ -54655,6 +55499,9 @@ function publish(io, report) {
         .filter((t) => t.incomplete && t.remaining)
         .map((t) => `${t.task}: ${t.remaining}`)
         .join('; '));
+    for (const t of report.tasks)
+        for (const [name, value] of Object.entries(t.outputs ?? {}))
+            io.setOutput(name, value);
 }
 /** `3 core + 1 search requests, 2 GraphQL points; 12 answered 304` */
 function describeUsage(u) {

@@ -6,6 +6,7 @@ import { runIssues } from './issues.js'
 import { runMembers } from './members.js'
 import { runMigrate } from './migrate.js'
 import { runPulls } from './pulls.js'
+import { runReport } from './report.js'
 import { runTransfers } from './transfers.js'
 import { runUnmerged } from './unmerged.js'
 import type { TaskRunner } from './types.js'
@@ -42,7 +43,8 @@ export const TASK_RUNNERS: Record<Task, TaskRunner> = {
   transfers: runTransfers,
   events: runEvents,
   daily: runDaily,
-  backfill: runBackfill
+  backfill: runBackfill,
+  report: runReport
 }
 
 /** Whether a task is built in this version (false for the not-available placeholders). */

@@ -22,6 +22,12 @@ export interface TaskResult {
   readonly incomplete?: boolean
   /** What is left when incomplete, in words a person can act on. */
   readonly remaining?: string
+  /** Markdown appended to the job summary (the report). */
+  readonly summary?: string
+  /** Further action outputs by name (src/constants.ts Outputs). */
+  readonly outputs?: Readonly<Record<string, string>>
+  /** Text for standard output (the report in the `format` asked for). */
+  readonly print?: string
 }
 
 export type TaskRunner = (deps: Deps, settings: Settings) => Promise<TaskResult>
