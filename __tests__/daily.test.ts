@@ -99,10 +99,21 @@ describe('daily', () => {
     expect(sim.log.billable()).toBe(2)
     expect(deps.log.lines.join('\n')).toMatch(/117 checked|100% of the range/)
 
+    // The next day: only what closed since (less the overlap) is searched —
+    // one request however long the history.
     sim.log.reset()
+    sim.world.advance({ days: 1 })
     const again = await runDaily(deps, simSettings(sim, { mode: 'daily' }))
-    expect(again.counts).toMatchObject({ checked: 117, corrected: 0, written: 0 })
-    expect(sim.log.billable()).toBe(2)
+    expect(again.counts).toMatchObject({ checked: 0, corrected: 0, written: 0 })
+    expect(sim.log.billable({ route: '/search/issues' })).toBe(1)
+
+    // A dispatch with since re-checks the whole history from that date.
+    sim.log.reset()
+    await db.sql`update pull_requests set merged = not merged where state = 'closed' and number % 4 = 0`
+    const full = await runDaily(deps, simSettings(sim, { mode: 'daily', since: '2000-01-01' }))
+    expect(full.counts).toMatchObject({ checked: 117, corrected: flipped.length })
+    expect(sim.log.billable({ route: '/search/issues' })).toBe(2)
+    expect(await dump(db.sql)).toEqual(truth)
   })
 
   it('with a repos filter searches only the selected repositories that have PRs stored', async () => {

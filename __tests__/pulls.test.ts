@@ -60,22 +60,28 @@ describe('pulls task', () => {
     expect(sim.log.billable({ path: /^\/repos\/acme\/api\/issues\/\d+$/ })).toBe(3)
     expect(sim.log.billable({ path: /^\/repos\// })).toBe(6)
 
+    // Within 6 hours of a listing the pulls list is not read again (the
+    // issues task stores every pull request whose updated_at moves) …
     sim.log.reset()
     sim.world.advance({ minutes: 30 })
     await runPulls(deps, simSettings(sim))
-    expect(sim.log.billable()).toBe(0)
-    expect(sim.log.notModified()).toBe(2) // both pulls lists (the repository list was verified by this run's first sync)
+    expect(sim.log.count()).toBe(0)
+    // … then it is, conditionally: both lists answer 304.
+    sim.world.advance({ hours: 6 })
+    await runPulls(deps, simSettings(sim))
+    expect(sim.log.billable({ route: '/repos/{owner}/{repo}/pulls' })).toBe(0)
+    expect(sim.log.notModified({ route: '/repos/{owner}/{repo}/pulls' })).toBe(2)
   })
 
   it('re-checks only the closed-days window once it has a cursor', async () => {
     const deps = simDeps(sim, db.sql)
     await runIssues(deps, simSettings(sim))
     await runPulls(deps, simSettings(sim, { 'closed-days': '3' }))
-    sim.world.advance({ minutes: 30 })
+    sim.world.advance({ hours: 7 })
     sim.world.comment('api', 60, { user: 'dev-1', body: 'bump' })
     sim.log.reset()
     const result = await runPulls(deps, simSettings(sim, { 'closed-days': '3' }))
-    // 60 pull requests, one page: only the last three days' are compared.
+    // 60 pull requests, one page: only the last three days' (and the 7 hours since the cursor) are compared.
     expect(result.counts.checked).toBeLessThanOrEqual(8)
     expect(sim.log.billable({ route: '/repos/{owner}/{repo}/pulls' })).toBe(1)
   })

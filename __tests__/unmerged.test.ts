@@ -71,26 +71,39 @@ describe('unmerged task', () => {
   it('after the first run searches only new closings, per repository when one is selected', async () => {
     const deps = simDeps(sim, db.sql)
     const settings = simSettings(sim, { repos: 'api' })
-    await runIssues(deps, settings)
     await runUnmerged(deps, settings)
     sim.world.advance({ minutes: 30 })
     const pr = sim.world.openIssue('api', { title: 'late', user: 'dev-3', isPull: true })
     sim.world.close('api', pr.number, { actor: 'dev-3' })
-    await runIssues(deps, settings)
-    await db.sql`update pull_requests set merged = true where number = ${pr.number}`
     sim.log.reset()
     const result = await runUnmerged(deps, settings)
     expect(result.counts.found).toBe(1)
     const q = sim.log.entries.find((e) => e.route === '/search/issues')?.query ?? ''
     expect(decodeURIComponent(q)).toContain('repo:acme/api is:pr is:unmerged is:closed closed:')
-    expect(await dbBriefs(db.sql)).toEqual(worldBriefs(sim, ['api']))
-    // Nothing closed since: the same query answers 304, free.
+    // Search answers no 304 (no source says it does): a quiet steady-state run still costs its one search.
     sim.log.reset()
     sim.world.advance({ minutes: 30 })
     const quiet = await runUnmerged(deps, settings)
-    expect(quiet.counts.found).toBe(0)
-    expect(sim.log.billable()).toBe(0)
-    expect(sim.log.notModified({ route: '/search/issues' })).toBe(1)
+    expect(quiet.counts.written).toBe(0) // at most the overlap's closes again, unchanged
+    expect(sim.log.billable({ route: '/search/issues' })).toBe(1)
+  })
+
+  it('asks nothing once the issues task has stored every close since its cursor', async () => {
+    const deps = simDeps(sim, db.sql)
+    const settings = simSettings(sim, { repos: 'api' })
+    await runIssues(deps, settings)
+    await runUnmerged(deps, settings)
+    sim.world.advance({ minutes: 30 })
+    const pr = sim.world.openIssue('api', { title: 'late', user: 'dev-3', isPull: true })
+    sim.world.close('api', pr.number, { actor: 'dev-3' })
+    await runIssues(deps, settings) // stores the close, merged = false from merged_at
+    sim.log.reset()
+    const result = await runUnmerged(deps, settings)
+    expect(sim.log.count({ route: '/search/issues' })).toBe(0)
+    expect(result.counts).toMatchObject({ found: 0, written: 0 })
+    expect(await dbBriefs(db.sql)).toEqual(worldBriefs(sim, ['api']))
+    const [row] = await db.sql`select merged from pull_requests where number = ${pr.number}`
+    expect(row.merged).toBe(false)
   })
 
   it('moves its cursor on once the steady-state answer grows long', async () => {
@@ -108,10 +121,10 @@ describe('unmerged task', () => {
     expect(result.counts.found).toBe(60)
     const after = await db.sql`select high_water from sync_cursors where task = 'unmerged'`
     expect(after[0].high_water.getTime()).toBeGreaterThan(before[0].high_water.getTime())
-    // The next run asks the new, short query once, then it is free.
+    // The next runs ask the new, short query: one search request each (no 304 on search).
     await runUnmerged(deps, settings)
     sim.log.reset()
     await runUnmerged(deps, settings)
-    expect(sim.log.billable()).toBe(0)
+    expect(sim.log.billable()).toBe(1)
   })
 })

@@ -46032,6 +46032,10 @@ const CURSORS = {
     issues: 'issues',
     /** issues, search path: the end of the last complete org-wide search, per repository. */
     issuesSearch: 'issues-search',
+    /** issues: per repository, when a consistent listing last confirmed every change up to then is stored. */
+    issuesSynced: 'issues-synced',
+    /** issues with a stable token: whether busy runs search the org instead of listing each repository; repo 0. */
+    issuesMode: 'issues-mode',
     /** issues with a rotating token: when the last consistency listing (GraphQL, never lagging) was taken; repo 0. */
     consistency: 'issues-consistency',
     /** pulls: the newest pull request updated_at checked, per repository. */
@@ -46046,6 +46050,8 @@ const CURSORS = {
     members: 'members',
     /** repositories: org-wide (repo 0), when each org's list was fetched and verified. */
     repositories: 'repositories',
+    /** daily: per repository, the end of the last complete merged/not-merged reconciliation. */
+    daily: 'daily',
     /** backfill: per repository, its BackfillState. */
     backfill: 'backfill',
     /** transfers: per repository, the daily open-issue listing. */
@@ -52085,10 +52091,17 @@ function describeRemaining(unfinished) {
 
 
 
+
+
 /**
  * `daily`: reconciles merged / not merged for pull requests closed since
- * `since` (default: the oldest pull request in the database), correcting
- * every stored row that disagrees with GitHub.
+ * `since` — or, without it, since the end of the last complete
+ * reconciliation (a cursor per repository, less `overlap-minutes`), and on
+ * the first run since the oldest pull request in the database — correcting
+ * every stored row that disagrees with GitHub. A scheduled day therefore
+ * costs one search request while few pull requests closed (search has no
+ * 304 that any source documents), and a dispatch with `since` re-checks the
+ * whole history from that date.
  *
  * Cost: one search over `is:pr is:closed closed:A..B` returns every closed
  * PR with `pull_request.merged_at`, so both directions (wrongly merged,
@@ -52109,22 +52122,27 @@ async function runDaily(deps, settings) {
         return { counts };
     }
     const to = clock();
-    const since = (oldest) => settings.since ?? oldest;
+    const starts = new Map();
+    for (const [repoId, oldest] of ranges) {
+        const done = (await getCursor(sql, CURSORS.daily, repoId)).highWater;
+        starts.set(repoId, settings.since ?? (done ? new Date(done.getTime() - settings.overlapMinutes * 60_000) : oldest));
+    }
     const byName = new Map(repos.map((r) => [r.name.toLowerCase(), r]));
     const scopes = [];
     if (settings.repos.length === 0 && settings.shard.count === 1) {
-        const oldest = new Date(Math.min(...[...ranges.values()].map((d) => d.getTime())));
-        scopes.push({ query: `org:${settings.org} is:pr is:closed`, from: since(oldest) });
+        const from = new Date(Math.min(...[...starts.values()].map((d) => d.getTime())));
+        scopes.push({ query: `org:${settings.org} is:pr is:closed`, from, repoIds: [...starts.keys()] });
     }
     else {
         for (const repo of repos) {
-            const oldest = ranges.get(repo.id);
-            if (oldest)
-                scopes.push({ query: `repo:${repo.fullName} is:pr is:closed`, from: since(oldest) });
+            const from = starts.get(repo.id);
+            if (from)
+                scopes.push({ query: `repo:${repo.fullName} is:pr is:closed`, from, repoIds: [repo.id] });
         }
     }
     counts.repositories = ranges.size;
     for (const scope of scopes) {
+        let complete = true;
         const span = Math.max(1, to.getTime() - scope.from.getTime());
         for await (const window of searchWindows(deps.octokit, deps.log, {
             query: scope.query,
@@ -52133,6 +52151,7 @@ async function runDaily(deps, settings) {
             to
         })) {
             counts.windows++;
+            complete &&= window.complete;
             const rows = [];
             for (const item of window.items) {
                 const repo = repoOf(item, byName);
@@ -52149,6 +52168,13 @@ async function runDaily(deps, settings) {
             const done = Math.min(100, Math.round(((window.to.getTime() - scope.from.getTime()) / span) * 100));
             log.info(`daily: ${scope.query} closed ${window.from.toISOString()}..${window.to.toISOString()}: ` +
                 `${rows.length} checked, ${result.corrected} corrected; ${done}% of the range`);
+        }
+        // A complete reconciliation of the scope: the next run starts from here.
+        if (complete) {
+            await sql.begin(async (tx) => {
+                for (const repoId of scope.repoIds)
+                    await setCursor(tx, CURSORS.daily, repoId, { highWater: to, state: {} });
+            });
         }
     }
     return { counts };
@@ -52461,6 +52487,7 @@ async function listOnce(deps, settings, repo, result, conditional, from) {
     const firstPage = await getPage(octokit, issues_listing_ROUTE, params, recheck ? undefined : await getEtag(sql, key));
     if (firstPage.notModified) {
         debugLine(deps, repo, `no change since ${params.since ?? 'the beginning'} (304)`);
+        await markSynced(deps, repo, pages[0].fetchedAt);
         return { moved: false, recheck };
     }
     const start = cursor.highWater?.getTime();
@@ -52471,6 +52498,8 @@ async function listOnce(deps, settings, repo, result, conditional, from) {
         const items = page.data;
         const index = pages.length - 1;
         result.listed += items.length;
+        if (items.some((i) => i.repository_url && !i.repository_url.toLowerCase().endsWith(`/repos/${repo.fullName.toLowerCase()}`)))
+            result.renamed = true;
         const pageMax = maxUpdatedAt(items);
         pages[index].last = pageMax;
         const next = page.links.next;
@@ -52494,7 +52523,15 @@ async function listOnce(deps, settings, repo, result, conditional, from) {
         const keepEtag = index === 0 && !recheck && !moved && !next && items.length < issues_listing_PER_PAGE;
         const etag = page.etag;
         const hw = highWater;
+        // A repository with nothing in it, read without conditional requests
+        // (a rotating token): it is stored "up to" a minute before this listing,
+        // so later runs search it instead of listing it again every run.
+        const emptyAt = !conditional && start === undefined && index === 0 && !next && items.length === 0
+            ? new Date(pages[0].fetchedAt - CLOCK_SKEW_MS)
+            : undefined;
         await sql.begin(async (tx) => {
+            if (emptyAt)
+                await setCursor(tx, CURSORS.issues, repo.id, { highWater: emptyAt, state: cursor.state });
             const written = await upsertMapped(tx, items.map((i) => mapIssue(i, repo)));
             result.issues += written.issues;
             result.pulls += written.pulls;
@@ -52516,7 +52553,18 @@ async function listOnce(deps, settings, repo, result, conditional, from) {
             break;
         page = got;
     }
+    if (!result.incomplete)
+        await markSynced(deps, repo, pages[0].fetchedAt);
     return { moved: highWater !== start, recheck, recheckFrom: shiftedFrom(pages, changedDuring, CLOCK_SKEW_MS) };
+}
+/**
+ * Notes that every change of the repository up to `at` (less the clock
+ * skew) is stored: a listing from the cursor answered whole (or 304). The
+ * high-water mark may lag behind (a short answer leaves it put, to keep the
+ * URL and its ETag); tasks that rely on the issues rows (unmerged) read this.
+ */
+async function markSynced(deps, repo, at) {
+    await setCursor(deps.sql, CURSORS.issuesSynced, repo.id, { highWater: new Date(at - CLOCK_SKEW_MS), state: {} });
 }
 /**
  * Where a re-read must start after an item changed at `changedAt` during a
@@ -52633,6 +52681,7 @@ async function syncByConsistency(deps, settings, repos, run) {
             // Everything updated before the snapshot is stored now: both cursors move there.
             await setCursor(tx, CURSORS.issues, repo.id, { highWater: run.snapshot.at, state: {} });
             await setCursor(tx, CURSORS.issuesSearch, repo.id, { highWater: run.snapshot.at, state: {} });
+            await setCursor(tx, CURSORS.issuesSynced, repo.id, { highWater: run.snapshot.at, state: {} });
         }
         await setCursor(tx, CURSORS.consistency, 0, { highWater: run.snapshot.at, state: {} });
     });
@@ -53003,13 +53052,15 @@ async function fetchRunSnapshot(deps, settings) {
  */
 async function runIssues(deps, settings) {
     const mode = await tokenMode(deps);
-    // With a stable token the list is asked conditionally (304 while unchanged);
-    // with a rotating one every ask costs, so a list verified within the hour
-    // will do, and the search refreshes it when a result names an unknown repository.
-    const all = await orgRepositories(deps, settings.org, mode === 'rotating' ? STORED_LIST_MAX_AGE_MS : 0);
+    // A list verified within the hour will do (it carries open_issues_count,
+    // so it changes — and costs, even with a stable token — whenever an issue
+    // opens or closes); the search refreshes it when a result names an
+    // unknown repository, and the snapshot with every consistency listing.
+    const all = await orgRepositories(deps, settings.org, STORED_LIST_MAX_AGE_MS);
     const repos = selectFrom(deps, settings, all);
     const totals = { repositories: 0, listed: 0, issues: 0, pulls: 0, searches: 0 };
     const left = [];
+    let renamed = false;
     const listRepo = async (repo) => {
         if (outOfBudget(deps, settings)) {
             left.push(repo.name);
@@ -53018,6 +53069,8 @@ async function runIssues(deps, settings) {
         const r = await skipUnreadable(deps, repo, () => syncRepoIssues(deps, settings, repo, mode));
         if (!r)
             return;
+        if (r.renamed)
+            renamed = true;
         totals.repositories++;
         totals.listed += r.listed;
         totals.issues += r.issues;
@@ -53026,8 +53079,49 @@ async function runIssues(deps, settings) {
             left.push(repo.name);
     };
     if (mode === 'stable') {
-        for (const repo of repos)
+        // With a stable token the per-repository listings are conditional: a
+        // quiet run costs nothing. A busy run pays one request per repository
+        // that changed, so after a run in which two or more changed, the next
+        // runs search the org instead (one request, whatever changed), until a
+        // search finds nothing; then the listings — which also re-check what
+        // search may have shown late — take over again.
+        const detection = await getCursor(deps.sql, CURSORS.issuesMode, 0);
+        const searching = detection.state.search === true;
+        let changedRepos = 0;
+        let searched;
+        const fresh = [];
+        const known = [];
+        for (const repo of repos) {
+            if ((await getCursor(deps.sql, CURSORS.issues, repo.id)).highWater === undefined)
+                fresh.push(repo);
+            else
+                known.push(repo);
+        }
+        for (const repo of fresh)
             await listRepo(repo);
+        if (searching && known.length > 0) {
+            const found = await syncBySearch(deps, settings, known, all, async () => selectFrom(deps, settings, await orgRepositories(deps, settings.org, 0)));
+            searched = found;
+            totals.repositories += known.length;
+            totals.listed += found.listed;
+            totals.issues += found.issues;
+            totals.pulls += found.pulls;
+            totals.searches += found.windows;
+            if (found.incomplete)
+                left.push('the org-wide search');
+        }
+        else {
+            for (const repo of known) {
+                const before = totals.listed;
+                await listRepo(repo);
+                if (totals.listed > before)
+                    changedRepos++;
+            }
+        }
+        const nextSearch = searched ? searched.listed > 0 : changedRepos >= 2;
+        if (nextSearch !== searching) {
+            await setCursor(deps.sql, CURSORS.issuesMode, 0, { state: { search: nextSearch } });
+        }
     }
     else {
         // A repository never listed gets its full first listing (the lower
@@ -53040,9 +53134,13 @@ async function runIssues(deps, settings) {
                 known.push(repo);
         }
         const last = (await getCursor(deps.sql, CURSORS.consistency, 0)).highWater;
-        if (known.length > 0 && (!last || deps.clock().getTime() - last.getTime() >= CONSISTENCY_EVERY_MS)) {
-            // Due: the consistent listing (GraphQL, shared with the run's other
-            // tasks) instead of a search this run.
+        const due = !last || deps.clock().getTime() - last.getTime() >= CONSISTENCY_EVERY_MS;
+        // Another task of this run (members, pulls) fetches the snapshot anyway:
+        // its consistency listing then costs nothing more than a search would.
+        const shared = settings.tasks.includes('members') || settings.tasks.includes('pulls');
+        if (known.length > 0 && (due || shared)) {
+            // The consistent listing (GraphQL, shared with the run's other tasks)
+            // instead of a search this run.
             const run = await runSnapshot(deps, settings);
             const ids = new Set(run.selected.map((r) => r.id));
             for (const repo of run.selected) {
@@ -53067,6 +53165,12 @@ async function runIssues(deps, settings) {
             if (found.incomplete)
                 left.push('the org-wide search');
         }
+    }
+    if (renamed) {
+        // A listing came back under another name (GitHub followed a rename's
+        // redirect): list the repositories now, so the rename reaches every row.
+        deps.log.info('issues: a repository answered under a new name; refreshing the repository list.');
+        await orgRepositories(deps, settings.org, 0);
     }
     if (left.length === 0)
         return { counts: totals };
@@ -53371,6 +53475,8 @@ async function runMigrate(deps) {
 const LIST = 'GET /repos/{owner}/{repo}/pulls';
 const ISSUE = 'GET /repos/{owner}/{repo}/issues/{issue_number}';
 const DAY = 86_400_000;
+/** How often a repository's pulls list is read through REST once it has a cursor. */
+const RECHECK_MS = 6 * 3600 * 1000;
 /** Rows re-read one by one per repository and run, at most; the rest wait for the next run. */
 const MAX_REFETCH = 100;
 /**
@@ -53458,6 +53564,16 @@ async function checkRepoPulls(deps, settings, repo) {
     const { sql, octokit, log, clock } = deps;
     const result = { checked: 0, corrected: 0, refetched: 0, incomplete: false };
     const cursor = await getCursor(sql, CURSORS.pulls, repo.id);
+    const listedAt = cursor.state.listedAt;
+    if (cursor.highWater && listedAt && clock().getTime() - Date.parse(listedAt) < RECHECK_MS) {
+        // The issues task stores every pull request that changed (a merge, close
+        // or draft change moves its updated_at, and the row takes merged from
+        // merged_at); this listing is the safety net for what moves no
+        // updated_at, and a busy repository's first page changes with every
+        // pull request, so it is read at most every RECHECK_MS.
+        log.debug(`${repo.name}: pull requests listed at ${listedAt}; next check later.`);
+        return result;
+    }
     // Back to the closed-days window, and further if runs were missed since the last check.
     let stopAt = clock().getTime() - settings.closedDays * DAY;
     if (cursor.highWater)
@@ -53503,8 +53619,9 @@ async function checkRepoPulls(deps, settings, repo) {
     if (!result.incomplete) {
         const newest = first.data.reduce((m, p) => Math.max(m, Date.parse(p.updated_at)), cursor.highWater?.getTime() ?? 0);
         await sql.begin(async (tx) => {
-            if (newest > 0)
-                await setCursor(tx, CURSORS.pulls, repo.id, { highWater: new Date(newest), state: cursor.state });
+            const state = { ...cursor.state, listedAt: clock().toISOString() };
+            // A repository without pull requests is checked up to now.
+            await setCursor(tx, CURSORS.pulls, repo.id, { highWater: newest > 0 ? new Date(newest) : clock(), state });
             await putEtag(tx, key, first.etag);
         });
     }
@@ -55011,8 +55128,6 @@ async function targetFromIssue(tx, issue, byId) {
 
 const unmerged_DAY = 86_400_000;
 const SEARCH = 'GET /search/issues';
-/** A steady-state answer this long moves the cursors on, so the query stays one short page. */
-const unmerged_MOVE_AT = 50;
 /**
  * The `unmerged` task: reconciles pull requests closed without merging,
  * back `lookback-days`, from search (`is:pr is:unmerged is:closed
@@ -55091,16 +55206,15 @@ async function conditionalSearch(deps, ctx, tally) {
     if (page.data.incomplete_results || page.links.next || page.data.total_count > page.data.items.length)
         return false;
     const rows = toRows(page.data.items, ctx.byName);
-    // A long answer moves the cursors to the latest closing found; the next
-    // run then asks a new, short query (and learns its ETag).
-    const items = page.data.items;
-    const move = items.length >= unmerged_MOVE_AT ? Math.max(...items.map((i) => Date.parse(i.closed_at ?? ''))) : undefined;
+    // The answer is whole, so everything closed up to now is reconciled: the
+    // cursors move to now (the next query starts at now less the overlap).
+    // Search answers no 304 that any source documents, so keeping the query's
+    // URL (and ETag) the same would save nothing.
     await deps.sql.begin(async (tx) => {
         tally.found += rows.length;
         tally.written += await upsertPullRows(tx, rows);
-        if (move !== undefined && !Number.isNaN(move))
-            await moveCursors(tx, ctx, new Date(move));
-        await putEtag(tx, key, move === undefined ? page.etag : undefined);
+        await moveCursors(tx, ctx, new Date(ctx.now));
+        await putEtag(tx, key, undefined);
     });
     return true;
 }
@@ -55112,7 +55226,7 @@ async function conditionalSearch(deps, ctx, tally) {
 async function coveredByIssues(deps, ctx) {
     let oldest;
     for (const repo of ctx.repos) {
-        const listed = (await getCursor(deps.sql, CURSORS.issues, repo.id)).highWater;
+        const listed = (await getCursor(deps.sql, CURSORS.issuesSynced, repo.id)).highWater;
         if (!listed)
             return undefined;
         oldest = oldest === undefined ? listed.getTime() : Math.min(oldest, listed.getTime());

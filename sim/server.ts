@@ -240,7 +240,8 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     if (result.lastModified !== undefined) headers['last-modified'] = httpDate(result.lastModified)
     const inm = req.headers['if-none-match']
     const ims = req.headers['if-modified-since']
-    const viaEtag = etagMatches(inm, etag)
+    const searchIgnores = entry.route === '/search/issues' && !world.config.searchConditional
+    const viaEtag = !searchIgnores && etagMatches(inm, etag)
     if (viaEtag || (result.lastModified !== undefined && notModifiedSince(ims, inm, result.lastModified))) {
       // 304 answers are free on GitHub, whichever validator earned them: no bucket is charged.
       entry.notModified = true

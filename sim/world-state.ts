@@ -24,6 +24,13 @@ export interface WorldConfig {
    * and an issue created within it not at all (see search-index.ts).
    */
   searchLagMs: number
+  /**
+   * Whether `/search/issues` answers `If-None-Match` with 304. No source
+   * says search honours conditional requests (GitHub's docs describe them
+   * for the REST API in general; nobody reports a 304 from search), so the
+   * costlier answer is the default: false, every search is a billed 200.
+   */
+  searchConditional: boolean
   /** Body of a GraphQL answer once the points are spent: GitHub's newer `RATE_LIMIT` or older `RATE_LIMITED` (graphql/endpoint.ts). */
   graphqlRateLimitError: 'RATE_LIMIT' | 'RATE_LIMITED'
 }
@@ -91,6 +98,7 @@ export class WorldState {
       commentEditTouchesIssue: false,
       etagScope: 'token',
       searchLagMs: 0,
+      searchConditional: false,
       graphqlRateLimitError: 'RATE_LIMIT',
       ...opts.config
     }

@@ -12,6 +12,10 @@ export const CURSORS = {
   issues: 'issues',
   /** issues, search path: the end of the last complete org-wide search, per repository. */
   issuesSearch: 'issues-search',
+  /** issues: per repository, when a consistent listing last confirmed every change up to then is stored. */
+  issuesSynced: 'issues-synced',
+  /** issues with a stable token: whether busy runs search the org instead of listing each repository; repo 0. */
+  issuesMode: 'issues-mode',
   /** issues with a rotating token: when the last consistency listing (GraphQL, never lagging) was taken; repo 0. */
   consistency: 'issues-consistency',
   /** pulls: the newest pull request updated_at checked, per repository. */
@@ -26,6 +30,8 @@ export const CURSORS = {
   members: 'members',
   /** repositories: org-wide (repo 0), when each org's list was fetched and verified. */
   repositories: 'repositories',
+  /** daily: per repository, the end of the last complete merged/not-merged reconciliation. */
+  daily: 'daily',
   /** backfill: per repository, its BackfillState. */
   backfill: 'backfill',
   /** transfers: per repository, the daily open-issue listing. */

@@ -1,9 +1,11 @@
 import type { Queryable } from '../db/connect.js'
+import { getCursor, setCursor } from '../db/cursors.js'
 import { countMergedMismatches, oldestPullPerRepository, upsertPullRows } from '../db/issues.js'
 import { mapIssue } from '../github/map-issue.js'
 import { searchWindows } from '../github/search.js'
 import type { GitHubIssue } from '../github/types.js'
 import type { Settings } from '../inputs.js'
+import { CURSORS } from '../model/cursor.js'
 import type { PullRow } from '../model/issue.js'
 import type { Repo } from '../model/repo.js'
 import { STORED_LIST_MAX_AGE_MS, selectRepositories } from './repositories.js'
@@ -11,8 +13,13 @@ import type { Deps, TaskResult } from './types.js'
 
 /**
  * `daily`: reconciles merged / not merged for pull requests closed since
- * `since` (default: the oldest pull request in the database), correcting
- * every stored row that disagrees with GitHub.
+ * `since` — or, without it, since the end of the last complete
+ * reconciliation (a cursor per repository, less `overlap-minutes`), and on
+ * the first run since the oldest pull request in the database — correcting
+ * every stored row that disagrees with GitHub. A scheduled day therefore
+ * costs one search request while few pull requests closed (search has no
+ * 304 that any source documents), and a dispatch with `since` re-checks the
+ * whole history from that date.
  *
  * Cost: one search over `is:pr is:closed closed:A..B` returns every closed
  * PR with `pull_request.merged_at`, so both directions (wrongly merged,
@@ -36,22 +43,27 @@ export async function runDaily(deps: Deps, settings: Settings): Promise<TaskResu
     return { counts }
   }
   const to = clock()
-  const since = (oldest: Date): Date => settings.since ?? oldest
+  const starts = new Map<number, Date>()
+  for (const [repoId, oldest] of ranges) {
+    const done = (await getCursor(sql, CURSORS.daily, repoId)).highWater
+    starts.set(repoId, settings.since ?? (done ? new Date(done.getTime() - settings.overlapMinutes * 60_000) : oldest))
+  }
   const byName = new Map(repos.map((r) => [r.name.toLowerCase(), r]))
 
-  const scopes: { query: string; from: Date }[] = []
+  const scopes: { query: string; from: Date; repoIds: number[] }[] = []
   if (settings.repos.length === 0 && settings.shard.count === 1) {
-    const oldest = new Date(Math.min(...[...ranges.values()].map((d) => d.getTime())))
-    scopes.push({ query: `org:${settings.org} is:pr is:closed`, from: since(oldest) })
+    const from = new Date(Math.min(...[...starts.values()].map((d) => d.getTime())))
+    scopes.push({ query: `org:${settings.org} is:pr is:closed`, from, repoIds: [...starts.keys()] })
   } else {
     for (const repo of repos) {
-      const oldest = ranges.get(repo.id)
-      if (oldest) scopes.push({ query: `repo:${repo.fullName} is:pr is:closed`, from: since(oldest) })
+      const from = starts.get(repo.id)
+      if (from) scopes.push({ query: `repo:${repo.fullName} is:pr is:closed`, from, repoIds: [repo.id] })
     }
   }
   counts.repositories = ranges.size
 
   for (const scope of scopes) {
+    let complete = true
     const span = Math.max(1, to.getTime() - scope.from.getTime())
     for await (const window of searchWindows(deps.octokit, deps.log, {
       query: scope.query,
@@ -60,6 +72,7 @@ export async function runDaily(deps: Deps, settings: Settings): Promise<TaskResu
       to
     })) {
       counts.windows++
+      complete &&= window.complete
       const rows: PullRow[] = []
       for (const item of window.items) {
         const repo = repoOf(item, byName)
@@ -76,6 +89,12 @@ export async function runDaily(deps: Deps, settings: Settings): Promise<TaskResu
         `daily: ${scope.query} closed ${window.from.toISOString()}..${window.to.toISOString()}: ` +
           `${rows.length} checked, ${result.corrected} corrected; ${done}% of the range`
       )
+    }
+    // A complete reconciliation of the scope: the next run starts from here.
+    if (complete) {
+      await sql.begin(async (tx) => {
+        for (const repoId of scope.repoIds) await setCursor(tx, CURSORS.daily, repoId, { highWater: to, state: {} })
+      })
     }
   }
   return { counts }

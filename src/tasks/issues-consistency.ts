@@ -75,6 +75,7 @@ export async function syncByConsistency(
       // Everything updated before the snapshot is stored now: both cursors move there.
       await setCursor(tx, CURSORS.issues, repo.id, { highWater: run.snapshot.at, state: {} })
       await setCursor(tx, CURSORS.issuesSearch, repo.id, { highWater: run.snapshot.at, state: {} })
+      await setCursor(tx, CURSORS.issuesSynced, repo.id, { highWater: run.snapshot.at, state: {} })
     }
     await setCursor(tx, CURSORS.consistency, 0, { highWater: run.snapshot.at, state: {} })
   })

@@ -28,6 +28,8 @@ export interface RepoIssuesResult {
   pulls: number
   /** Stopped before the end (budget reserve reached). */
   incomplete: boolean
+  /** An item named the repository otherwise (GitHub followed a rename's redirect): the stored list is stale. */
+  renamed?: boolean
 }
 
 /**
@@ -112,6 +114,7 @@ async function listOnce(
   const firstPage = await getPage<GitHubIssue[]>(octokit, ROUTE, params, recheck ? undefined : await getEtag(sql, key))
   if (firstPage.notModified) {
     debugLine(deps, repo, `no change since ${params.since ?? 'the beginning'} (304)`)
+    await markSynced(deps, repo, pages[0].fetchedAt)
     return { moved: false, recheck }
   }
   const start = cursor.highWater?.getTime()
@@ -122,6 +125,12 @@ async function listOnce(
     const items = page.data
     const index = pages.length - 1
     result.listed += items.length
+    if (
+      items.some(
+        (i) => i.repository_url && !i.repository_url.toLowerCase().endsWith(`/repos/${repo.fullName.toLowerCase()}`)
+      )
+    )
+      result.renamed = true
     const pageMax = maxUpdatedAt(items)
     pages[index].last = pageMax
     const next: string | undefined = page.links.next
@@ -144,7 +153,15 @@ async function listOnce(
     const keepEtag = index === 0 && !recheck && !moved && !next && items.length < PER_PAGE
     const etag = page.etag
     const hw = highWater
+    // A repository with nothing in it, read without conditional requests
+    // (a rotating token): it is stored "up to" a minute before this listing,
+    // so later runs search it instead of listing it again every run.
+    const emptyAt =
+      !conditional && start === undefined && index === 0 && !next && items.length === 0
+        ? new Date(pages[0].fetchedAt - CLOCK_SKEW_MS)
+        : undefined
     await sql.begin(async (tx) => {
+      if (emptyAt) await setCursor(tx, CURSORS.issues, repo.id, { highWater: emptyAt, state: cursor.state })
       const written = await upsertMapped(
         tx,
         items.map((i) => mapIssue(i, repo))
@@ -166,7 +183,18 @@ async function listOnce(
     if (got.notModified) break
     page = got
   }
+  if (!result.incomplete) await markSynced(deps, repo, pages[0].fetchedAt)
   return { moved: highWater !== start, recheck, recheckFrom: shiftedFrom(pages, changedDuring, CLOCK_SKEW_MS) }
+}
+
+/**
+ * Notes that every change of the repository up to `at` (less the clock
+ * skew) is stored: a listing from the cursor answered whole (or 304). The
+ * high-water mark may lag behind (a short answer leaves it put, to keep the
+ * URL and its ETag); tasks that rely on the issues rows (unmerged) read this.
+ */
+async function markSynced(deps: Deps, repo: Repo, at: number): Promise<void> {
+  await setCursor(deps.sql, CURSORS.issuesSynced, repo.id, { highWater: new Date(at - CLOCK_SKEW_MS), state: {} })
 }
 
 /**

@@ -1,4 +1,4 @@
-import { getCursor } from '../db/cursors.js'
+import { getCursor, setCursor } from '../db/cursors.js'
 import type { Settings } from '../inputs.js'
 import { CURSORS } from '../model/cursor.js'
 import type { Repo } from '../model/repo.js'
@@ -22,13 +22,15 @@ export { shiftedFrom, sinceOf, syncRepoIssues, type RepoIssuesResult } from './i
  */
 export async function runIssues(deps: Deps, settings: Settings): Promise<TaskResult> {
   const mode = await tokenMode(deps)
-  // With a stable token the list is asked conditionally (304 while unchanged);
-  // with a rotating one every ask costs, so a list verified within the hour
-  // will do, and the search refreshes it when a result names an unknown repository.
-  const all = await orgRepositories(deps, settings.org, mode === 'rotating' ? STORED_LIST_MAX_AGE_MS : 0)
+  // A list verified within the hour will do (it carries open_issues_count,
+  // so it changes — and costs, even with a stable token — whenever an issue
+  // opens or closes); the search refreshes it when a result names an
+  // unknown repository, and the snapshot with every consistency listing.
+  const all = await orgRepositories(deps, settings.org, STORED_LIST_MAX_AGE_MS)
   const repos = selectFrom(deps, settings, all)
   const totals = { repositories: 0, listed: 0, issues: 0, pulls: 0, searches: 0 }
   const left: string[] = []
+  let renamed = false
   const listRepo = async (repo: Repo): Promise<void> => {
     if (outOfBudget(deps, settings)) {
       left.push(repo.name)
@@ -36,6 +38,7 @@ export async function runIssues(deps: Deps, settings: Settings): Promise<TaskRes
     }
     const r = await skipUnreadable(deps, repo, () => syncRepoIssues(deps, settings, repo, mode))
     if (!r) return
+    if (r.renamed) renamed = true
     totals.repositories++
     totals.listed += r.listed
     totals.issues += r.issues
@@ -43,7 +46,45 @@ export async function runIssues(deps: Deps, settings: Settings): Promise<TaskRes
     if (r.incomplete) left.push(repo.name)
   }
   if (mode === 'stable') {
-    for (const repo of repos) await listRepo(repo)
+    // With a stable token the per-repository listings are conditional: a
+    // quiet run costs nothing. A busy run pays one request per repository
+    // that changed, so after a run in which two or more changed, the next
+    // runs search the org instead (one request, whatever changed), until a
+    // search finds nothing; then the listings — which also re-check what
+    // search may have shown late — take over again.
+    const detection = await getCursor(deps.sql, CURSORS.issuesMode, 0)
+    const searching = (detection.state as { search?: boolean }).search === true
+    let changedRepos = 0
+    let searched: { listed: number } | undefined
+    const fresh: Repo[] = []
+    const known: Repo[] = []
+    for (const repo of repos) {
+      if ((await getCursor(deps.sql, CURSORS.issues, repo.id)).highWater === undefined) fresh.push(repo)
+      else known.push(repo)
+    }
+    for (const repo of fresh) await listRepo(repo)
+    if (searching && known.length > 0) {
+      const found = await syncBySearch(deps, settings, known, all, async () =>
+        selectFrom(deps, settings, await orgRepositories(deps, settings.org, 0))
+      )
+      searched = found
+      totals.repositories += known.length
+      totals.listed += found.listed
+      totals.issues += found.issues
+      totals.pulls += found.pulls
+      totals.searches += found.windows
+      if (found.incomplete) left.push('the org-wide search')
+    } else {
+      for (const repo of known) {
+        const before = totals.listed
+        await listRepo(repo)
+        if (totals.listed > before) changedRepos++
+      }
+    }
+    const nextSearch = searched ? searched.listed > 0 : changedRepos >= 2
+    if (nextSearch !== searching) {
+      await setCursor(deps.sql, CURSORS.issuesMode, 0, { state: { search: nextSearch } })
+    }
   } else {
     // A repository never listed gets its full first listing (the lower
     // bound: one request per 100 items); the others share one search.
@@ -53,9 +94,13 @@ export async function runIssues(deps: Deps, settings: Settings): Promise<TaskRes
       else known.push(repo)
     }
     const last = (await getCursor(deps.sql, CURSORS.consistency, 0)).highWater
-    if (known.length > 0 && (!last || deps.clock().getTime() - last.getTime() >= CONSISTENCY_EVERY_MS)) {
-      // Due: the consistent listing (GraphQL, shared with the run's other
-      // tasks) instead of a search this run.
+    const due = !last || deps.clock().getTime() - last.getTime() >= CONSISTENCY_EVERY_MS
+    // Another task of this run (members, pulls) fetches the snapshot anyway:
+    // its consistency listing then costs nothing more than a search would.
+    const shared = settings.tasks.includes('members') || settings.tasks.includes('pulls')
+    if (known.length > 0 && (due || shared)) {
+      // The consistent listing (GraphQL, shared with the run's other tasks)
+      // instead of a search this run.
       const run = await runSnapshot(deps, settings)
       const ids = new Set(run.selected.map((r) => r.id))
       for (const repo of run.selected) {
@@ -87,6 +132,12 @@ export async function runIssues(deps: Deps, settings: Settings): Promise<TaskRes
       totals.searches += found.windows
       if (found.incomplete) left.push('the org-wide search')
     }
+  }
+  if (renamed) {
+    // A listing came back under another name (GitHub followed a rename's
+    // redirect): list the repositories now, so the rename reaches every row.
+    deps.log.info('issues: a repository answered under a new name; refreshing the repository list.')
+    await orgRepositories(deps, settings.org, 0)
   }
   if (left.length === 0) return { counts: totals }
   return {

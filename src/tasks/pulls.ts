@@ -19,6 +19,8 @@ import { skipUnreadable } from './unreadable.js'
 const LIST = 'GET /repos/{owner}/{repo}/pulls'
 const ISSUE = 'GET /repos/{owner}/{repo}/issues/{issue_number}'
 const DAY = 86_400_000
+/** How often a repository's pulls list is read through REST once it has a cursor. */
+const RECHECK_MS = 6 * 3600 * 1000
 /** Rows re-read one by one per repository and run, at most; the rest wait for the next run. */
 const MAX_REFETCH = 100
 
@@ -126,6 +128,16 @@ export async function checkRepoPulls(deps: Deps, settings: Settings, repo: Repo)
   const { sql, octokit, log, clock } = deps
   const result: RepoPullsResult = { checked: 0, corrected: 0, refetched: 0, incomplete: false }
   const cursor = await getCursor(sql, CURSORS.pulls, repo.id)
+  const listedAt = (cursor.state as { listedAt?: string }).listedAt
+  if (cursor.highWater && listedAt && clock().getTime() - Date.parse(listedAt) < RECHECK_MS) {
+    // The issues task stores every pull request that changed (a merge, close
+    // or draft change moves its updated_at, and the row takes merged from
+    // merged_at); this listing is the safety net for what moves no
+    // updated_at, and a busy repository's first page changes with every
+    // pull request, so it is read at most every RECHECK_MS.
+    log.debug(`${repo.name}: pull requests listed at ${listedAt}; next check later.`)
+    return result
+  }
   // Back to the closed-days window, and further if runs were missed since the last check.
   let stopAt = clock().getTime() - settings.closedDays * DAY
   if (cursor.highWater) stopAt = Math.min(stopAt, cursor.highWater.getTime() - settings.overlapMinutes * 60_000)
@@ -166,7 +178,9 @@ export async function checkRepoPulls(deps: Deps, settings: Settings, repo: Repo)
   if (!result.incomplete) {
     const newest = first.data.reduce((m, p) => Math.max(m, Date.parse(p.updated_at)), cursor.highWater?.getTime() ?? 0)
     await sql.begin(async (tx) => {
-      if (newest > 0) await setCursor(tx, CURSORS.pulls, repo.id, { highWater: new Date(newest), state: cursor.state })
+      const state = { ...cursor.state, listedAt: clock().toISOString() }
+      // A repository without pull requests is checked up to now.
+      await setCursor(tx, CURSORS.pulls, repo.id, { highWater: newest > 0 ? new Date(newest) : clock(), state })
       await putEtag(tx, key, first.etag)
     })
   }

@@ -15,8 +15,6 @@ import type { Deps, TaskResult } from './types.js'
 
 const DAY = 86_400_000
 const SEARCH = 'GET /search/issues'
-/** A steady-state answer this long moves the cursors on, so the query stays one short page. */
-const MOVE_AT = 50
 
 interface Context {
   repos: Repo[]
@@ -115,15 +113,15 @@ async function conditionalSearch(deps: Deps, ctx: Context, tally: Tally): Promis
   }
   if (page.data.incomplete_results || page.links.next || page.data.total_count > page.data.items.length) return false
   const rows = toRows(page.data.items, ctx.byName)
-  // A long answer moves the cursors to the latest closing found; the next
-  // run then asks a new, short query (and learns its ETag).
-  const items = page.data.items
-  const move = items.length >= MOVE_AT ? Math.max(...items.map((i) => Date.parse(i.closed_at ?? ''))) : undefined
+  // The answer is whole, so everything closed up to now is reconciled: the
+  // cursors move to now (the next query starts at now less the overlap).
+  // Search answers no 304 that any source documents, so keeping the query's
+  // URL (and ETag) the same would save nothing.
   await deps.sql.begin(async (tx) => {
     tally.found += rows.length
     tally.written += await upsertPullRows(tx, rows)
-    if (move !== undefined && !Number.isNaN(move)) await moveCursors(tx, ctx, new Date(move))
-    await putEtag(tx, key, move === undefined ? page.etag : undefined)
+    await moveCursors(tx, ctx, new Date(ctx.now))
+    await putEtag(tx, key, undefined)
   })
   return true
 }
@@ -136,7 +134,7 @@ async function conditionalSearch(deps: Deps, ctx: Context, tally: Tally): Promis
 async function coveredByIssues(deps: Deps, ctx: Context): Promise<Date | undefined> {
   let oldest: number | undefined
   for (const repo of ctx.repos) {
-    const listed = (await getCursor(deps.sql, CURSORS.issues, repo.id)).highWater
+    const listed = (await getCursor(deps.sql, CURSORS.issuesSynced, repo.id)).highWater
     if (!listed) return undefined
     oldest = oldest === undefined ? listed.getTime() : Math.min(oldest, listed.getTime())
   }
