@@ -52756,92 +52756,14 @@ function maxUpdatedAt(items) {
     return max;
 }
 
-;// CONCATENATED MODULE: ./src/tasks/unreadable.ts
-/**
- * Runs one repository's sync; a repository that vanished or became
- * unreadable since the listing (404, 410 — also "issues are disabled" —,
- * 451) is skipped with a warning instead of failing the whole run.
- */
-async function skipUnreadable(deps, repo, fn) {
-    try {
-        return await fn();
-    }
-    catch (error) {
-        const status = error.status;
-        if (status === 404 || status === 410 || status === 451) {
-            deps.log.warning(`${repo.fullName}: answered ${status} (${error.message}); skipped this run.`);
-            return undefined;
-        }
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/tasks/issues-consistency.ts
-
-
-
-
-
-/** A consistency listing this old is due again (search covers the minutes between). */
-const CONSISTENCY_EVERY_MS = 25 * 60_000;
-/**
- * The consistent check behind the search path. Search's index can lag
- * behind writes (a freshly labelled issue took ~10–12 minutes to show,
- * guettli/agentloop#204), so an item can be missed by every search whose
- * overlap it fell out of. The run's snapshot lists, per repository, the
- * issues updated since its cursor (`issues(filterBy: {since})`) and the
- * latest-updated pull requests, straight from GitHub's database; any item
- * newer than its stored row, or missing, sends that repository through the
- * REST listing from its cursor (which then stores it), and every checked
- * repository's cursor moves to the time of the snapshot.
- */
-async function syncByConsistency(deps, settings, repos, run) {
-    const result = { stragglers: 0, listed: 0, issues: 0, pulls: 0 };
-    const checked = [];
-    for (const repo of repos) {
-        const since = run.listed.get(repo.id);
-        const snap = repo.nodeId ? run.snapshot.repos.get(repo.nodeId) : undefined;
-        if (!since || !snap?.changed || !snap.pulls)
-            continue;
-        const recentPulls = snap.pulls.filter((p) => Date.parse(p.updatedAt) >= since.getTime());
-        const stored = await storedUpdates(deps.sql, repo.id, snap.changed.nodes.map((n) => n.databaseId), recentPulls.map((p) => p.number));
-        const behind = (at, updatedAt) => !at || at.getTime() < Math.floor(Date.parse(updatedAt) / 1000) * 1000;
-        const stale = snap.changed.totalCount > snap.changed.nodes.length ||
-            recentPulls.length === snap.pulls.length ||
-            snap.changed.nodes.some((n) => behind(stored.issues.get(n.databaseId), n.updatedAt)) ||
-            recentPulls.some((p) => behind(stored.pulls.get(p.number), p.updatedAt));
-        if (stale) {
-            result.stragglers++;
-            deps.log.info(`${repo.name}: the consistency listing shows items not stored yet; listing them.`);
-            const r = await skipUnreadable(deps, repo, () => syncRepoIssues(deps, settings, repo, 'rotating'));
-            if (!r)
-                continue;
-            result.listed += r.listed;
-            result.issues += r.issues;
-            result.pulls += r.pulls;
-            if (r.incomplete)
-                continue;
-        }
-        checked.push(repo);
-    }
-    await deps.sql.begin(async (tx) => {
-        for (const repo of checked) {
-            // Everything updated before the snapshot is stored now: both cursors move there.
-            await setCursor(tx, CURSORS.issues, repo.id, { highWater: run.snapshot.at, state: {} });
-            await setCursor(tx, CURSORS.issuesSearch, repo.id, { highWater: run.snapshot.at, state: {} });
-            await setCursor(tx, CURSORS.issuesSynced, repo.id, { highWater: run.snapshot.at, state: {} });
-        }
-        await setCursor(tx, CURSORS.consistency, 0, { highWater: run.snapshot.at, state: {} });
-    });
-    return result;
-}
-
 ;// CONCATENATED MODULE: ./src/tasks/issues-search.ts
 
 
 
 
 
+/** A search this recent (by another run of the schedules) makes this run's unnecessary. */
+const RECENT_SEARCH_MS = 5 * 60_000;
 /** A selection of at most this many repositories is searched with `repo:` qualifiers instead of `org:`. */
 const REPO_QUALIFIERS_UP_TO = 5;
 /**
@@ -52868,14 +52790,21 @@ async function syncBySearch(deps, settings, repos, orgRepos, refreshRepos) {
         return result;
     const { sql, clock, log } = deps;
     let starts = [];
+    let searchedAt = Number.POSITIVE_INFINITY;
     for (const repo of repos) {
         const own = await getCursor(sql, CURSORS.issuesSearch, repo.id);
         const listed = own.highWater ?? (await getCursor(sql, CURSORS.issues, repo.id)).highWater;
         if (listed)
             starts.push(listed.getTime());
+        searchedAt = Math.min(searchedAt, own.highWater?.getTime() ?? Number.NEGATIVE_INFINITY);
     }
     if (starts.length === 0)
         return result;
+    if (clock().getTime() - searchedAt < RECENT_SEARCH_MS) {
+        // Another run (the other scheduled workflow) searched these minutes ago.
+        log.info(`search: every selected repository was searched less than ${RECENT_SEARCH_MS / 60_000} minutes ago; not again.`);
+        return result;
+    }
     starts = [Math.min(...starts) - settings.overlapMinutes * 60_000];
     const from = new Date(starts[0]);
     // The range ends a second past now, on a whole second (search dates have no milliseconds).
@@ -52939,6 +52868,108 @@ function nameIndex(repos) {
 function repositoryName(item) {
     const m = /\/repos\/([^/]+)\/([^/]+)$/.exec(item.repository_url ?? '');
     return m ? `${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}`.toLowerCase() : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/tasks/unreadable.ts
+/**
+ * Runs one repository's sync; a repository that vanished or became
+ * unreadable since the listing (404, 410 — also "issues are disabled" —,
+ * 451) is skipped with a warning instead of failing the whole run.
+ */
+async function skipUnreadable(deps, repo, fn) {
+    try {
+        return await fn();
+    }
+    catch (error) {
+        const status = error.status;
+        if (status === 404 || status === 410 || status === 451) {
+            deps.log.warning(`${repo.fullName}: answered ${status} (${error.message}); skipped this run.`);
+            return undefined;
+        }
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/tasks/issues-consistency.ts
+
+
+
+
+
+
+/** A consistency listing this old is due again (search covers the minutes between). */
+const CONSISTENCY_EVERY_MS = 25 * 60_000;
+/**
+ * The consistent check behind the search path. Search's index can lag
+ * behind writes (a freshly labelled issue took ~10–12 minutes to show,
+ * guettli/agentloop#204), so an item can be missed by every search whose
+ * overlap it fell out of. The run's snapshot lists, per repository, the
+ * issues updated since its cursor (`issues(filterBy: {since})`) and the
+ * latest-updated pull requests, straight from GitHub's database. Items
+ * newer than their stored row (or missing) — those changed since the last
+ * run, and any search showed too late — are fetched with one search for
+ * all of their repositories; what is still behind then (search's index has
+ * not caught up) is read through the REST listing from the repository's
+ * cursor. Every checked repository's cursors then move to the snapshot's time.
+ */
+async function syncByConsistency(deps, settings, repos, run, orgRepos = repos) {
+    const result = { stragglers: 0, listed: 0, issues: 0, pulls: 0 };
+    const covered = repos.filter((r) => run.listed.get(r.id) && r.nodeId && run.snapshot.repos.get(r.nodeId)?.changed);
+    let stale = await staleRepos(deps, covered, run);
+    if (stale.length > 0) {
+        // Items changed since the last run: one search fetches their rows (the
+        // same REST objects a listing gives) for every repository at once.
+        const found = await syncBySearch(deps, settings, stale, orgRepos, async () => stale);
+        result.listed += found.listed;
+        result.issues += found.issues;
+        result.pulls += found.pulls;
+        stale = await staleRepos(deps, stale, run);
+    }
+    const failed = new Set();
+    for (const repo of stale) {
+        // Still behind after the search: what its lagging index did not show yet.
+        result.stragglers++;
+        deps.log.info(`${repo.name}: the consistency listing shows items search has not shown yet; listing them.`);
+        const r = await skipUnreadable(deps, repo, () => syncRepoIssues(deps, settings, repo, 'rotating'));
+        if (!r || r.incomplete) {
+            failed.add(repo.id);
+            continue;
+        }
+        result.listed += r.listed;
+        result.issues += r.issues;
+        result.pulls += r.pulls;
+    }
+    const checked = covered.filter((r) => !failed.has(r.id));
+    await deps.sql.begin(async (tx) => {
+        for (const repo of checked) {
+            // Everything updated before the snapshot is stored now: the cursors move there.
+            await setCursor(tx, CURSORS.issues, repo.id, { highWater: run.snapshot.at, state: {} });
+            await setCursor(tx, CURSORS.issuesSearch, repo.id, { highWater: run.snapshot.at, state: {} });
+            await setCursor(tx, CURSORS.issuesSynced, repo.id, { highWater: run.snapshot.at, state: {} });
+        }
+        await setCursor(tx, CURSORS.consistency, 0, { highWater: run.snapshot.at, state: {} });
+    });
+    return result;
+}
+/** The repositories whose snapshot listing shows an item newer than its stored row, or missing. */
+async function staleRepos(deps, repos, run) {
+    const out = [];
+    for (const repo of repos) {
+        const since = run.listed.get(repo.id);
+        const snap = run.snapshot.repos.get(repo.nodeId);
+        if (!snap?.changed || !snap.pulls)
+            continue;
+        const recentPulls = snap.pulls.filter((p) => Date.parse(p.updatedAt) >= since.getTime());
+        const stored = await storedUpdates(deps.sql, repo.id, snap.changed.nodes.map((n) => n.databaseId), recentPulls.map((p) => p.number));
+        const behind = (at, updatedAt) => !at || at.getTime() < Math.floor(Date.parse(updatedAt) / 1000) * 1000;
+        if (snap.changed.totalCount > snap.changed.nodes.length ||
+            recentPulls.length === snap.pulls.length ||
+            snap.changed.nodes.some((n) => behind(stored.issues.get(n.databaseId), n.updatedAt)) ||
+            recentPulls.some((p) => behind(stored.pulls.get(p.number), p.updatedAt))) {
+            out.push(repo);
+        }
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/github/graphql-org.ts
@@ -53191,6 +53222,8 @@ async function fetchRunSnapshot(deps, settings) {
 
 
 
+/** Empty searches in a row after which a stable token goes back to the (free while quiet) listings. */
+const QUIET_SEARCHES = 3;
 
 /**
  * The `issues` task: every issue and pull request created or updated since
@@ -53234,7 +53267,8 @@ async function runIssues(deps, settings) {
         // search finds nothing; then the listings — which also re-check what
         // search may have shown late — take over again.
         const detection = await getCursor(deps.sql, CURSORS.issuesMode, 0);
-        const searching = detection.state.search === true;
+        const state = detection.state;
+        const searching = state.search === true;
         let changedRepos = 0;
         let searched;
         const fresh = [];
@@ -53266,9 +53300,13 @@ async function runIssues(deps, settings) {
                     changedRepos++;
             }
         }
-        const nextSearch = searched ? searched.listed > 0 : changedRepos >= 2;
-        if (nextSearch !== searching) {
-            await setCursor(deps.sql, CURSORS.issuesMode, 0, { state: { search: nextSearch } });
+        // Back to the listings only after QUIET_SEARCHES searches in a row found
+        // nothing: every switch back re-lists the repositories that changed
+        // meanwhile (the listings' consistent re-check of what search showed).
+        const quiet = searched ? (searched.listed > 0 ? 0 : (state.quiet ?? 0) + 1) : 0;
+        const nextSearch = searched ? quiet < QUIET_SEARCHES : changedRepos >= 2;
+        if (nextSearch !== searching || quiet !== (state.quiet ?? 0)) {
+            await setCursor(deps.sql, CURSORS.issuesMode, 0, { state: { search: nextSearch, quiet } });
         }
     }
     else {
@@ -53296,7 +53334,7 @@ async function runIssues(deps, settings) {
                     (await getCursor(deps.sql, CURSORS.issues, repo.id)).highWater === undefined)
                     await listRepo(repo); // new since the stored list
             }
-            const checked = await syncByConsistency(deps, settings, run.selected.filter((r) => ids.has(r.id) && known.some((k) => k.id === r.id)), run);
+            const checked = await syncByConsistency(deps, settings, run.selected.filter((r) => ids.has(r.id) && known.some((k) => k.id === r.id)), run, run.all);
             totals.repositories += known.length;
             totals.listed += checked.listed;
             totals.issues += checked.issues;

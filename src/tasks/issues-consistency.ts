@@ -5,6 +5,7 @@ import { CURSORS } from '../model/cursor.js'
 import type { Repo } from '../model/repo.js'
 import type { RunSnapshot } from './org-snapshot.js'
 import { syncRepoIssues, type RepoIssuesResult } from './issues-listing.js'
+import { syncBySearch } from './issues-search.js'
 import type { Deps } from './types.js'
 import { skipUnreadable } from './unreadable.js'
 
@@ -25,23 +26,68 @@ export interface ConsistencyResult {
  * guettli/agentloop#204), so an item can be missed by every search whose
  * overlap it fell out of. The run's snapshot lists, per repository, the
  * issues updated since its cursor (`issues(filterBy: {since})`) and the
- * latest-updated pull requests, straight from GitHub's database; any item
- * newer than its stored row, or missing, sends that repository through the
- * REST listing from its cursor (which then stores it), and every checked
- * repository's cursor moves to the time of the snapshot.
+ * latest-updated pull requests, straight from GitHub's database. Items
+ * newer than their stored row (or missing) — those changed since the last
+ * run, and any search showed too late — are fetched with one search for
+ * all of their repositories; what is still behind then (search's index has
+ * not caught up) is read through the REST listing from the repository's
+ * cursor. Every checked repository's cursors then move to the snapshot's time.
  */
 export async function syncByConsistency(
   deps: Deps,
   settings: Settings,
   repos: readonly Repo[],
-  run: RunSnapshot
+  run: RunSnapshot,
+  orgRepos: readonly Repo[] = repos
 ): Promise<ConsistencyResult> {
   const result: ConsistencyResult = { stragglers: 0, listed: 0, issues: 0, pulls: 0 }
-  const checked: Repo[] = []
+  const covered = repos.filter((r) => run.listed.get(r.id) && r.nodeId && run.snapshot.repos.get(r.nodeId)?.changed)
+  let stale = await staleRepos(deps, covered, run)
+  if (stale.length > 0) {
+    // Items changed since the last run: one search fetches their rows (the
+    // same REST objects a listing gives) for every repository at once.
+    const found = await syncBySearch(deps, settings, stale, orgRepos, async () => stale)
+    result.listed += found.listed
+    result.issues += found.issues
+    result.pulls += found.pulls
+    stale = await staleRepos(deps, stale, run)
+  }
+  const failed = new Set<number>()
+  for (const repo of stale) {
+    // Still behind after the search: what its lagging index did not show yet.
+    result.stragglers++
+    deps.log.info(`${repo.name}: the consistency listing shows items search has not shown yet; listing them.`)
+    const r: RepoIssuesResult | undefined = await skipUnreadable(deps, repo, () =>
+      syncRepoIssues(deps, settings, repo, 'rotating')
+    )
+    if (!r || r.incomplete) {
+      failed.add(repo.id)
+      continue
+    }
+    result.listed += r.listed
+    result.issues += r.issues
+    result.pulls += r.pulls
+  }
+  const checked = covered.filter((r) => !failed.has(r.id))
+  await deps.sql.begin(async (tx) => {
+    for (const repo of checked) {
+      // Everything updated before the snapshot is stored now: the cursors move there.
+      await setCursor(tx, CURSORS.issues, repo.id, { highWater: run.snapshot.at, state: {} })
+      await setCursor(tx, CURSORS.issuesSearch, repo.id, { highWater: run.snapshot.at, state: {} })
+      await setCursor(tx, CURSORS.issuesSynced, repo.id, { highWater: run.snapshot.at, state: {} })
+    }
+    await setCursor(tx, CURSORS.consistency, 0, { highWater: run.snapshot.at, state: {} })
+  })
+  return result
+}
+
+/** The repositories whose snapshot listing shows an item newer than its stored row, or missing. */
+async function staleRepos(deps: Deps, repos: readonly Repo[], run: RunSnapshot): Promise<Repo[]> {
+  const out: Repo[] = []
   for (const repo of repos) {
-    const since = run.listed.get(repo.id)
-    const snap = repo.nodeId ? run.snapshot.repos.get(repo.nodeId) : undefined
-    if (!since || !snap?.changed || !snap.pulls) continue
+    const since = run.listed.get(repo.id) as Date
+    const snap = run.snapshot.repos.get(repo.nodeId as string)
+    if (!snap?.changed || !snap.pulls) continue
     const recentPulls = snap.pulls.filter((p) => Date.parse(p.updatedAt) >= since.getTime())
     const stored = await storedUpdates(
       deps.sql,
@@ -51,33 +97,14 @@ export async function syncByConsistency(
     )
     const behind = (at: Date | undefined, updatedAt: string): boolean =>
       !at || at.getTime() < Math.floor(Date.parse(updatedAt) / 1000) * 1000
-    const stale =
+    if (
       snap.changed.totalCount > snap.changed.nodes.length ||
       recentPulls.length === snap.pulls.length ||
       snap.changed.nodes.some((n) => behind(stored.issues.get(n.databaseId), n.updatedAt)) ||
       recentPulls.some((p) => behind(stored.pulls.get(p.number), p.updatedAt))
-    if (stale) {
-      result.stragglers++
-      deps.log.info(`${repo.name}: the consistency listing shows items not stored yet; listing them.`)
-      const r: RepoIssuesResult | undefined = await skipUnreadable(deps, repo, () =>
-        syncRepoIssues(deps, settings, repo, 'rotating')
-      )
-      if (!r) continue
-      result.listed += r.listed
-      result.issues += r.issues
-      result.pulls += r.pulls
-      if (r.incomplete) continue
+    ) {
+      out.push(repo)
     }
-    checked.push(repo)
   }
-  await deps.sql.begin(async (tx) => {
-    for (const repo of checked) {
-      // Everything updated before the snapshot is stored now: both cursors move there.
-      await setCursor(tx, CURSORS.issues, repo.id, { highWater: run.snapshot.at, state: {} })
-      await setCursor(tx, CURSORS.issuesSearch, repo.id, { highWater: run.snapshot.at, state: {} })
-      await setCursor(tx, CURSORS.issuesSynced, repo.id, { highWater: run.snapshot.at, state: {} })
-    }
-    await setCursor(tx, CURSORS.consistency, 0, { highWater: run.snapshot.at, state: {} })
-  })
-  return result
+  return out
 }

@@ -9,6 +9,8 @@ import type { MappedIssue } from '../model/issue.js'
 import type { Repo } from '../model/repo.js'
 import type { Deps } from './types.js'
 
+/** A search this recent (by another run of the schedules) makes this run's unnecessary. */
+const RECENT_SEARCH_MS = 5 * 60_000
 /** A selection of at most this many repositories is searched with `repo:` qualifiers instead of `org:`. */
 const REPO_QUALIFIERS_UP_TO = 5
 
@@ -52,12 +54,21 @@ export async function syncBySearch(
   if (repos.length === 0) return result
   const { sql, clock, log } = deps
   let starts: number[] = []
+  let searchedAt = Number.POSITIVE_INFINITY
   for (const repo of repos) {
     const own = await getCursor(sql, CURSORS.issuesSearch, repo.id)
     const listed = own.highWater ?? (await getCursor(sql, CURSORS.issues, repo.id)).highWater
     if (listed) starts.push(listed.getTime())
+    searchedAt = Math.min(searchedAt, own.highWater?.getTime() ?? Number.NEGATIVE_INFINITY)
   }
   if (starts.length === 0) return result
+  if (clock().getTime() - searchedAt < RECENT_SEARCH_MS) {
+    // Another run (the other scheduled workflow) searched these minutes ago.
+    log.info(
+      `search: every selected repository was searched less than ${RECENT_SEARCH_MS / 60_000} minutes ago; not again.`
+    )
+    return result
+  }
   starts = [Math.min(...starts) - settings.overlapMinutes * 60_000]
   const from = new Date(starts[0])
   // The range ends a second past now, on a whole second (search dates have no milliseconds).

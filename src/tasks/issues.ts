@@ -12,6 +12,9 @@ import { tokenMode } from './token-mode.js'
 import type { Deps, TaskResult } from './types.js'
 import { skipUnreadable } from './unreadable.js'
 
+/** Empty searches in a row after which a stable token goes back to the (free while quiet) listings. */
+const QUIET_SEARCHES = 3
+
 export { shiftedFrom, sinceOf, syncRepoIssues, type RepoIssuesResult } from './issues-listing.js'
 
 /**
@@ -53,7 +56,8 @@ export async function runIssues(deps: Deps, settings: Settings): Promise<TaskRes
     // search finds nothing; then the listings — which also re-check what
     // search may have shown late — take over again.
     const detection = await getCursor(deps.sql, CURSORS.issuesMode, 0)
-    const searching = (detection.state as { search?: boolean }).search === true
+    const state = detection.state as { search?: boolean; quiet?: number }
+    const searching = state.search === true
     let changedRepos = 0
     let searched: { listed: number } | undefined
     const fresh: Repo[] = []
@@ -81,9 +85,13 @@ export async function runIssues(deps: Deps, settings: Settings): Promise<TaskRes
         if (totals.listed > before) changedRepos++
       }
     }
-    const nextSearch = searched ? searched.listed > 0 : changedRepos >= 2
-    if (nextSearch !== searching) {
-      await setCursor(deps.sql, CURSORS.issuesMode, 0, { state: { search: nextSearch } })
+    // Back to the listings only after QUIET_SEARCHES searches in a row found
+    // nothing: every switch back re-lists the repositories that changed
+    // meanwhile (the listings' consistent re-check of what search showed).
+    const quiet = searched ? (searched.listed > 0 ? 0 : (state.quiet ?? 0) + 1) : 0
+    const nextSearch = searched ? quiet < QUIET_SEARCHES : changedRepos >= 2
+    if (nextSearch !== searching || quiet !== (state.quiet ?? 0)) {
+      await setCursor(deps.sql, CURSORS.issuesMode, 0, { state: { search: nextSearch, quiet } })
     }
   } else {
     // A repository never listed gets its full first listing (the lower
@@ -114,7 +122,8 @@ export async function runIssues(deps: Deps, settings: Settings): Promise<TaskRes
         deps,
         settings,
         run.selected.filter((r) => ids.has(r.id) && known.some((k) => k.id === r.id)),
-        run
+        run,
+        run.all
       )
       totals.repositories += known.length
       totals.listed += checked.listed
