@@ -136,7 +136,12 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     return send(200, body)
   }
 
-  const fault: Fault | null = faults.pick({ method, path: url.pathname, route: entry.route })
+  let fault: Fault | null = faults.pick({ method, path: url.pathname, route: entry.route })
+  if (fault && 'run' in fault) {
+    // A change of the world at this moment, then the ordinary answer.
+    fault.run()
+    fault = null
+  }
   if (fault) {
     entry.fault = faultName(fault)
     if ('reset' in fault) {
