@@ -28,14 +28,25 @@ export async function storedRepositories(sql: Queryable, org: string): Promise<R
 }
 
 /**
- * Records a complete listing of the org. A repository whose id is known
- * under another name was renamed: its old name joins previous_names and
- * every row keyed by its id takes the new name, so history stays in one
- * place. Repositories no longer listed are kept but marked unlisted.
+ * Records repositories as listed (or confirmed one by one). A repository
+ * whose id is known under another name was renamed: its old name joins
+ * previous_names and every row keyed by its id takes the new name, so
+ * history stays in one place. `gone` are the ids a listing no longer showed
+ * and a lookup confirmed deleted or moved away: they are kept but marked
+ * unlisted. A repository merely missing from one walk is never unlisted here.
  */
-export async function upsertRepositories(tx: Queryable, org: string, rows: readonly RepositoryRow[]): Promise<void> {
-  const ids = rows.map((r) => r.id)
-  await tx`update repositories set listed = false where lower(org) = lower(${org}) and not (id = any(${ids}::bigint[]))`
+export async function upsertRepositories(
+  tx: Queryable,
+  org: string,
+  listed: readonly RepositoryRow[],
+  gone: readonly number[] = []
+): Promise<void> {
+  // One row per id: a walk whose pages shifted can list a repository twice,
+  // and an upsert may not touch a row twice.
+  const rows = [...new Map(listed.map((r) => [r.id, r])).values()]
+  if (gone.length > 0) {
+    await tx`update repositories set listed = false where lower(org) = lower(${org}) and id = any(${[...gone]}::bigint[])`
+  }
   if (rows.length === 0) return
   const renamed = await tx<{ id: string; name: string }[]>`
     select r.id, l.name from repositories r

@@ -158,6 +158,39 @@ interface RepoNode {
   open?: Page<{ databaseId: number }>
 }
 
+/** Repositories by node id (no connection: 1 point for up to 100). */
+export const REPOSITORY_NODES_QUERY = `query($ids: [ID!]!) {
+  ${RATE_LIMIT_FIELDS}
+  nodes(ids: $ids) { __typename ... on Repository { ${REPO_FIELDS} } }
+}`
+
+/**
+ * Looks repositories up by node id, 100 a query: the repository as it is
+ * now (renamed, transferred to another owner), or null when the id no longer
+ * resolves (deleted, or not readable by the token).
+ */
+export async function repositoriesByNodeId(
+  octokit: Octokit,
+  meter: RequestMeter,
+  ids: readonly string[]
+): Promise<Map<string, GraphqlRepo | null>> {
+  const out = new Map<string, GraphqlRepo | null>()
+  for (let k = 0; k < ids.length; k += PAGE) {
+    const batch = ids.slice(k, k + PAGE)
+    const page = await graphqlQuery<{ nodes: ((GraphqlRepo & { __typename: string }) | null)[] }>(
+      octokit,
+      meter,
+      REPOSITORY_NODES_QUERY,
+      { ids: batch }
+    )
+    batch.forEach((id, n) => {
+      const node = page.data.nodes[n]
+      out.set(id, node && node.__typename === 'Repository' ? node : null)
+    })
+  }
+  return out
+}
+
 /** Runs the snapshot query and every follow-up page it needs. */
 export async function fetchOrgSnapshot(
   octokit: Octokit,
