@@ -4,7 +4,7 @@ import type { Bucket } from './log.js'
 import type { RepoRec } from './model.js'
 import { DOCS, HttpError, moved, notFound, type Req, type Result } from './http.js'
 import { getIssue, getPull, listIssues, listPulls, listReviews } from './routes/issues.js'
-import { getRepo, getUser, orgMember, orgMembers, orgRepos } from './routes/org.js'
+import { getRepo, getUser, orgMember, orgMembers, orgPublicMember, orgRepos } from './routes/org.js'
 import { issueComments, issueEvents, repoComments, repoEvents, timeline } from './routes/timeline.js'
 import { searchIssues } from './search.js'
 import type { World } from './world.js'
@@ -30,6 +30,7 @@ const TOP_ROUTES: [string, TopHandler, Bucket | null][] = [
   ['/orgs/{org}/repos', orgRepos, 'core'],
   ['/orgs/{org}/members', orgMembers, 'core'],
   ['/orgs/{org}/members/{username}', orgMember, 'core'],
+  ['/orgs/{org}/public_members/{username}', orgPublicMember, 'core'],
   ['/users/{username}', getUser, 'core'],
   ['/search/issues', searchIssues, 'search'],
   ['/rate_limit', () => ({ status: 200 }), null]

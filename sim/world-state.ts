@@ -26,6 +26,12 @@ export interface WorldConfig {
   searchLagMs: number
   /** Body of a GraphQL answer once the points are spent: GitHub's newer `RATE_LIMIT` or older `RATE_LIMITED` (graphql/endpoint.ts). */
   graphqlRateLimitError: 'RATE_LIMIT' | 'RATE_LIMITED'
+  /**
+   * `GET /orgs/{org}/members/{username}` answers 302 to the public-members
+   * check, as GitHub documents for a requester who is not an organisation
+   * member, instead of 204/404.
+   */
+  membershipCheckRedirect: boolean
 }
 
 export type Duration = number | { minutes?: number; hours?: number; days?: number; seconds?: number }
@@ -92,6 +98,7 @@ export class WorldState {
       etagScope: 'token',
       searchLagMs: 0,
       graphqlRateLimitError: 'RATE_LIMIT',
+      membershipCheckRedirect: false,
       ...opts.config
     }
     const ghost: UserRec = { id: GHOST_ID, login: 'ghost', type: 'User', deleted: true }

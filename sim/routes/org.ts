@@ -59,9 +59,30 @@ export function orgMembers(req: Req): Result {
   return { status: 200, body: page.map((u) => simpleUser(req.ctx, u)), headers: link ? { link } : {} }
 }
 
+/**
+ * 204 a member, 404 not (github/docs, "Check organization membership for a
+ * user"); with `membershipCheckRedirect`, the 302 GitHub documents for a
+ * requester who is not an organisation member, to the public-members check.
+ */
 export function orgMember(req: Req): Result {
   checkOrg(req)
   checkMembersAccess(req)
+  const world = req.ctx.world
+  if (world.config.membershipCheckRedirect) {
+    return {
+      status: 302,
+      headers: {
+        location: `${req.ctx.api}/orgs/${world.org}/public_members/${encodeURIComponent(req.params.username)}`
+      }
+    }
+  }
+  const u = world.usersByLogin.get(req.params.username)
+  return { status: u && world.members.has(u.id) ? 204 : 404 }
+}
+
+/** The public-members check: every simulated member is a public one. */
+export function orgPublicMember(req: Req): Result {
+  checkOrg(req)
   const u = req.ctx.world.usersByLogin.get(req.params.username)
   return { status: u && req.ctx.world.members.has(u.id) ? 204 : 404 }
 }
