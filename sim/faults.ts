@@ -6,7 +6,8 @@ export type Fault =
   | { reset: true }
   | { stall: number }
   | { malformedJson: true }
-  | { secondaryLimit: number }
+  /** A secondary rate limit with `retry-after: N`, or (null) without the header. */
+  | { secondaryLimit: number | null }
   /** Not a failure: runs `run` (e.g. a world mutation) just before the request is answered normally. */
   | { run: () => void }
 

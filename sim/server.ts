@@ -168,7 +168,9 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     }
   }
 
-  function secondary(retryAfter: number, status: 403 | 429): void {
+  // GitHub may leave `retry-after` out ("If the retry-after response header
+  // is not present… wait for at least one minute", github/docs): null omits it.
+  function secondary(retryAfter: number | null, status: 403 | 429): void {
     bill()
     rl()
     send(
@@ -179,7 +181,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
         documentation_url:
           'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits'
       }),
-      { 'retry-after': String(retryAfter) }
+      retryAfter === null ? {} : { 'retry-after': String(retryAfter) }
     )
   }
   const sec = limits.takeSecondary()
