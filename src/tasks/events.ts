@@ -46,6 +46,7 @@ export async function runEvents(deps: Deps, settings: Settings): Promise<TaskRes
     events: 0,
     deleted: 0,
     skipped: 0,
+    capped: 0,
     reactions: 0
   }
   if (behind.length === 0)
@@ -62,7 +63,8 @@ export async function runEvents(deps: Deps, settings: Settings): Promise<TaskRes
     counts.deleted += stats.deleted
     counts.skipped += stats.skipped
     counts.reactions += stats.reactions
-    Object.assign(counts, { queries: stats.queries, capped: stats.capped })
+    counts.capped += stats.capped
+    Object.assign(counts, { queries: stats.queries })
     stopped = stats.stopped
     // Items GraphQL cannot name (rows without a node id, e.g. from an old import) take the REST walk.
     rest = behind.filter((i) => !i.nodeId)
@@ -79,6 +81,7 @@ export async function runEvents(deps: Deps, settings: Settings): Promise<TaskRes
       counts.events += stats.events
       counts.deleted += stats.deleted
       counts.skipped += stats.skipped
+      counts.capped += stats.capped
       pages.pages += stats.pages
       pages.notModified += stats.notModified
       if (stats.stopped) {
@@ -97,6 +100,7 @@ export async function runEvents(deps: Deps, settings: Settings): Promise<TaskRes
   deps.log.info(
     `events: ${counts.issues} timeline(s) stored (${counts.events} rows written, ${counts.deleted} deleted)` +
       (counts.skipped ? `, ${counts.skipped} skipped (moved or gone)` : '') +
+      (counts.capped ? `, ${counts.capped} longer than the page cap (stored up to it)` : '') +
       `; ${left} still behind`
   )
   if (!stopped && behind.length < limit) return { counts }
