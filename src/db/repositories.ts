@@ -12,9 +12,10 @@ export async function storedRepositories(sql: Queryable, org: string): Promise<R
       archived: boolean
       private: boolean
       node_id: string | null
+      has_issues: boolean
     }[]
   >`
-    select id, org, name, full_name, archived, private, node_id from repositories
+    select id, org, name, full_name, archived, private, node_id, has_issues from repositories
     where lower(org) = lower(${org}) and listed order by name`
   return rows.map((r) => ({
     id: Number(r.id),
@@ -23,7 +24,8 @@ export async function storedRepositories(sql: Queryable, org: string): Promise<R
     fullName: r.full_name,
     archived: r.archived,
     private: r.private,
-    nodeId: r.node_id
+    nodeId: r.node_id,
+    hasIssues: r.has_issues
   }))
 }
 
@@ -58,7 +60,7 @@ export async function upsertRepositories(
     on conflict (id) do update set
       node_id = excluded.node_id, org = excluded.org, name = excluded.name, full_name = excluded.full_name,
       private = excluded.private, archived = excluded.archived, html_url = excluded.html_url,
-      pushed_at = excluded.pushed_at, last_seen_at = now(), listed = true,
+      pushed_at = excluded.pushed_at, has_issues = excluded.has_issues, last_seen_at = now(), listed = true,
       previous_names = case when repositories.name <> excluded.name
         then array_append(repositories.previous_names, repositories.name) else repositories.previous_names end`
   for (const { id, name } of renamed) {
@@ -66,4 +68,9 @@ export async function upsertRepositories(
     await tx`update pull_requests set repo = ${name} where repo_id = ${id} and repo is distinct from ${name}`
     await tx`update events set repo = ${name} where repo_id = ${id} and repo is distinct from ${name}`
   }
+}
+
+/** Records that a repository's issues are turned off (its issue routes answered 410). */
+export async function markIssuesDisabled(tx: Queryable, repoId: number): Promise<void> {
+  await tx`update repositories set has_issues = false where id = ${repoId} and has_issues`
 }

@@ -15,6 +15,7 @@ export interface GraphqlRepo {
   createdAt: string | null
   pushedAt: string | null
   owner: { login: string }
+  hasIssuesEnabled?: boolean
 }
 
 /** A pull request's status as the snapshot selects it. */
@@ -72,7 +73,8 @@ export interface OrgSnapshot {
 }
 
 const PAGE = 100
-const REPO_FIELDS = 'id databaseId name nameWithOwner isPrivate isArchived url createdAt pushedAt owner { login }'
+const REPO_FIELDS =
+  'id databaseId name nameWithOwner isPrivate isArchived url createdAt pushedAt owner { login } hasIssuesEnabled'
 const MEMBER_FIELDS = '__typename login id databaseId avatarUrl url isSiteAdmin'
 const PULL_FIELDS = 'number updatedAt state merged mergedAt isDraft closedAt'
 

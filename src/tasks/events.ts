@@ -52,11 +52,18 @@ export async function runEvents(deps: Deps, settings: Settings): Promise<TaskRes
   if (behind.length === 0)
     deps.log.info(`events: every stored timeline of the ${repos.length} repositories is current.`)
   let stopped = false
-  let rest: BehindTimeline[] = behind
-  if (graphql && behind.length > 0) await knowBudget(deps, 'graphql')
-  if (graphql) {
-    const stats = await syncTimelinesGraphql(deps, await restApiBase(deps, settings), byId, behind, {
-      shouldStop: () => deps.meter.remaining('graphql') <= settings.budgetReserve
+  // With `timeline-api: rest`, items of repositories whose issues are turned
+  // off still take GraphQL: their REST timeline answers 410 ("Issues are
+  // disabled for this repo"), their pull requests' timelineItems do not.
+  const issuesOff = (i: BehindTimeline): boolean => byId.get(i.repoId)?.hasIssues === false && !!i.nodeId
+  const viaGraphql = graphql ? behind : behind.filter(issuesOff)
+  let rest: BehindTimeline[] = graphql ? behind : behind.filter((i) => !issuesOff(i))
+  if (viaGraphql.length > 0) await knowBudget(deps, 'graphql')
+  if (graphql || viaGraphql.length > 0) {
+    const stats = await syncTimelinesGraphql(deps, await restApiBase(deps, settings), byId, viaGraphql, {
+      shouldStop: () => deps.meter.remaining('graphql') <= settings.budgetReserve,
+      // The REST path has no reaction pass: read the counts of what GraphQL stored now.
+      settleReactions: !graphql
     })
     counts.issues += stats.issues
     counts.events += stats.events
@@ -67,7 +74,7 @@ export async function runEvents(deps: Deps, settings: Settings): Promise<TaskRes
     Object.assign(counts, { queries: stats.queries })
     stopped = stats.stopped
     // Items GraphQL cannot name (rows without a node id, e.g. from an old import) take the REST walk.
-    rest = behind.filter((i) => !i.nodeId)
+    if (graphql) rest = behind.filter((i) => !i.nodeId)
   }
   if (!stopped && rest.length > 0) {
     const conditional = (await tokenMode(deps)) === 'stable'

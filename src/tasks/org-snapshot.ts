@@ -79,7 +79,7 @@ async function fetchRunSnapshot(deps: Deps, settings: Settings): Promise<RunSnap
         listed.set(repo.id, ask.since)
       }
     }
-    if (tasks.has('transfers')) {
+    if (tasks.has('transfers') && repo.hasIssues !== false) {
       const state = (await getCursor(sql, CURSORS.transfersOpen, repo.id)).state as { listedAt?: string }
       if (!state.listedAt || now - Date.parse(state.listedAt) >= OPEN_LISTING_EVERY_MS) {
         ask.open = true

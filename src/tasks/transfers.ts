@@ -99,7 +99,8 @@ export async function runTransfers(deps: Deps, settings: Settings): Promise<Task
   //    hours overdue).
   const rotating = (await tokenMode(deps)) === 'rotating'
   const snapshot = rotating ? await snapshotForOpenListing(deps, settings, repos, now) : undefined
-  for (const repo of stopped ? [] : repos) {
+  // A repository with issues turned off lists none (410): nothing vanishes from it.
+  for (const repo of stopped ? [] : repos.filter((r) => r.hasIssues !== false)) {
     const listing = rotating
       ? await openIssuesFromSnapshot(
           deps,
@@ -185,6 +186,10 @@ async function apply(
         await markChecked(tx, [row.id], now)
         return
       }
+      case 'disabled':
+        log.info(`${row.repo}#${row.number}: the repository's issues are turned off (410); nothing to tell.`)
+        await markChecked(tx, [row.id], now)
+        return
       case 'renamed':
         log.debug(`${row.repo}#${row.number}: its repository was renamed (${probe.location}); not a transfer.`)
         await markChecked(tx, [row.id], now)
