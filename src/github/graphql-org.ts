@@ -114,6 +114,7 @@ export function orgSnapshotQuery(ask: OrgSnapshotAsk): { query: string; variable
     : ''
   const query = `query(${vars.join(', ')}) {
   ${RATE_LIMIT_FIELDS}
+  owner: repositoryOwner(login: $org) { __typename }
   organization(login: $org) {
     repositories(first: ${PAGE}, orderBy: { field: CREATED_AT, direction: DESC }) { totalCount pageInfo { hasNextPage endCursor } nodes { ${REPO_FIELDS} } }
     ${members}
@@ -160,6 +161,21 @@ interface RepoNode {
   open?: Page<{ databaseId: number }>
 }
 
+/** `organization(login)` is not found: the login is a user account ('User'), or nothing the token can see ('none'). */
+export class OrganizationNotFound extends Error {
+  constructor(
+    readonly login: string,
+    readonly account: 'User' | 'none'
+  ) {
+    super(
+      account === 'User'
+        ? `'${login}' is a user account, not an organisation.`
+        : `GraphQL: organization '${login}' not found, or the token cannot see it.`
+    )
+    this.name = 'OrganizationNotFound'
+  }
+}
+
 /** Repositories by node id (no connection: 1 point for up to 100). */
 export const REPOSITORY_NODES_QUERY = `query($ids: [ID!]!) {
   ${RATE_LIMIT_FIELDS}
@@ -201,6 +217,7 @@ export async function fetchOrgSnapshot(
   now: () => Date
 ): Promise<OrgSnapshot> {
   type First = {
+    owner: { __typename: string } | null
     organization: { repositories: Page<GraphqlRepo>; membersWithRole?: Page<GraphqlActor> } | null
   } & Record<string, RepoNode | null>
   let { query, variables } = orgSnapshotQuery(ask)
@@ -219,7 +236,7 @@ export async function fetchOrgSnapshot(
     first = await graphqlQuery<First>(octokit, meter, query, variables)
   }
   const org = first.data.organization
-  if (!org) throw new Error(`GraphQL: organization '${ask.org}' not found, or the token cannot see it.`)
+  if (!org) throw new OrganizationNotFound(ask.org, first.data.owner?.__typename === 'User' ? 'User' : 'none')
   const snapshot: OrgSnapshot = {
     repositories: compact(org.repositories.nodes),
     members: ask.members ? compact(org.membersWithRole?.nodes ?? []) : undefined,

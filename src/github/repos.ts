@@ -57,6 +57,21 @@ export async function repositoryById(octokit: Octokit, id: number): Promise<GitH
   }
 }
 
+/**
+ * What kind of account a login is (`GET /users/{username}`, which answers
+ * organisations too, with `type: 'Organization'`), or 'none' when GitHub
+ * answers 404. One billable request.
+ */
+export async function accountType(octokit: Octokit, login: string): Promise<'User' | 'Organization' | 'none'> {
+  try {
+    const { data } = await octokit.request('GET /users/{username}', { username: login })
+    return (data as { type?: string }).type === 'Organization' ? 'Organization' : 'User'
+  } catch (error) {
+    if (error instanceof RequestError && error.status === 404) return 'none'
+    throw error
+  }
+}
+
 function listParams(org: string): Record<string, string | number> {
   return { org, type: 'all', sort: 'created', direction: 'desc', per_page: 100 }
 }

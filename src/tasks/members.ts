@@ -6,12 +6,14 @@ import { etagKey, getPage } from '../github/conditional.js'
 import { restUser } from '../github/graphql-user.js'
 import { mapMember } from '../github/map-member.js'
 import { checkMembership } from '../github/membership.js'
+import { accountType } from '../github/repos.js'
 import type { GitHubMember } from '../github/types.js'
 import type { Settings } from '../inputs.js'
 import { CURSORS } from '../model/cursor.js'
 import type { MemberPage, MemberRow } from '../model/member.js'
 import { outOfBudget } from './budget.js'
 import { runSnapshot } from './org-snapshot.js'
+import { orgInputError } from './repositories.js'
 import { tokenMode } from './token-mode.js'
 import { restApiBase } from './api-base.js'
 import type { Deps, TaskResult } from './types.js'
@@ -106,7 +108,10 @@ export async function runMembers(deps: Deps, settings: Settings): Promise<TaskRe
     const known = storedPages[n - 1]
     // Only a page whose ids we kept can be answered by a 304.
     const etag = known ? await getEtag(sql, key) : undefined
-    const page = await getPage<GitHubMember[]>(octokit, ROUTE, params, etag).catch((e: unknown) => {
+    const page = await getPage<GitHubMember[]>(octokit, ROUTE, params, etag).catch(async (e: unknown) => {
+      // 404 on the first page: a user account named as `org`, or no organisation the token sees.
+      if (n === 1 && e instanceof RequestError && e.status === 404)
+        throw orgInputError(org, await accountType(octokit, org))
       throw explain(e, org)
     })
     if (page.notModified) {

@@ -3,6 +3,7 @@ import { storedRepositories } from '../db/repositories.js'
 import type { Octokit } from '../github/client.js'
 import {
   fetchOrgSnapshot,
+  OrganizationNotFound,
   repositoriesByNodeId,
   type OrgSnapshot,
   type SnapshotRepoAsk
@@ -12,7 +13,13 @@ import type { Settings } from '../inputs.js'
 import { CURSORS } from '../model/cursor.js'
 import type { Repo } from '../model/repo.js'
 import { knowBudget } from './budget.js'
-import { confirmByRest, recordRepositoryListing, selectFrom, type ConfirmMissing } from './repositories.js'
+import {
+  confirmByRest,
+  orgInputError,
+  recordRepositoryListing,
+  selectFrom,
+  type ConfirmMissing
+} from './repositories.js'
 import type { Deps } from './types.js'
 
 /** How often each repository's open issues are listed (the transfers task's check for vanished issues). */
@@ -99,7 +106,10 @@ async function fetchRunSnapshot(deps: Deps, settings: Settings): Promise<RunSnap
       membersOnly: !tasks.has('issues') && !tasks.has('pulls') && !tasks.has('transfers')
     },
     clock
-  )
+  ).catch((error: unknown) => {
+    if (error instanceof OrganizationNotFound) throw orgInputError(settings.org, error.account)
+    throw error
+  })
   // A members-only snapshot the token could not read lists no repository: keep the stored list then.
   const all =
     snapshot.membersError && snapshot.repositories.length === 0

@@ -3,9 +3,10 @@ import { getCursor, setCursor } from '../db/cursors.js'
 import { getEtag, putEtag } from '../db/etags.js'
 import { storedRepositories, upsertRepositories } from '../db/repositories.js'
 import { mapRepository, toRepo } from '../github/map-repo.js'
-import { listOrgRepositories, orgRepositoriesKey, repositoryById, uniqueById } from '../github/repos.js'
+import { accountType, listOrgRepositories, orgRepositoriesKey, repositoryById, uniqueById } from '../github/repos.js'
 import type { GitHubRepo } from '../github/types.js'
-import type { Settings } from '../inputs.js'
+import { InputError, type Settings } from '../inputs.js'
+import { RequestError } from '@octokit/request-error'
 import { CURSORS } from '../model/cursor.js'
 import type { Repo } from '../model/repo.js'
 import type { Deps } from './types.js'
@@ -89,7 +90,13 @@ async function listOrStored(deps: Deps, org: string, maxAgeMs: number): Promise<
     return storedRepositories(sql, org)
   }
   const fresh = seen.full !== undefined && now - seen.full < FULL_LISTING_MS
-  const listing = await listOrgRepositories(octokit, org, fresh ? await getEtag(sql, key) : undefined)
+  const listing = await listOrgRepositories(octokit, org, fresh ? await getEtag(sql, key) : undefined).catch(
+    async (error: unknown) => {
+      // 404: not an organisation (a user account?), or none the token can see.
+      if (!(error instanceof RequestError && error.status === 404)) throw error
+      throw orgInputError(org, await accountType(octokit, org))
+    }
+  )
   if (listing.notModified) {
     log.debug(`Repository list of ${org} unchanged (304).`)
     await setCursor(sql, CURSORS.repositories, 0, {
@@ -195,4 +202,23 @@ function listingTimes(value: unknown): { full?: number; verified?: number } {
 
 function iso(ms: number | undefined): string | undefined {
   return ms === undefined ? undefined : new Date(ms).toISOString()
+}
+
+/**
+ * `org` names no organisation GitHub shows this token: a user account (this
+ * action syncs organisations: their repositories and members), or nothing
+ * it can see. Fails naming the input, as every bad input does.
+ */
+export function orgInputError(org: string, account: 'User' | 'Organization' | 'none'): InputError {
+  if (account === 'User') {
+    return new InputError(
+      `Invalid org '${org}': it is a user account, not an organisation. contributor-metrics syncs an ` +
+        "organisation's repositories and members; set 'org' to an organisation's login (in a reusable " +
+        "workflow the default is the calling repository's owner)."
+    )
+  }
+  return new InputError(
+    `Invalid org '${org}': GitHub shows no organisation of that name to this token (404). Check the name, ` +
+      'and that the token can see it: a GitHub App installed on the organisation, or a PAT of a member.'
+  )
 }
