@@ -311,3 +311,67 @@ function next(page: Page<unknown> | undefined): string | undefined {
 function compact<T>(nodes: (T | null)[]): T[] {
   return nodes.filter((n): n is T => n !== null)
 }
+
+/** Later pages of several repositories' issues, ids only (one aliased node each, 100 a query: 1 point). */
+export function issueIdPagesQuery(count: number): string {
+  const vars = Array.from({ length: count }, (_, k) => `$r${k}: ID!, $a${k}: String`).join(', ')
+  const fields = Array.from(
+    { length: count },
+    (_, k) =>
+      `r${k}: node(id: $r${k}) { __typename ... on Repository { issues(first: ${PAGE}, after: $a${k}, orderBy: { field: CREATED_AT, direction: ASC }) { pageInfo { hasNextPage endCursor } nodes { databaseId } } } }`
+  ).join('\n  ')
+  return `query(${vars}) {
+  ${RATE_LIMIT_FIELDS}
+  ${fields}
+}`
+}
+
+/**
+ * The ids of every issue (pull requests excluded) of each repository, by
+ * node id: `issues(first: 100)` pages, oldest first, 100 repositories a
+ * query — so a query costs 1 point, and the whole listing as many points as
+ * its longest repository has pages of 100 (plus one a round for more than
+ * 100 repositories). A repository whose node no longer resolves maps to
+ * null. `shouldStop` is checked before each query: then undefined (nothing
+ * is known for certain).
+ */
+export async function fetchIssueIds(
+  octokit: Octokit,
+  meter: RequestMeter,
+  repoNodeIds: readonly string[],
+  shouldStop?: () => boolean
+): Promise<Map<string, number[] | null> | undefined> {
+  const out = new Map<string, number[] | null>()
+  let pending: { nodeId: string; after: string | null }[] = repoNodeIds.map((nodeId) => ({ nodeId, after: null }))
+  for (const p of pending) out.set(p.nodeId, [])
+  while (pending.length > 0) {
+    const later: typeof pending = []
+    for (let k = 0; k < pending.length; k += PAGE) {
+      if (shouldStop?.()) return undefined
+      const round = pending.slice(k, k + PAGE)
+      const vars: Record<string, string | null> = {}
+      round.forEach((p, n) => {
+        vars[`r${n}`] = p.nodeId
+        vars[`a${n}`] = p.after
+      })
+      const page = await graphqlQuery<Record<string, RepoNode | null>>(
+        octokit,
+        meter,
+        issueIdPagesQuery(round.length),
+        vars
+      )
+      round.forEach((p, n) => {
+        const node = page.data[`r${n}`] as (RepoNode & { issues?: Page<{ databaseId: number }> }) | null
+        if (!node || node.__typename !== 'Repository' || !node.issues) {
+          out.set(p.nodeId, null)
+          return
+        }
+        out.get(p.nodeId)?.push(...compact(node.issues.nodes).map((i) => i.databaseId))
+        const after = next(node.issues)
+        if (after) later.push({ nodeId: p.nodeId, after })
+      })
+    }
+    pending = later.filter((p) => out.get(p.nodeId) !== null)
+  }
+  return out
+}
