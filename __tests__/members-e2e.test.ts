@@ -72,7 +72,8 @@ describe('members and transfers through run()', () => {
     const busy = await job()
     expect(busy.results.members).toMatchObject({ members: 1, left: 1 })
     expect(busy.results.transfers).toMatchObject({ transferred: 1 })
-    expect(requestsOf(busy.report, 'members')?.billable).toBe(1)
+    // The changed page, and the check that bob, no longer listed, left (404).
+    expect(requestsOf(busy.report, 'members')?.billable).toBe(2)
     expect(requestsOf(busy.report, 'transfers')?.billable).toBe(1)
     const [t] = await db.sql`select issue_id, new_issue_id, repo, new_repo, title from transfers`
     expect(t).toMatchObject({

@@ -33614,7 +33614,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2605);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9750);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33623,7 +33623,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2605:
+/***/ 9750:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42500,6 +42500,7 @@ var bottleneck_lib_default = /*#__PURE__*/__nccwpck_require__.n(bottleneck_lib);
 
 
 
+
 const Client = GitHub.plugin(retry, throttling);
 /**
  * The one Octokit factory: retry for 5xx and dropped connections, throttling
@@ -42515,7 +42516,7 @@ function createOctokit(options) {
         const signal = AbortSignal.timeout(timeoutMs);
         let response;
         try {
-            response = await innerFetch(input, { ...init, signal });
+            response = await innerFetch(onApiHost(input, options.baseUrl), { ...init, signal });
         }
         catch (error) {
             meter.recordFailure();
@@ -42525,7 +42526,7 @@ function createOctokit(options) {
         meter.record(response.status, response.headers, graphql, isRateLimitRequest(input));
         return ensureParsableJson(response, graphql);
     };
-    return new Client({
+    const octokit = new Client({
         ...(options.token ? { auth: `token ${options.token}` } : {}),
         baseUrl: options.baseUrl,
         headers: { 'x-github-api-version': API_VERSION },
@@ -42558,17 +42559,165 @@ function createOctokit(options) {
                     `max-rate-limit-wait (${options.maxRateLimitWaitSeconds}s). Giving up.`);
                 return false;
             },
-            onSecondaryRateLimit: (retryAfter, request, _octokit, retryCount) => {
-                const where = `${request.method} ${request.url}`;
-                if (retryCount < 1) {
-                    log.warning(`Secondary rate limit (${where}); retrying after ${retryAfter}s.`);
-                    return true;
-                }
-                log.warning(`Secondary rate limit again (${where}); not retrying twice.`);
-                return false;
-            }
+            // Secondary limits are waited out by secondaryLimits() below, which
+            // backs off as GitHub asks; the plugin hands them on at once.
+            onSecondaryRateLimit: () => false
         }
     });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    octokit.hook.wrap('request', secondaryLimits(options, msPerSecond));
+    return octokit;
+}
+/** A spent rate limit that waiting up to `max-rate-limit-wait` did not cure; the message says which. */
+class RateLimitError extends Error {
+    status;
+    limit;
+    constructor(message, status, 
+    /** 'secondary', or the primary bucket GitHub named (core, search, graphql). */
+    limit) {
+        super(message);
+        this.status = status;
+        this.limit = limit;
+        this.name = 'RateLimitError';
+    }
+}
+/**
+ * Secondary rate limits as GitHub asks (github/docs, "Rate limits for the
+ * REST API" → "Handle rate limit errors appropriately"): wait `retry-after`
+ * seconds when the answer has it; else, if `x-ratelimit-remaining` is 0,
+ * until `x-ratelimit-reset`; else at least a minute, backing off
+ * exponentially (1, 2, 4 … minutes) — and stop retrying once the waits would
+ * pass `max-rate-limit-wait` in all, failing with a message that names the
+ * limit. Continuing to send while limited "may result in the banning of your
+ * integration", so nothing is retried early. A primary limit the throttling
+ * plugin gave up on (its reset further away than max-rate-limit-wait) fails
+ * the same way, naming its bucket — the GraphQL bucket's spent points
+ * included, which GitHub answers with HTTP 200 and a RATE_LIMIT error.
+ */
+function secondaryLimits(options, msPerSecond) {
+    const { log } = options;
+    const max = options.maxRateLimitWaitSeconds;
+    return async (request, endpoint) => {
+        let waited = 0;
+        let backoffs = 0;
+        for (;;) {
+            try {
+                return await request(endpoint);
+            }
+            catch (error) {
+                const limited = limitOf(error);
+                const where = `${endpoint.method ?? 'GET'} ${pathOf(endpoint)}`;
+                if (!limited)
+                    throw error;
+                if (limited.kind === 'primary') {
+                    throw new RateLimitError(`GitHub's primary rate limit for ${bucketName(limited.resource)} is spent (${where}); it resets at ` +
+                        `${limited.resetAt ?? 'an unknown time'}, later than max-rate-limit-wait (${max}s) allows waiting. ` +
+                        'Nothing more was written; the next run continues.', limited.status, limited.resource);
+                }
+                let wait;
+                let why;
+                if (limited.retryAfter !== undefined) {
+                    wait = limited.retryAfter;
+                    why = `retry-after: ${wait}s`;
+                }
+                else if (limited.resetIn !== undefined) {
+                    wait = limited.resetIn;
+                    why = `x-ratelimit-remaining 0, reset in ${wait}s`;
+                }
+                else {
+                    wait = 60 * 2 ** backoffs++;
+                    why = `no retry-after: backing off ${wait}s`;
+                }
+                if (waited + wait > max) {
+                    throw new RateLimitError(`GitHub's secondary rate limit (${where}): ${limited.message}. Waited ${waited}s so far; the next wait ` +
+                        `(${why}) would pass max-rate-limit-wait (${max}s). Nothing more was written; the next run continues.`, limited.status, 'secondary');
+                }
+                log.warning(`Secondary rate limit (${where}); waiting ${wait}s (${why}).`);
+                await sleep(wait * msPerSecond);
+                waited += wait;
+            }
+        }
+    };
+}
+/** Whether an error is a rate limit, and which. */
+function limitOf(error) {
+    const e = error;
+    const headers = e.response?.headers ?? {};
+    const body = e.response?.data;
+    const message = String(body?.message ?? e.message ?? '');
+    const status = e.status ?? e.response?.status ?? 0;
+    const resetAt = headers['x-ratelimit-reset']
+        ? new Date(Number(headers['x-ratelimit-reset']) * 1000).toISOString()
+        : undefined;
+    const graphqlSpent = Array.isArray(body?.errors) && body.errors.some((x) => x?.type === 'RATE_LIMITED');
+    if (graphqlSpent)
+        return { kind: 'primary', status: status || 200, resource: 'graphql', resetAt };
+    if (status !== 403 && status !== 429)
+        return undefined;
+    if (/secondary rate limit/i.test(message) || (headers['retry-after'] && headers['x-ratelimit-remaining'] !== '0')) {
+        const retryAfter = Number(headers['retry-after']);
+        const reset = Number(headers['x-ratelimit-reset']);
+        return {
+            kind: 'secondary',
+            status,
+            message: message.split('. ')[0] || 'secondary rate limit',
+            retryAfter: headers['retry-after'] !== undefined && Number.isFinite(retryAfter) ? retryAfter : undefined,
+            resetIn: headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset)
+                ? Math.max(0, Math.ceil(reset - Date.now() / 1000) + 1)
+                : undefined
+        };
+    }
+    if (headers['x-ratelimit-remaining'] === '0') {
+        return { kind: 'primary', status, resource: headers['x-ratelimit-resource'] ?? 'core', resetAt };
+    }
+    return undefined;
+}
+/** The path a request went to (its route expanded), for messages; no host, no query. */
+function pathOf(options) {
+    try {
+        return new URL(endpoint(options).url).pathname;
+    }
+    catch {
+        return String(options.url ?? '');
+    }
+}
+function bucketName(resource) {
+    return resource === 'graphql'
+        ? 'GraphQL (points)'
+        : resource === 'search'
+            ? 'search (30 requests a minute)'
+            : `${resource} REST requests`;
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * The URL to send a request to: on the `api-url` host. GitHub names its own
+ * host in `Link` and `Location` URLs (`https://api.github.com/…`), and a
+ * proxy (or a load balancer) given as `api-url` passes them on unchanged, so
+ * following them as given would bypass it — or fail where only the proxy is
+ * reachable. A URL on another origin is therefore moved onto the api-url's
+ * origin and path prefix (a GHES `/api/v3` prefix in it is replaced by the
+ * api-url's own). Same-origin URLs go as given.
+ */
+function onApiHost(input, baseUrl) {
+    if (typeof input !== 'string' && !(input instanceof URL))
+        return input;
+    let url;
+    let base;
+    try {
+        url = new URL(String(input));
+        base = new URL(baseUrl);
+    }
+    catch {
+        return input;
+    }
+    if (url.origin === base.origin)
+        return input;
+    const prefix = base.pathname.replace(/\/+$/, '');
+    let path = url.pathname;
+    if (!(prefix && (path === prefix || path.startsWith(`${prefix}/`)))) {
+        path = `${prefix}${path.replace(/^\/api\/v3(?=\/|$)/, '')}`;
+    }
+    return `${base.origin}${path}${url.search}`;
 }
 /**
  * @octokit/request hands back unparsable JSON as a string, which a caller
@@ -42763,7 +42912,7 @@ function readSettings(read, env = process.env, now = new Date()) {
         if (!org)
             throw new InputError(`Input 'org' is empty, but mode '${tasks.join(',')}' reads an organisation's repositories.`);
         if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(org)) {
-            throw new InputError(`Invalid org '${org}'. Expected a GitHub organisation or user login.`);
+            throw new InputError(`Invalid org '${org}'. Expected a GitHub organisation login.`);
         }
     }
     const since = parseDate(Inputs.Since, get(Inputs.Since), 'start');
@@ -46055,7 +46204,9 @@ const CURSORS = {
     /** backfill: per repository, its BackfillState. */
     backfill: 'backfill',
     /** transfers: per repository, the daily open-issue listing. */
-    transfersOpen: 'transfers-open'
+    transfersOpen: 'transfers-open',
+    /** transfers: per repository, the weekly listing of every issue's id (deleted closed issues). */
+    transfersAll: 'transfers-all'
 };
 
 ;// CONCATENATED MODULE: ./src/db/cursors.ts
@@ -46352,7 +46503,457 @@ async function fetchPage(octokit, log, query, url, retries) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/db/etags.ts
+/** The stored ETag of the last 200 answer for a request key, if any. */
+async function getEtag(sql, key) {
+    const [row] = await sql `select etag from http_etags where key = ${key}`;
+    return row?.etag;
+}
+/**
+ * Stores (or, with no ETag, forgets) the ETag for a request key. Call it in
+ * the transaction that stores the page's rows: a 304 later means "you have
+ * this", which is only true once those rows are committed.
+ */
+async function putEtag(tx, key, etag) {
+    if (!etag) {
+        await tx `delete from http_etags where key = ${key}`;
+        return;
+    }
+    await tx `
+    insert into http_etags (key, etag) values (${key}, ${etag})
+    on conflict (key) do update set etag = excluded.etag, updated_at = now()
+    where http_etags.etag is distinct from excluded.etag`;
+}
+
+;// CONCATENATED MODULE: ./src/model/issue.ts
+/** Columns this project writes on both tables (the seed's, plus repo_id). */
+const COMMON_COLUMNS = [
+    'id',
+    'repo_id',
+    'org',
+    'repo',
+    'number',
+    'title',
+    'body',
+    'user',
+    'username',
+    'labels',
+    'assignee',
+    'assignees',
+    'milestone',
+    'state',
+    'state_reason',
+    'locked',
+    'active_lock_reason',
+    'comments',
+    'created_at',
+    'updated_at',
+    'closed_at',
+    'author_association',
+    'reactions',
+    'performed_via_github_app',
+    'url',
+    'html_url',
+    'node_id',
+    'repository_url',
+    'labels_url',
+    'comments_url',
+    'events_url',
+    'timeline_url',
+    'score'
+];
+const ISSUE_COLUMNS = [...COMMON_COLUMNS];
+const PULL_COLUMNS = [
+    ...COMMON_COLUMNS,
+    'merged',
+    'merged_at',
+    'draft',
+    'pull_request'
+];
+
+;// CONCATENATED MODULE: ./src/db/issues.ts
+
+// Fragments built from the constant column lists above (never from input).
+const list = (cols) => cols.map((c) => `"${c}"`).join(', ');
+const issues_assign = (cols) => cols
+    .filter((c) => c !== 'id')
+    .map((c) => `"${c}" = excluded."${c}"`)
+    .join(', ');
+/**
+ * Upserts issue rows in one statement. Rows only move forward: a row whose
+ * stored updated_at is newer is left alone, and an unchanged row (same
+ * updated_at, same state and place) is not written at all, so a no-change
+ * run leaves no dead tuples. Returns the number of rows written.
+ */
+async function upsertIssueRows(tx, rows) {
+    if (rows.length === 0)
+        return 0;
+    const result = await tx `
+    insert into issues (${tx.unsafe(list(ISSUE_COLUMNS))})
+    select ${tx.unsafe(list(ISSUE_COLUMNS))}
+    from json_populate_recordset(null::issues, ${tx.json(rows)}::json)
+    on conflict (id) do update set ${tx.unsafe(issues_assign(ISSUE_COLUMNS))}
+    where issues.updated_at is null
+       or excluded.updated_at > issues.updated_at
+       or (excluded.updated_at = issues.updated_at
+           and (issues.state, issues.repo, issues.repo_id) is distinct from (excluded.state, excluded.repo, excluded.repo_id))`;
+    return result.count;
+}
+/**
+ * Upserts pull-request rows, forward-only like issues. With an equal
+ * updated_at, a differing merged / merged_at / draft / state is still
+ * corrected (the pulls API and search can know better than a listing).
+ */
+async function upsertPullRows(tx, rows) {
+    if (rows.length === 0)
+        return 0;
+    const result = await tx `
+    insert into pull_requests (${tx.unsafe(list(PULL_COLUMNS))})
+    select ${tx.unsafe(list(PULL_COLUMNS))}
+    from json_populate_recordset(null::pull_requests, ${tx.json(rows)}::json)
+    on conflict (id) do update set ${tx.unsafe(issues_assign(PULL_COLUMNS))}
+    where pull_requests.updated_at is null
+       or excluded.updated_at > pull_requests.updated_at
+       or (excluded.updated_at = pull_requests.updated_at
+           and (pull_requests.state, pull_requests.merged, pull_requests.merged_at, pull_requests.draft,
+                pull_requests.repo, pull_requests.repo_id)
+               is distinct from (excluded.state, excluded.merged, excluded.merged_at, excluded.draft,
+                excluded.repo, excluded.repo_id))`;
+    return result.count;
+}
+/** Splits mapped items by table and upserts both; returns rows written per table. */
+async function upsertMapped(tx, mapped) {
+    const issues = mapped.flatMap((m) => (m.kind === 'issue' ? [m.row] : []));
+    const pulls = mapped.flatMap((m) => (m.kind === 'pull' ? [m.row] : []));
+    return { issues: await upsertIssueRows(tx, issues), pulls: await upsertPullRows(tx, pulls) };
+}
+/** The stored status fields of a repository's pull requests with these numbers. */
+async function storedPullsByNumber(sql, repoId, numbers) {
+    return sql `
+    select id, number, state, merged, merged_at, draft, closed_at, updated_at from pull_requests
+    where repo_id = ${repoId} and number = any(${numbers}::int[])`;
+}
+/**
+ * Corrects a pull request's status fields in place, only while the row still
+ * has the updated_at it was compared at (a newer write wins).
+ */
+async function correctPullStatus(sql, row, want) {
+    await sql `
+    update pull_requests set state = ${want.state}, merged = ${want.merged}, merged_at = ${want.merged_at},
+      draft = ${want.draft}, closed_at = ${want.closed_at}
+    where id = ${row.id} and updated_at = ${row.updated_at}`;
+}
+/** Numbers of the repository's pull requests stored as open, other than `except`. */
+async function openPullNumbers(sql, repoId, except) {
+    const rows = await sql `
+    select number from pull_requests
+    where repo_id = ${repoId} and state = 'open' and not (number = any(${[...except]}::int[]))`;
+    return rows.map((r) => r.number);
+}
+/** An open pull request is never merged (rows the seed wrote defaulted to merged = true). Returns rows fixed. */
+async function unmarkOpenPulls(sql, repoIds) {
+    if (repoIds.length === 0)
+        return 0;
+    const result = await sql `
+    update pull_requests set merged = false, merged_at = null
+    where repo_id = any(${repoIds}::bigint[]) and state = 'open' and (merged is distinct from false or merged_at is not null)`;
+    return result.count;
+}
+/** Oldest stored pull request (created_at) per repository that has any. */
+async function oldestPullPerRepository(sql, repoIds) {
+    if (repoIds.length === 0)
+        return new Map();
+    const rows = await sql `
+    select repo_id, to_char(min(created_at), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as oldest
+    from pull_requests where repo_id = any(${repoIds}::bigint[])
+    group by repo_id`;
+    return new Map(rows.map((r) => [Number(r.repo_id), new Date(r.oldest)]));
+}
+/** How many of these pull requests are stored with another `merged` than GitHub's. */
+async function countMergedMismatches(sql, github) {
+    if (github.length === 0)
+        return 0;
+    const [{ n }] = await sql `
+    select count(*)::int as n from pull_requests p
+    join json_to_recordset(${sql.json(github)}::json) as g(id bigint, merged boolean) on g.id = p.id
+    where p.merged is distinct from g.merged`;
+    return n;
+}
+/** Stored updated_at of a repository's issues (by id) and pull requests (by number). */
+async function storedUpdates(sql, repoId, issueIds, pullNumbers) {
+    const issues = await sql `
+    select id, updated_at from issues where id = any(${issueIds}::bigint[])`;
+    const pulls = await sql `
+    select number, updated_at from pull_requests where repo_id = ${repoId} and number = any(${pullNumbers}::int[])`;
+    return {
+        issues: new Map(issues.map((r) => [Number(r.id), r.updated_at])),
+        pulls: new Map(pulls.map((r) => [r.number, r.updated_at]))
+    };
+}
+/**
+ * The REST API base GitHub's own answers name (`https://api.github.com`, or
+ * a GHES `…/api/v3`), read off a stored issue's `url` — not the `api-url`
+ * input, which may be a proxy: rows rebuilt from GraphQL carry REST's URLs.
+ */
+async function storedApiBase(sql) {
+    const [row] = await sql `
+    (select url from issues where url like '%/repos/%' limit 1)
+    union all (select url from pull_requests where url like '%/repos/%' limit 1) limit 1`;
+    return row ? row.url.replace(/\/repos\/.*$/, '') : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/model/repo.ts
+const REPOSITORY_COLUMNS = [
+    'id',
+    'node_id',
+    'org',
+    'name',
+    'full_name',
+    'private',
+    'archived',
+    'html_url',
+    'created_at',
+    'pushed_at',
+    'has_issues'
+];
+
+;// CONCATENATED MODULE: ./src/db/repositories.ts
+
+/** The org's repositories as last listed (those still listed), by name. */
+async function storedRepositories(sql, org) {
+    const rows = await sql `
+    select id, org, name, full_name, archived, private, node_id, has_issues from repositories
+    where lower(org) = lower(${org}) and listed order by name`;
+    return rows.map((r) => ({
+        id: Number(r.id),
+        org: r.org,
+        name: r.name,
+        fullName: r.full_name,
+        archived: r.archived,
+        private: r.private,
+        nodeId: r.node_id,
+        hasIssues: r.has_issues
+    }));
+}
+/**
+ * Records repositories as listed (or confirmed one by one). A repository
+ * whose id is known under another name was renamed: its old name joins
+ * previous_names and every row keyed by its id takes the new name, so
+ * history stays in one place. `gone` are the ids a listing no longer showed
+ * and a lookup confirmed deleted or moved away: they are kept but marked
+ * unlisted. A repository merely missing from one walk is never unlisted here.
+ */
+async function upsertRepositories(tx, org, listed, gone = []) {
+    // One row per id: a walk whose pages shifted can list a repository twice,
+    // and an upsert may not touch a row twice.
+    const rows = [...new Map(listed.map((r) => [r.id, r])).values()];
+    if (gone.length > 0) {
+        await tx `update repositories set listed = false where lower(org) = lower(${org}) and id = any(${[...gone]}::bigint[])`;
+    }
+    if (rows.length === 0)
+        return;
+    const renamed = await tx `
+    select r.id, l.name from repositories r
+    join json_to_recordset(${tx.json(rows.map((x) => ({ id: x.id, name: x.name })))}::json) as l(id bigint, name varchar)
+      on l.id = r.id
+    where r.name <> l.name`;
+    await tx `
+    insert into repositories ${tx(rows, ...REPOSITORY_COLUMNS)}
+    on conflict (id) do update set
+      node_id = excluded.node_id, org = excluded.org, name = excluded.name, full_name = excluded.full_name,
+      private = excluded.private, archived = excluded.archived, html_url = excluded.html_url,
+      pushed_at = excluded.pushed_at, has_issues = excluded.has_issues, last_seen_at = now(), listed = true,
+      previous_names = case when repositories.name <> excluded.name
+        then array_append(repositories.previous_names, repositories.name) else repositories.previous_names end`;
+    for (const { id, name } of renamed) {
+        await tx `update issues set repo = ${name} where repo_id = ${id} and repo is distinct from ${name}`;
+        await tx `update pull_requests set repo = ${name} where repo_id = ${id} and repo is distinct from ${name}`;
+        await tx `update events set repo = ${name} where repo_id = ${id} and repo is distinct from ${name}`;
+    }
+}
+/** Records that a repository's issues are turned off (its issue routes answered 410). */
+async function markIssuesDisabled(tx, repoId) {
+    await tx `update repositories set has_issues = false where id = ${repoId} and has_issues`;
+}
+
+;// CONCATENATED MODULE: ./src/github/users.ts
+/**
+ * GitHub's placeholder for deleted accounts. The API renders a deleted
+ * author as `user: null` on issues and as this user elsewhere; storing it
+ * for both keeps `username` comparable and never crashes a run.
+ */
+const GHOST_USER = Object.freeze({
+    login: 'ghost',
+    id: 10137,
+    node_id: 'MDQ6VXNlcjEwMTM3',
+    avatar_url: 'https://avatars.githubusercontent.com/u/10137?v=4',
+    gravatar_id: '',
+    url: 'https://api.github.com/users/ghost',
+    html_url: 'https://github.com/ghost',
+    type: 'User',
+    site_admin: false
+});
+function userOrGhost(user) {
+    return user ?? { ...GHOST_USER };
+}
+function loginOf(user) {
+    return user?.login ?? GHOST_USER.login;
+}
+/** Bots keep their rows; this tells them apart (type Bot, or a `[bot]` login). */
+function isBot(user) {
+    return !!user && (user.type === 'Bot' || user.login.endsWith('[bot]'));
+}
+
+;// CONCATENATED MODULE: ./src/github/map-issue.ts
+
+/**
+ * Maps an issues-API item to its row. Pull requests (items with
+ * `pull_request`) go to `pull_requests` with `merged` taken from
+ * `pull_request.merged_at`: false while open or closed unmerged. A deleted
+ * author (`user: null`) becomes GitHub's ghost user.
+ */
+function mapIssue(item, repo) {
+    const common = {
+        id: item.id,
+        repo_id: repo.id,
+        org: repo.org,
+        repo: repo.name,
+        number: item.number,
+        title: item.title,
+        body: item.body ?? null,
+        user: userOrGhost(item.user),
+        username: loginOf(item.user),
+        labels: (item.labels ?? []).map((l) => (typeof l === 'string' ? { name: l } : l)),
+        assignee: item.assignee ?? null,
+        assignees: item.assignees ?? [],
+        milestone: item.milestone ?? null,
+        state: item.state,
+        state_reason: item.state_reason ?? null,
+        locked: item.locked ?? null,
+        active_lock_reason: item.active_lock_reason ?? null,
+        comments: item.comments ?? null,
+        created_at: item.created_at,
+        updated_at: item.updated_at,
+        closed_at: item.closed_at ?? null,
+        author_association: item.author_association ?? null,
+        reactions: item.reactions ?? null,
+        performed_via_github_app: item.performed_via_github_app ? JSON.stringify(item.performed_via_github_app) : null,
+        url: item.url,
+        html_url: item.html_url,
+        node_id: item.node_id ?? null,
+        repository_url: item.repository_url ?? null,
+        labels_url: item.labels_url ?? null,
+        comments_url: item.comments_url ?? null,
+        events_url: item.events_url ?? null,
+        timeline_url: item.timeline_url ?? null
+    };
+    // The seed stored search results, whose `score` is relevance to that one
+    // query. Rows here come from listings and from several searches, so a
+    // score would depend on which request wrote the row last: kept null.
+    if (!item.pull_request)
+        return { kind: 'issue', row: { ...common, score: null } };
+    const mergedAt = item.pull_request.merged_at ?? null;
+    return {
+        kind: 'pull',
+        row: {
+            ...common,
+            score: null,
+            merged: mergedAt !== null,
+            merged_at: mergedAt,
+            draft: item.draft ?? null,
+            pull_request: item.pull_request
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/tasks/issues-disabled.ts
+
+
+
+
+
+
+
+
+const PULLS = 'GET /repos/{owner}/{repo}/pulls';
+/** Where a repository without a cursor is searched from when `since` is not given: GitHub's launch. */
+const BEGINNING = new Date('2008-01-01T00:00:00Z');
+/**
+ * GitHub's answer to an issue route of a repository whose issues are turned
+ * off: 410 "Issues are disabled for this repo" (ingydotnet/git-hub#72; for a
+ * single issue or pull request number too, sigmavirus24/github3.py#332).
+ */
+function issuesDisabled(error) {
+    const e = error;
+    return e?.status === 410 && /issues are disabled/i.test(e.response?.data?.message ?? e.message ?? '');
+}
+/**
+ * The `issues` task for a repository with issues turned off, whose issues
+ * listing answers 410: its pull requests still exist and still sync. The
+ * pulls list has no `since` and lists pull ids, not the issue ids the rows
+ * are keyed by, so they are read through search, `repo:o/r is:pr updated:A..B`
+ * from the repository's cursor (less the overlap; without one from `since`,
+ * else from GitHub's beginning), which returns them as the issues listing
+ * would (issue id, `pull_request.merged_at`) — one search request per 100
+ * changed pull requests, from the search bucket. With a stable token, page 1
+ * of the pulls list sorted by update is asked first with its stored ETag: a
+ * 304 (free) means no pull request changed, and nothing is searched. The
+ * cursor moves to the end of the searched range only when every window came
+ * back complete.
+ */
+async function syncPullsBySearch(deps, settings, repo, mode) {
+    const { sql, octokit, log, clock } = deps;
+    const result = { listed: 0, issues: 0, pulls: 0, incomplete: false };
+    const cursor = await getCursor(sql, CURSORS.issues, repo.id);
+    const probe = { owner: repo.org, repo: repo.name, state: 'all', sort: 'updated', direction: 'desc', per_page: 1 };
+    const key = etagKey(PULLS, probe);
+    let etag;
+    if (mode === 'stable') {
+        const page = await getPage(octokit, PULLS, probe, cursor.highWater ? await getEtag(sql, key) : undefined);
+        if (page.notModified) {
+            log.debug(`${repo.name}: issues are turned off; no pull request changed (304)`);
+            return result;
+        }
+        etag = page.etag;
+    }
+    const from = cursor.highWater
+        ? new Date(cursor.highWater.getTime() - settings.overlapMinutes * 60_000)
+        : (settings.since ?? BEGINNING);
+    // The range ends a second past now, on a whole second (search dates have no milliseconds).
+    const to = new Date(Math.ceil((clock().getTime() + 1000) / 1000) * 1000);
+    for await (const window of searchWindows(octokit, log, {
+        query: `repo:${repo.fullName} is:pr`,
+        field: 'updated',
+        from,
+        to
+    })) {
+        if (!window.complete)
+            result.incomplete = true;
+        result.listed += window.items.length;
+        const written = await sql.begin((tx) => upsertMapped(tx, window.items.map((i) => mapIssue(i, repo))));
+        result.issues += written.issues;
+        result.pulls += written.pulls;
+    }
+    if (!result.incomplete) {
+        await sql.begin(async (tx) => {
+            await setCursor(tx, CURSORS.issues, repo.id, { highWater: to, state: cursor.state });
+            if (etag)
+                await putEtag(tx, key, etag);
+        });
+    }
+    log.info(`${repo.name}: issues are turned off; ${result.listed} pull requests found by search, ${result.pulls} written` +
+        (result.incomplete ? ' (search incomplete: the next run searches the range again)' : ''));
+    return result;
+}
+/** Notes a repository found with its issues turned off (a 410 from an issue route), so later runs go by search. */
+async function recordIssuesDisabled(deps, repo) {
+    deps.log.info(`${repo.fullName}: issues are turned off (410); its pull requests are synced through search.`);
+    await markIssuesDisabled(deps.sql, repo.id);
+    return { ...repo, hasIssues: false };
+}
+
 ;// CONCATENATED MODULE: ./src/tasks/backfill/route.ts
+
 
 
 const LIST_ROUTE = 'GET /repos/{owner}/{repo}/issues';
@@ -46389,7 +46990,19 @@ function searchQuery(repo) {
  * `since`. Search wins when the range is a small part of a big repository.
  */
 async function chooseRoute(deps, repo, state) {
-    const first = await getPage(deps.octokit, LIST_ROUTE, listingParams(repo, state));
+    // Issues turned off: the listing answers 410, search still finds the pull requests.
+    if (repo.hasIssues === false)
+        return { route: 'search', listingPages: 0 };
+    let first;
+    try {
+        first = await getPage(deps.octokit, LIST_ROUTE, listingParams(repo, state));
+    }
+    catch (error) {
+        if (!issuesDisabled(error))
+            throw error;
+        await recordIssuesDisabled(deps, repo);
+        return { route: 'search', listingPages: 0 };
+    }
     if (first.notModified)
         throw new Error(`backfill: unexpected 304 for the issues of ${repo.fullName}`);
     const lastPage = pageOf(first.links.last);
@@ -46649,273 +47262,6 @@ async function markCommentsItemsBehind(tx, commentIds) {
     where id in (select issue_id from events where event = 'commented' and id = any(${ids}::bigint[]))`;
 }
 
-;// CONCATENATED MODULE: ./src/model/issue.ts
-/** Columns this project writes on both tables (the seed's, plus repo_id). */
-const COMMON_COLUMNS = [
-    'id',
-    'repo_id',
-    'org',
-    'repo',
-    'number',
-    'title',
-    'body',
-    'user',
-    'username',
-    'labels',
-    'assignee',
-    'assignees',
-    'milestone',
-    'state',
-    'state_reason',
-    'locked',
-    'active_lock_reason',
-    'comments',
-    'created_at',
-    'updated_at',
-    'closed_at',
-    'author_association',
-    'reactions',
-    'performed_via_github_app',
-    'url',
-    'html_url',
-    'node_id',
-    'repository_url',
-    'labels_url',
-    'comments_url',
-    'events_url',
-    'timeline_url',
-    'score'
-];
-const ISSUE_COLUMNS = [...COMMON_COLUMNS];
-const PULL_COLUMNS = [
-    ...COMMON_COLUMNS,
-    'merged',
-    'merged_at',
-    'draft',
-    'pull_request'
-];
-
-;// CONCATENATED MODULE: ./src/db/issues.ts
-
-// Fragments built from the constant column lists above (never from input).
-const list = (cols) => cols.map((c) => `"${c}"`).join(', ');
-const issues_assign = (cols) => cols
-    .filter((c) => c !== 'id')
-    .map((c) => `"${c}" = excluded."${c}"`)
-    .join(', ');
-/**
- * Upserts issue rows in one statement. Rows only move forward: a row whose
- * stored updated_at is newer is left alone, and an unchanged row (same
- * updated_at, same state and place) is not written at all, so a no-change
- * run leaves no dead tuples. Returns the number of rows written.
- */
-async function upsertIssueRows(tx, rows) {
-    if (rows.length === 0)
-        return 0;
-    const result = await tx `
-    insert into issues (${tx.unsafe(list(ISSUE_COLUMNS))})
-    select ${tx.unsafe(list(ISSUE_COLUMNS))}
-    from json_populate_recordset(null::issues, ${tx.json(rows)}::json)
-    on conflict (id) do update set ${tx.unsafe(issues_assign(ISSUE_COLUMNS))}
-    where issues.updated_at is null
-       or excluded.updated_at > issues.updated_at
-       or (excluded.updated_at = issues.updated_at
-           and (issues.state, issues.repo, issues.repo_id) is distinct from (excluded.state, excluded.repo, excluded.repo_id))`;
-    return result.count;
-}
-/**
- * Upserts pull-request rows, forward-only like issues. With an equal
- * updated_at, a differing merged / merged_at / draft / state is still
- * corrected (the pulls API and search can know better than a listing).
- */
-async function upsertPullRows(tx, rows) {
-    if (rows.length === 0)
-        return 0;
-    const result = await tx `
-    insert into pull_requests (${tx.unsafe(list(PULL_COLUMNS))})
-    select ${tx.unsafe(list(PULL_COLUMNS))}
-    from json_populate_recordset(null::pull_requests, ${tx.json(rows)}::json)
-    on conflict (id) do update set ${tx.unsafe(issues_assign(PULL_COLUMNS))}
-    where pull_requests.updated_at is null
-       or excluded.updated_at > pull_requests.updated_at
-       or (excluded.updated_at = pull_requests.updated_at
-           and (pull_requests.state, pull_requests.merged, pull_requests.merged_at, pull_requests.draft,
-                pull_requests.repo, pull_requests.repo_id)
-               is distinct from (excluded.state, excluded.merged, excluded.merged_at, excluded.draft,
-                excluded.repo, excluded.repo_id))`;
-    return result.count;
-}
-/** Splits mapped items by table and upserts both; returns rows written per table. */
-async function upsertMapped(tx, mapped) {
-    const issues = mapped.flatMap((m) => (m.kind === 'issue' ? [m.row] : []));
-    const pulls = mapped.flatMap((m) => (m.kind === 'pull' ? [m.row] : []));
-    return { issues: await upsertIssueRows(tx, issues), pulls: await upsertPullRows(tx, pulls) };
-}
-/** The stored status fields of a repository's pull requests with these numbers. */
-async function storedPullsByNumber(sql, repoId, numbers) {
-    return sql `
-    select id, number, state, merged, merged_at, draft, closed_at, updated_at from pull_requests
-    where repo_id = ${repoId} and number = any(${numbers}::int[])`;
-}
-/**
- * Corrects a pull request's status fields in place, only while the row still
- * has the updated_at it was compared at (a newer write wins).
- */
-async function correctPullStatus(sql, row, want) {
-    await sql `
-    update pull_requests set state = ${want.state}, merged = ${want.merged}, merged_at = ${want.merged_at},
-      draft = ${want.draft}, closed_at = ${want.closed_at}
-    where id = ${row.id} and updated_at = ${row.updated_at}`;
-}
-/** Numbers of the repository's pull requests stored as open, other than `except`. */
-async function openPullNumbers(sql, repoId, except) {
-    const rows = await sql `
-    select number from pull_requests
-    where repo_id = ${repoId} and state = 'open' and not (number = any(${[...except]}::int[]))`;
-    return rows.map((r) => r.number);
-}
-/** An open pull request is never merged (rows the seed wrote defaulted to merged = true). Returns rows fixed. */
-async function unmarkOpenPulls(sql, repoIds) {
-    if (repoIds.length === 0)
-        return 0;
-    const result = await sql `
-    update pull_requests set merged = false, merged_at = null
-    where repo_id = any(${repoIds}::bigint[]) and state = 'open' and (merged is distinct from false or merged_at is not null)`;
-    return result.count;
-}
-/** Oldest stored pull request (created_at) per repository that has any. */
-async function oldestPullPerRepository(sql, repoIds) {
-    if (repoIds.length === 0)
-        return new Map();
-    const rows = await sql `
-    select repo_id, to_char(min(created_at), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as oldest
-    from pull_requests where repo_id = any(${repoIds}::bigint[])
-    group by repo_id`;
-    return new Map(rows.map((r) => [Number(r.repo_id), new Date(r.oldest)]));
-}
-/** How many of these pull requests are stored with another `merged` than GitHub's. */
-async function countMergedMismatches(sql, github) {
-    if (github.length === 0)
-        return 0;
-    const [{ n }] = await sql `
-    select count(*)::int as n from pull_requests p
-    join json_to_recordset(${sql.json(github)}::json) as g(id bigint, merged boolean) on g.id = p.id
-    where p.merged is distinct from g.merged`;
-    return n;
-}
-/** Stored updated_at of a repository's issues (by id) and pull requests (by number). */
-async function storedUpdates(sql, repoId, issueIds, pullNumbers) {
-    const issues = await sql `
-    select id, updated_at from issues where id = any(${issueIds}::bigint[])`;
-    const pulls = await sql `
-    select number, updated_at from pull_requests where repo_id = ${repoId} and number = any(${pullNumbers}::int[])`;
-    return {
-        issues: new Map(issues.map((r) => [Number(r.id), r.updated_at])),
-        pulls: new Map(pulls.map((r) => [r.number, r.updated_at]))
-    };
-}
-/**
- * The REST API base GitHub's own answers name (`https://api.github.com`, or
- * a GHES `…/api/v3`), read off a stored issue's `url` — not the `api-url`
- * input, which may be a proxy: rows rebuilt from GraphQL carry REST's URLs.
- */
-async function storedApiBase(sql) {
-    const [row] = await sql `
-    (select url from issues where url like '%/repos/%' limit 1)
-    union all (select url from pull_requests where url like '%/repos/%' limit 1) limit 1`;
-    return row ? row.url.replace(/\/repos\/.*$/, '') : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/github/users.ts
-/**
- * GitHub's placeholder for deleted accounts. The API renders a deleted
- * author as `user: null` on issues and as this user elsewhere; storing it
- * for both keeps `username` comparable and never crashes a run.
- */
-const GHOST_USER = Object.freeze({
-    login: 'ghost',
-    id: 10137,
-    node_id: 'MDQ6VXNlcjEwMTM3',
-    avatar_url: 'https://avatars.githubusercontent.com/u/10137?v=4',
-    gravatar_id: '',
-    url: 'https://api.github.com/users/ghost',
-    html_url: 'https://github.com/ghost',
-    type: 'User',
-    site_admin: false
-});
-function userOrGhost(user) {
-    return user ?? { ...GHOST_USER };
-}
-function loginOf(user) {
-    return user?.login ?? GHOST_USER.login;
-}
-/** Bots keep their rows; this tells them apart (type Bot, or a `[bot]` login). */
-function isBot(user) {
-    return !!user && (user.type === 'Bot' || user.login.endsWith('[bot]'));
-}
-
-;// CONCATENATED MODULE: ./src/github/map-issue.ts
-
-/**
- * Maps an issues-API item to its row. Pull requests (items with
- * `pull_request`) go to `pull_requests` with `merged` taken from
- * `pull_request.merged_at`: false while open or closed unmerged. A deleted
- * author (`user: null`) becomes GitHub's ghost user.
- */
-function mapIssue(item, repo) {
-    const common = {
-        id: item.id,
-        repo_id: repo.id,
-        org: repo.org,
-        repo: repo.name,
-        number: item.number,
-        title: item.title,
-        body: item.body ?? null,
-        user: userOrGhost(item.user),
-        username: loginOf(item.user),
-        labels: (item.labels ?? []).map((l) => (typeof l === 'string' ? { name: l } : l)),
-        assignee: item.assignee ?? null,
-        assignees: item.assignees ?? [],
-        milestone: item.milestone ?? null,
-        state: item.state,
-        state_reason: item.state_reason ?? null,
-        locked: item.locked ?? null,
-        active_lock_reason: item.active_lock_reason ?? null,
-        comments: item.comments ?? null,
-        created_at: item.created_at,
-        updated_at: item.updated_at,
-        closed_at: item.closed_at ?? null,
-        author_association: item.author_association ?? null,
-        reactions: item.reactions ?? null,
-        performed_via_github_app: item.performed_via_github_app ? JSON.stringify(item.performed_via_github_app) : null,
-        url: item.url,
-        html_url: item.html_url,
-        node_id: item.node_id ?? null,
-        repository_url: item.repository_url ?? null,
-        labels_url: item.labels_url ?? null,
-        comments_url: item.comments_url ?? null,
-        events_url: item.events_url ?? null,
-        timeline_url: item.timeline_url ?? null
-    };
-    // The seed stored search results, whose `score` is relevance to that one
-    // query. Rows here come from listings and from several searches, so a
-    // score would depend on which request wrote the row last: kept null.
-    if (!item.pull_request)
-        return { kind: 'issue', row: { ...common, score: null } };
-    const mergedAt = item.pull_request.merged_at ?? null;
-    return {
-        kind: 'pull',
-        row: {
-            ...common,
-            score: null,
-            merged: mergedAt !== null,
-            merged_at: mergedAt,
-            draft: item.draft ?? null,
-            pull_request: item.pull_request
-        }
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/tasks/api-base.ts
 
 /**
@@ -47058,7 +47404,153 @@ function normaliseAvatar(url) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/github/transfer-location.ts
+// GitHub uses either form; a GHES API prefix (`/api/v3`) may precede both.
+const REPOS = /\/repos\/([^/?#]+)\/([^/?#]+)\/issues\/(\d+)(?:[/?#]|$)/;
+const REPOSITORIES = /\/repositories\/(\d+)\/issues\/(\d+)(?:[/?#]|$)/;
+/** Parses an issue API URL in either form; undefined when it is neither. */
+function parseIssueLocation(location) {
+    if (!location)
+        return undefined;
+    let path;
+    try {
+        path = new URL(location, 'http://relative.invalid').pathname;
+    }
+    catch {
+        return undefined;
+    }
+    const byId = REPOSITORIES.exec(path);
+    if (byId)
+        return { form: 'repositories', repoId: Number(byId[1]), number: Number(byId[2]) };
+    const byName = REPOS.exec(path);
+    if (byName) {
+        return {
+            form: 'repos',
+            owner: decodeURIComponent(byName[1]),
+            repo: decodeURIComponent(byName[2]),
+            number: Number(byName[3])
+        };
+    }
+    return undefined;
+}
+/** The repository part of an API URL (`…/repos/{o}/{r}` or `…/repositories/{id}`). */
+function parseRepositoryUrl(url) {
+    if (!url)
+        return undefined;
+    let path;
+    try {
+        path = new URL(url, 'http://relative.invalid').pathname;
+    }
+    catch {
+        return undefined;
+    }
+    const byId = /\/repositories\/(\d+)\/?$/.exec(path);
+    if (byId)
+        return { repoId: Number(byId[1]) };
+    const byName = /\/repos\/([^/]+)\/([^/]+)\/?$/.exec(path);
+    if (byName)
+        return { owner: decodeURIComponent(byName[1]), repo: decodeURIComponent(byName[2]) };
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/github/timeline.ts
+
+
+
+const ROUTE = 'GET /repos/{owner}/{repo}/issues/{issue_number}/timeline';
+/** GitHub's largest page; event_polls page numbers assume it. */
+const TIMELINE_PER_PAGE = 100;
+/**
+ * Most pages one walk reads (5,000 items, as the GraphQL read's default):
+ * a longer timeline is stored up to here and reported as capped, not retried
+ * every run (nor failing its repository's runs); a server that ignored `page`
+ * stops here too.
+ */
+const TIMELINE_MAX_PAGES = 50;
+/**
+ * Requests the timeline page by page, conditionally where an ETag is
+ * stored. Goes on while a page links a next one, while pages known from
+ * the last walk remain, or while the page is full (items may have been
+ * added after it: GitHub's ETag covers a page's body only, so a full page
+ * stays 304 while the next page fills). A full last page is followed by
+ * one request for the empty page after it, whose ETag makes later checks
+ * free. Stops after `maxPages` (marked `capped`). Says why when nothing
+ * could be read: the issue moved (a 301 to another issue: a transfer, left to
+ * the transfers task), was deleted or cannot be read (410, 404), or its
+ * repository was renamed — a 301 to `/repositories/{id}/issues/{n}/…` of the
+ * same repository id and number (GitHub's rename redirect,
+ * gidgethub/gidgethub#214), which the caller follows by refreshing the
+ * repository's name and walking again.
+ */
+async function readTimeline(octokit, log, repo, issue, known, conditional = true, maxPages = TIMELINE_MAX_PAGES) {
+    const knownLast = Math.max(0, ...known.keys());
+    const read = { fetched: new Map(), polls: [], lastPage: 1, notModified: 0, capped: false };
+    for (let page = 1;; page++) {
+        const poll = known.get(page);
+        const params = {
+            owner: repo.org,
+            repo: repo.name,
+            issue_number: issue.number,
+            per_page: TIMELINE_PER_PAGE,
+            page,
+            // A transferred issue answers 301; following it would file the new
+            // issue's timeline under the old id. The transfers task handles moves.
+            request: { redirect: 'manual' }
+        };
+        let result;
+        try {
+            result = await getPage(octokit, ROUTE, params, poll?.etag ?? undefined);
+        }
+        catch (error) {
+            if (error instanceof RequestError && (error.status === 404 || error.status === 410)) {
+                log.warning(`${repo.name}#${issue.number}: timeline answered ${error.status}; skipped.`);
+                return { skipped: 'gone' };
+            }
+            throw error;
+        }
+        let more;
+        if (result.notModified) {
+            const count = poll?.item_count ?? TIMELINE_PER_PAGE;
+            read.notModified++;
+            read.polls.push({ page_no: page, etag: poll?.etag ?? null, item_count: count });
+            more = page < knownLast || count >= TIMELINE_PER_PAGE;
+        }
+        else {
+            if (!Array.isArray(result.data)) {
+                // 301 with redirect: 'manual' comes back as a response, not an error.
+                const location = result.headers.location ?? result.data?.url;
+                const target = parseIssueLocation(location);
+                if (target?.form === 'repositories' && target.repoId === repo.id && target.number === issue.number) {
+                    return { skipped: 'renamed', location };
+                }
+                log.warning(`${repo.name}#${issue.number}: timeline moved (${location ?? 'no location'}); skipped.`);
+                return { skipped: 'moved', location };
+            }
+            read.fetched.set(page, result.data);
+            read.polls.push({ page_no: page, etag: result.etag ?? null, item_count: result.data.length });
+            // With a stable token a full last page is followed by the empty page
+            // after it, whose ETag makes the next check free; without, the Link
+            // header alone says whether there is more.
+            more = result.links.next !== undefined || (conditional && result.data.length >= TIMELINE_PER_PAGE);
+        }
+        read.lastPage = page;
+        if (!more)
+            return read;
+        if (page >= maxPages) {
+            read.capped = true;
+            log.warning(`${repo.fullName}#${issue.number}: timeline longer than ${maxPages} pages (${maxPages * TIMELINE_PER_PAGE} ` +
+                'items); stored up to there.');
+            return read;
+        }
+    }
+}
+/** Whether a walk read the timeline (else it says why not). */
+function wasRead(r) {
+    return !('skipped' in r);
+}
+
 ;// CONCATENATED MODULE: ./src/github/graphql-timeline.ts
+
 
 
 /** GitHub's largest page of a connection. */
@@ -47226,7 +47718,7 @@ const REACTION_KEYS = {
  * query per round of next pages for the timelines longer than a page.
  */
 async function fetchTimelines(octokit, meter, log, items, options = {}) {
-    const maxPages = options.maxPages ?? 50;
+    const maxPages = options.maxPages ?? TIMELINE_MAX_PAGES;
     const out = new Map();
     const commentIds = options.reactionsFor ?? [];
     if (items.length === 0) {
@@ -47807,79 +48299,129 @@ async function storeItem(deps, apiUrl, repo, item, timeline) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/github/timeline.ts
+;// CONCATENATED MODULE: ./src/github/map-repo.ts
+/** A listed repository as the sync tasks use it (owner falls back to the org asked for). */
+function toRepo(org, r) {
+    return {
+        id: r.id,
+        org: r.owner?.login ?? org,
+        name: r.name,
+        fullName: r.full_name,
+        archived: !!r.archived,
+        private: !!r.private,
+        nodeId: r.node_id ?? null,
+        hasIssues: r.has_issues ?? true
+    };
+}
+/** A listed repository as a `repositories` row. */
+function mapRepository(org, r) {
+    return {
+        id: r.id,
+        node_id: r.node_id ?? null,
+        org: r.owner?.login ?? org,
+        name: r.name,
+        full_name: r.full_name,
+        private: !!r.private,
+        archived: !!r.archived,
+        html_url: r.html_url ?? null,
+        created_at: r.created_at ?? null,
+        pushed_at: r.pushed_at ?? null,
+        has_issues: r.has_issues ?? true
+    };
+}
+/** A repository from GraphQL as the REST listing renders it (same `repositories` row). */
+function restRepo(r) {
+    return {
+        id: r.databaseId,
+        node_id: r.id,
+        name: r.name,
+        full_name: r.nameWithOwner,
+        private: r.isPrivate,
+        archived: r.isArchived,
+        html_url: r.url,
+        created_at: r.createdAt,
+        pushed_at: r.pushedAt,
+        owner: { login: r.owner.login },
+        ...(r.hasIssuesEnabled === undefined ? {} : { has_issues: r.hasIssuesEnabled })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/github/repos.ts
 
 
-const ROUTE = 'GET /repos/{owner}/{repo}/issues/{issue_number}/timeline';
-/** GitHub's largest page; event_polls page numbers assume it. */
-const TIMELINE_PER_PAGE = 100;
-/** A timeline longer than this (50,000 items) means a server that ignores `page`: fail rather than loop. */
-const MAX_PAGES = 500;
+const repos_ROUTE = 'GET /orgs/{org}/repos';
+/** The request key the list's first page's ETag is stored under. */
+function orgRepositoriesKey(org) {
+    return etagKey(repos_ROUTE, listParams(org));
+}
 /**
- * Requests the timeline page by page, conditionally where an ETag is
- * stored. Goes on while a page links a next one, while pages known from
- * the last walk remain, or while the page is full (items may have been
- * added after it: GitHub's ETag covers a page's body only, so a full page
- * stays 304 while the next page fills). A full last page is followed by
- * one request for the empty page after it, whose ETag makes later checks
- * free. Returns undefined when the issue moved, was deleted or cannot be read.
+ * Lists an organisation's repositories, newest first. The first page is
+ * asked conditionally when an ETag is given (a 304 costs nothing); the rest
+ * follow the `Link: rel="next"` URLs as given.
+ *
+ * GitHub pages this list by position (`page=N`), so a repository created
+ * while the list is walked pushes the last one of a page onto the next page
+ * too (listed twice: deduplicated by id here), and one deleted meanwhile
+ * pulls the first of the next page onto a page already read (not listed at
+ * all: callers confirm a repository missing from a walk before they believe
+ * it gone, see tasks/repositories.ts).
  */
-async function readTimeline(octokit, log, repo, issue, known, conditional = true) {
-    const knownLast = Math.max(0, ...known.keys());
-    const read = { fetched: new Map(), polls: [], lastPage: 1, notModified: 0 };
-    for (let page = 1;; page++) {
-        const poll = known.get(page);
-        const params = {
-            owner: repo.org,
-            repo: repo.name,
-            issue_number: issue.number,
-            per_page: TIMELINE_PER_PAGE,
-            page,
-            // A transferred issue answers 301; following it would file the new
-            // issue's timeline under the old id. The transfers task handles moves.
-            request: { redirect: 'manual' }
-        };
-        let result;
-        try {
-            result = await getPage(octokit, ROUTE, params, poll?.etag ?? undefined);
-        }
-        catch (error) {
-            if (error instanceof RequestError && (error.status === 404 || error.status === 410)) {
-                log.warning(`${repo.name}#${issue.number}: timeline answered ${error.status}; skipped.`);
-                return undefined;
-            }
-            throw error;
-        }
-        let more;
-        if (result.notModified) {
-            const count = poll?.item_count ?? TIMELINE_PER_PAGE;
-            read.notModified++;
-            read.polls.push({ page_no: page, etag: poll?.etag ?? null, item_count: count });
-            more = page < knownLast || count >= TIMELINE_PER_PAGE;
-        }
-        else {
-            if (!Array.isArray(result.data)) {
-                // 301 with redirect: 'manual' comes back as a response, not an error.
-                log.warning(`${repo.name}#${issue.number}: timeline moved (${result.headers.location ?? 'no location'}); skipped.`);
-                return undefined;
-            }
-            read.fetched.set(page, result.data);
-            read.polls.push({ page_no: page, etag: result.etag ?? null, item_count: result.data.length });
-            // With a stable token a full last page is followed by the empty page
-            // after it, whose ETag makes the next check free; without, the Link
-            // header alone says whether there is more.
-            more = result.links.next !== undefined || (conditional && result.data.length >= TIMELINE_PER_PAGE);
-        }
-        read.lastPage = page;
-        if (!more)
-            return read;
-        if (page >= MAX_PAGES) {
-            throw new Error(`${repo.fullName}#${issue.number}: timeline has more than ${MAX_PAGES} pages; giving up.`);
+async function listOrgRepositories(octokit, org, etag) {
+    const first = await getPage(octokit, repos_ROUTE, listParams(org), etag);
+    if (first.notModified)
+        return { notModified: true };
+    const repos = [...first.data];
+    if (first.links.next) {
+        for await (const page of octokit.paginate.iterator({ method: 'GET', url: first.links.next })) {
+            repos.push(...page.data);
         }
     }
+    return { notModified: false, repos: uniqueById(repos), etag: first.etag };
+}
+/** One entry per id (the last seen wins: it was read later). */
+function uniqueById(items) {
+    return [...new Map(items.map((r) => [r.id, r])).values()];
+}
+/**
+ * A repository by id (`GET /repositories/{id}`, which follows renames and
+ * transfers by itself), or null when GitHub answers 404 (deleted, or no
+ * longer readable by the token) or 410. One billable request.
+ */
+async function repositoryById(octokit, id) {
+    try {
+        const page = await getPage(octokit, 'GET /repositories/{id}', { id });
+        return page.notModified ? null : page.data;
+    }
+    catch (error) {
+        if (error instanceof RequestError && (error.status === 404 || error.status === 410))
+            return null;
+        throw error;
+    }
+}
+/**
+ * What kind of account a login is (`GET /users/{username}`, which answers
+ * organisations too, with `type: 'Organization'`), or 'none' when GitHub
+ * answers 404. One billable request.
+ */
+async function accountType(octokit, login) {
+    try {
+        const { data } = await octokit.request('GET /users/{username}', { username: login });
+        return data.type === 'Organization' ? 'Organization' : 'User';
+    }
+    catch (error) {
+        if (error instanceof RequestError && error.status === 404)
+            return 'none';
+        throw error;
+    }
+}
+function listParams(org) {
+    return { org, type: 'all', sort: 'created', direction: 'desc', per_page: 100 };
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/timelines.ts
+
+
+
 
 
 
@@ -47904,10 +48446,13 @@ async function syncIssueTimelines(deps, repo, issues, options = {}) {
         deleted: 0,
         issues: 0,
         skipped: 0,
+        capped: 0,
+        renamed: 0,
         stopped: false,
         stored: []
     };
     const conditional = options.conditional ?? true;
+    let current = repo;
     for (const issue of issues) {
         if (options.shouldStop?.()) {
             stats.stopped = true;
@@ -47916,8 +48461,21 @@ async function syncIssueTimelines(deps, repo, issues, options = {}) {
         let read;
         for (let attempt = 1;; attempt++) {
             const polls = await getEventPolls(deps.sql, issue.id);
-            read = await readTimeline(deps.octokit, deps.log, repo, issue, conditional ? polls : new Map(), conditional);
-            const walk = read;
+            let walked = await readTimeline(deps.octokit, deps.log, current, issue, conditional ? polls : new Map(), conditional, options.maxPages ?? TIMELINE_MAX_PAGES);
+            if (!wasRead(walked) && walked.skipped === 'renamed') {
+                // The repository was renamed since it was listed: record the new
+                // name (every row keyed by its id follows) and walk again under it.
+                const renamed = await refreshRepository(deps, current);
+                if (renamed && renamed.name !== current.name) {
+                    stats.renamed++;
+                    current = renamed;
+                    walked = await readTimeline(deps.octokit, deps.log, current, issue, conditional ? polls : new Map(), conditional, options.maxPages ?? TIMELINE_MAX_PAGES);
+                }
+            }
+            // Skipped (moved, gone, or a rename not resolved): nothing is written
+            // and its "timeline behind" mark stays, so a later run looks again.
+            const walk = wasRead(walked) ? walked : undefined;
+            read = walk;
             const stored = await deps.sql.begin(async (tx) => {
                 // Another sync (events and backfill at once) may have stored this
                 // issue while we walked it: then our ETags and rows may be older
@@ -47926,7 +48484,7 @@ async function syncIssueTimelines(deps, repo, issues, options = {}) {
                 if (!samePolls(polls, await getEventPolls(tx, issue.id)) && attempt < MAX_WALKS)
                     return false;
                 if (walk) {
-                    const written = await storeTimeline(tx, repo, issue, walk, deps.clock());
+                    const written = await storeTimeline(tx, current, issue, walk, deps.clock());
                     stats.events += written.events;
                     stats.deleted += written.deleted;
                     stats.pages += walk.fetched.size;
@@ -47940,15 +48498,26 @@ async function syncIssueTimelines(deps, repo, issues, options = {}) {
         if (read) {
             stats.issues++;
             stats.stored.push({ id: issue.id, updatedAt: issue.updatedAt });
+            if (read.capped)
+                stats.capped++;
         }
         else
             stats.skipped++;
         if (read && read.fetched.size > 0) {
-            deps.log.debug(`${repo.name}#${issue.number}: ${read.fetched.size} page(s) changed, ${read.notModified} unchanged, ` +
+            deps.log.debug(`${current.name}#${issue.number}: ${read.fetched.size} page(s) changed, ${read.notModified} unchanged, ` +
                 `${read.lastPage} page(s) in all`);
         }
     }
     return stats;
+}
+/** The repository as GitHub has it now (`GET /repositories/{id}`), recorded by id; undefined when gone. */
+async function refreshRepository(deps, repo) {
+    const now = await repositoryById(deps.octokit, repo.id);
+    if (!now)
+        return undefined;
+    await deps.sql.begin((tx) => upsertRepositories(tx, repo.org, [mapRepository(repo.org, now)]));
+    deps.log.info(`${repo.fullName} was renamed to ${now.full_name}; its rows follow the new name.`);
+    return toRepo(repo.org, now);
 }
 /**
  * Writes one walk: rows of the pages that changed, deletion of rows whose
@@ -47969,15 +48538,17 @@ async function storeTimeline(tx, repo, issue, read, now) {
         }
         deleted = await deleteVanishedEvents(tx, issue.id, {
             pages: [...read.fetched.keys()],
-            afterPage: read.lastPage,
+            // A capped walk did not reach the end: rows past it are not known gone.
+            afterPage: read.capped ? 2_147_483_647 : read.lastPage,
             keep: [...rows.keys()],
-            // Every page re-read: the rows are the whole timeline.
-            everything: read.fetched.size === read.polls.length
+            // Every page re-read (and the last one reached): the rows are the whole timeline.
+            everything: !read.capped && read.fetched.size === read.polls.length
         });
         events = await upsertEventRows(tx, [...rows.values()]);
     }
     const polls = read.polls.map((p) => ({ ...p, id: issue.id, issue_updated_at: issue.updatedAt }));
     await putEventPolls(tx, issue.id, polls, read.lastPage, now);
+    // A capped timeline is marked stored too: reported, not retried every run.
     await markTimelineStored(tx, issue.id, issue.updatedAt);
     return { events, deleted };
 }
@@ -48086,8 +48657,11 @@ async function storeUnit(ctx, items, unit, label) {
     const { deps, repo, totals } = ctx;
     let events = 0;
     let stored = [];
+    // With issues turned off the REST timeline answers 410: such a repository's
+    // pull requests are read through GraphQL whatever `timeline-api` says.
+    const graphql = ctx.settings.timelineApi === 'graphql' || repo.hasIssues === false;
     if (ctx.timelines && items.length > 0) {
-        const stats = ctx.settings.timelineApi === 'graphql'
+        const stats = graphql
             ? await syncTimelinesGraphql(deps, await restApiBase(deps, ctx.settings), new Map([[repo.id, repo]]), items.map((i) => ({
                 id: i.id,
                 nodeId: i.node_id ?? null,
@@ -48101,7 +48675,7 @@ async function storeUnit(ctx, items, unit, label) {
             return false;
         events = stats.events;
         stored = stats.stored;
-        if (ctx.settings.timelineApi === 'graphql')
+        if (graphql)
             next = { ...next, reactions: 'pending' };
     }
     const mapped = items.map((i) => mapIssue(i, repo));
@@ -51667,163 +52241,9 @@ minimatch.Minimatch = Minimatch;
 minimatch.escape = escape_escape;
 minimatch.unescape = unescape_unescape;
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./src/db/etags.ts
-/** The stored ETag of the last 200 answer for a request key, if any. */
-async function getEtag(sql, key) {
-    const [row] = await sql `select etag from http_etags where key = ${key}`;
-    return row?.etag;
-}
-/**
- * Stores (or, with no ETag, forgets) the ETag for a request key. Call it in
- * the transaction that stores the page's rows: a 304 later means "you have
- * this", which is only true once those rows are committed.
- */
-async function putEtag(tx, key, etag) {
-    if (!etag) {
-        await tx `delete from http_etags where key = ${key}`;
-        return;
-    }
-    await tx `
-    insert into http_etags (key, etag) values (${key}, ${etag})
-    on conflict (key) do update set etag = excluded.etag, updated_at = now()
-    where http_etags.etag is distinct from excluded.etag`;
-}
-
-;// CONCATENATED MODULE: ./src/model/repo.ts
-const REPOSITORY_COLUMNS = [
-    'id',
-    'node_id',
-    'org',
-    'name',
-    'full_name',
-    'private',
-    'archived',
-    'html_url',
-    'created_at',
-    'pushed_at'
-];
-
-;// CONCATENATED MODULE: ./src/db/repositories.ts
-
-/** The org's repositories as last listed (those still listed), by name. */
-async function storedRepositories(sql, org) {
-    const rows = await sql `
-    select id, org, name, full_name, archived, private, node_id from repositories
-    where lower(org) = lower(${org}) and listed order by name`;
-    return rows.map((r) => ({
-        id: Number(r.id),
-        org: r.org,
-        name: r.name,
-        fullName: r.full_name,
-        archived: r.archived,
-        private: r.private,
-        nodeId: r.node_id
-    }));
-}
-/**
- * Records a complete listing of the org. A repository whose id is known
- * under another name was renamed: its old name joins previous_names and
- * every row keyed by its id takes the new name, so history stays in one
- * place. Repositories no longer listed are kept but marked unlisted.
- */
-async function upsertRepositories(tx, org, rows) {
-    const ids = rows.map((r) => r.id);
-    await tx `update repositories set listed = false where lower(org) = lower(${org}) and not (id = any(${ids}::bigint[]))`;
-    if (rows.length === 0)
-        return;
-    const renamed = await tx `
-    select r.id, l.name from repositories r
-    join json_to_recordset(${tx.json(rows.map((x) => ({ id: x.id, name: x.name })))}::json) as l(id bigint, name varchar)
-      on l.id = r.id
-    where r.name <> l.name`;
-    await tx `
-    insert into repositories ${tx(rows, ...REPOSITORY_COLUMNS)}
-    on conflict (id) do update set
-      node_id = excluded.node_id, org = excluded.org, name = excluded.name, full_name = excluded.full_name,
-      private = excluded.private, archived = excluded.archived, html_url = excluded.html_url,
-      pushed_at = excluded.pushed_at, last_seen_at = now(), listed = true,
-      previous_names = case when repositories.name <> excluded.name
-        then array_append(repositories.previous_names, repositories.name) else repositories.previous_names end`;
-    for (const { id, name } of renamed) {
-        await tx `update issues set repo = ${name} where repo_id = ${id} and repo is distinct from ${name}`;
-        await tx `update pull_requests set repo = ${name} where repo_id = ${id} and repo is distinct from ${name}`;
-        await tx `update events set repo = ${name} where repo_id = ${id} and repo is distinct from ${name}`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/github/map-repo.ts
-/** A listed repository as the sync tasks use it (owner falls back to the org asked for). */
-function toRepo(org, r) {
-    return {
-        id: r.id,
-        org: r.owner?.login ?? org,
-        name: r.name,
-        fullName: r.full_name,
-        archived: !!r.archived,
-        private: !!r.private,
-        nodeId: r.node_id ?? null
-    };
-}
-/** A listed repository as a `repositories` row. */
-function mapRepository(org, r) {
-    return {
-        id: r.id,
-        node_id: r.node_id ?? null,
-        org: r.owner?.login ?? org,
-        name: r.name,
-        full_name: r.full_name,
-        private: !!r.private,
-        archived: !!r.archived,
-        html_url: r.html_url ?? null,
-        created_at: r.created_at ?? null,
-        pushed_at: r.pushed_at ?? null
-    };
-}
-/** A repository from GraphQL as the REST listing renders it (same `repositories` row). */
-function restRepo(r) {
-    return {
-        id: r.databaseId,
-        node_id: r.id,
-        name: r.name,
-        full_name: r.nameWithOwner,
-        private: r.isPrivate,
-        archived: r.isArchived,
-        html_url: r.url,
-        created_at: r.createdAt,
-        pushed_at: r.pushedAt,
-        owner: { login: r.owner.login }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/github/repos.ts
-
-const repos_ROUTE = 'GET /orgs/{org}/repos';
-/** The request key the list's first page's ETag is stored under. */
-function orgRepositoriesKey(org) {
-    return etagKey(repos_ROUTE, listParams(org));
-}
-/**
- * Lists an organisation's repositories, newest first. The first page is
- * asked conditionally when an ETag is given (a 304 costs nothing); the rest
- * follow the `Link: rel="next"` URLs as given.
- */
-async function listOrgRepositories(octokit, org, etag) {
-    const first = await getPage(octokit, repos_ROUTE, listParams(org), etag);
-    if (first.notModified)
-        return { notModified: true };
-    const repos = [...first.data];
-    if (first.links.next) {
-        for await (const page of octokit.paginate.iterator({ method: 'GET', url: first.links.next })) {
-            repos.push(...page.data);
-        }
-    }
-    return { notModified: false, repos, etag: first.etag };
-}
-function listParams(org) {
-    return { org, type: 'all', sort: 'created', direction: 'desc', per_page: 100 };
-}
-
 ;// CONCATENATED MODULE: ./src/tasks/repositories.ts
+
+
 
 
 
@@ -51889,7 +52309,12 @@ async function listOrStored(deps, org, maxAgeMs) {
         return storedRepositories(sql, org);
     }
     const fresh = seen.full !== undefined && now - seen.full < FULL_LISTING_MS;
-    const listing = await listOrgRepositories(octokit, org, fresh ? await getEtag(sql, key) : undefined);
+    const listing = await listOrgRepositories(octokit, org, fresh ? await getEtag(sql, key) : undefined).catch(async (error) => {
+        // 404: not an organisation (a user account?), or none the token can see.
+        if (!(error instanceof RequestError && error.status === 404))
+            throw error;
+        throw orgInputError(org, await accountType(octokit, org));
+    });
     if (listing.notModified) {
         log.debug(`Repository list of ${org} unchanged (304).`);
         await setCursor(sql, CURSORS.repositories, 0, {
@@ -51897,21 +52322,70 @@ async function listOrStored(deps, org, maxAgeMs) {
         });
         return storedRepositories(sql, org);
     }
-    return recordRepositoryListing(deps, org, listing.repos, { key, etag: listing.etag });
+    return recordRepositoryListing(deps, org, listing.repos, {
+        etag: { key, etag: listing.etag },
+        confirm: confirmByRest(deps)
+    });
+}
+/** The REST confirmation: `GET /repositories/{id}` per missing repository (one billable request each). */
+function confirmByRest(deps) {
+    return async (missing) => {
+        const out = new Map();
+        for (const repo of missing)
+            out.set(repo.id, await repositoryById(deps.octokit, repo.id));
+        return out;
+    };
 }
 /**
- * Records a complete listing of the org's repositories (from REST, or from
- * GraphQL mapped to REST's shape) and notes it as fresh, in one
- * transaction; returns them as the sync tasks use them, by name.
+ * Records a listing of the org's repositories (from REST, or from GraphQL
+ * mapped to REST's shape) and notes it as fresh, in one transaction; returns
+ * them as the sync tasks use them, by name.
+ *
+ * A listing is read page by page while the org may change: a repository
+ * created meanwhile can appear twice (kept once, by id), and one deleted
+ * meanwhile can pull another off the page being read, so that one is not
+ * listed at all. A repository stored as listed that this listing lacks is
+ * therefore asked about once (`confirm`: REST by id, or GraphQL by node id)
+ * before it is believed gone: still there under this owner, it stays listed
+ * and is synced this run as usual; deleted, unreadable or moved to another
+ * owner, it is marked unlisted (its rows are kept). So no other task ever
+ * loses a repository to a shifted page.
  */
-async function recordRepositoryListing(deps, org, repos, etag) {
+async function recordRepositoryListing(deps, org, listing, options = {}) {
     const now = deps.clock().getTime();
     const orgKey = org.toLowerCase();
+    const repos = uniqueById(listing);
+    const ids = new Set(repos.map((r) => r.id));
+    const missing = (await storedRepositories(deps.sql, org)).filter((r) => !ids.has(r.id));
+    const gone = [];
+    if (missing.length > 0 && options.confirm) {
+        const found = await options.confirm(missing);
+        for (const repo of missing) {
+            const current = found.get(repo.id);
+            if (current && (current.owner?.login ?? org).toLowerCase() === orgKey && !ids.has(current.id)) {
+                repos.push(current);
+                ids.add(current.id);
+            }
+            else
+                gone.push(repo.id);
+        }
+        deps.log.info(`Repository list of ${org}: ${missing.length} stored repositor${missing.length === 1 ? 'y' : 'ies'} not listed; ` +
+            `${missing.length - gone.length} still there (the list shifted while it was read), ` +
+            `${gone.length} gone (deleted, moved or unreadable)` +
+            (gone.length
+                ? `: ${missing
+                    .filter((r) => gone.includes(r.id))
+                    .map((r) => r.name)
+                    .join(', ')}`
+                : ''));
+    }
+    else
+        gone.push(...missing.map((r) => r.id));
     await deps.sql.begin(async (tx) => {
         const cursor = await getCursor(tx, CURSORS.repositories, 0);
-        await upsertRepositories(tx, org, repos.map((r) => mapRepository(org, r)));
-        if (etag)
-            await putEtag(tx, etag.key, etag.etag);
+        await upsertRepositories(tx, org, repos.map((r) => mapRepository(org, r)), gone);
+        if (options.etag)
+            await putEtag(tx, options.etag.key, options.etag.etag);
         await setCursor(tx, CURSORS.repositories, 0, {
             state: { ...cursor.state, [orgKey]: { full: iso(now), verified: iso(now) } }
         });
@@ -51930,6 +52404,20 @@ function listingTimes(value) {
 }
 function iso(ms) {
     return ms === undefined ? undefined : new Date(ms).toISOString();
+}
+/**
+ * `org` names no organisation GitHub shows this token: a user account (this
+ * action syncs organisations: their repositories and members), or nothing
+ * it can see. Fails naming the input, as every bad input does.
+ */
+function orgInputError(org, account) {
+    if (account === 'User') {
+        return new InputError(`Invalid org '${org}': it is a user account, not an organisation. contributor-metrics syncs an ` +
+            "organisation's repositories and members; set 'org' to an organisation's login (in a reusable " +
+            "workflow the default is the calling repository's owner).");
+    }
+    return new InputError(`Invalid org '${org}': GitHub shows no organisation of that name to this token (404). Check the name, ` +
+        'and that the token can see it: a GitHub App installed on the organisation, or a PAT of a member.');
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/backfill.ts
@@ -52308,27 +52796,37 @@ async function runEvents(deps, settings) {
         events: 0,
         deleted: 0,
         skipped: 0,
+        capped: 0,
         reactions: 0
     };
     if (behind.length === 0)
         deps.log.info(`events: every stored timeline of the ${repos.length} repositories is current.`);
     let stopped = false;
-    let rest = behind;
-    if (graphql && behind.length > 0)
+    // With `timeline-api: rest`, items of repositories whose issues are turned
+    // off still take GraphQL: their REST timeline answers 410 ("Issues are
+    // disabled for this repo"), their pull requests' timelineItems do not.
+    const issuesOff = (i) => byId.get(i.repoId)?.hasIssues === false && !!i.nodeId;
+    const viaGraphql = graphql ? behind : behind.filter(issuesOff);
+    let rest = graphql ? behind : behind.filter((i) => !issuesOff(i));
+    if (viaGraphql.length > 0)
         await knowBudget(deps, 'graphql');
-    if (graphql) {
-        const stats = await syncTimelinesGraphql(deps, await restApiBase(deps, settings), byId, behind, {
-            shouldStop: () => deps.meter.remaining('graphql') <= settings.budgetReserve
+    if (graphql || viaGraphql.length > 0) {
+        const stats = await syncTimelinesGraphql(deps, await restApiBase(deps, settings), byId, viaGraphql, {
+            shouldStop: () => deps.meter.remaining('graphql') <= settings.budgetReserve,
+            // The REST path has no reaction pass: read the counts of what GraphQL stored now.
+            settleReactions: !graphql
         });
         counts.issues += stats.issues;
         counts.events += stats.events;
         counts.deleted += stats.deleted;
         counts.skipped += stats.skipped;
         counts.reactions += stats.reactions;
-        Object.assign(counts, { queries: stats.queries, capped: stats.capped });
+        counts.capped += stats.capped;
+        Object.assign(counts, { queries: stats.queries });
         stopped = stats.stopped;
         // Items GraphQL cannot name (rows without a node id, e.g. from an old import) take the REST walk.
-        rest = behind.filter((i) => !i.nodeId);
+        if (graphql)
+            rest = behind.filter((i) => !i.nodeId);
     }
     if (!stopped && rest.length > 0) {
         const conditional = (await tokenMode(deps)) === 'stable';
@@ -52342,6 +52840,7 @@ async function runEvents(deps, settings) {
             counts.events += stats.events;
             counts.deleted += stats.deleted;
             counts.skipped += stats.skipped;
+            counts.capped += stats.capped;
             pages.pages += stats.pages;
             pages.notModified += stats.notModified;
             if (stats.stopped) {
@@ -52359,6 +52858,7 @@ async function runEvents(deps, settings) {
     const left = await countTimelinesBehind(deps.sql, repoIds);
     deps.log.info(`events: ${counts.issues} timeline(s) stored (${counts.events} rows written, ${counts.deleted} deleted)` +
         (counts.skipped ? `, ${counts.skipped} skipped (moved or gone)` : '') +
+        (counts.capped ? `, ${counts.capped} longer than the page cap (stored up to it)` : '') +
         `; ${left} still behind`);
     if (!stopped && behind.length < limit)
         return { counts };
@@ -52428,6 +52928,7 @@ async function reactionPass(deps, settings, repoIds, _changed) {
 
 
 
+
 const issues_listing_ROUTE = 'GET /repos/{owner}/{repo}/issues';
 const issues_listing_PER_PAGE = 100;
 /** A listing from an existing cursor this long moves the cursor on (half a page). */
@@ -52447,6 +52948,20 @@ const CLOCK_SKEW_MS = 60_000;
  * which writes nothing — and the next quiet run is free again.
  */
 async function syncRepoIssues(deps, settings, repo, mode = 'stable') {
+    // Issues turned off: the listing would answer 410; the pull requests go by search.
+    if (repo.hasIssues === false)
+        return syncPullsBySearch(deps, settings, repo, mode);
+    try {
+        return await syncListing(deps, settings, repo, mode);
+    }
+    catch (error) {
+        // Turned off since the repository list was read.
+        if (!issuesDisabled(error))
+            throw error;
+        return syncPullsBySearch(deps, settings, await recordIssuesDisabled(deps, repo), mode);
+    }
+}
+async function syncListing(deps, settings, repo, mode) {
     const result = { listed: 0, issues: 0, pulls: 0, incomplete: false };
     let rechecks = 0;
     let recheckFrom;
@@ -52827,7 +53342,7 @@ async function staleRepos(deps, repos, run) {
 ;// CONCATENATED MODULE: ./src/github/graphql-org.ts
 
 const PAGE = 100;
-const REPO_FIELDS = 'id databaseId name nameWithOwner isPrivate isArchived url createdAt pushedAt owner { login }';
+const REPO_FIELDS = 'id databaseId name nameWithOwner isPrivate isArchived url createdAt pushedAt owner { login } hasIssuesEnabled';
 const MEMBER_FIELDS = '__typename login id databaseId avatarUrl url isSiteAdmin';
 const PULL_FIELDS = 'number updatedAt state merged mergedAt isDraft closedAt';
 /**
@@ -52861,6 +53376,7 @@ function orgSnapshotQuery(ask) {
         : '';
     const query = `query(${vars.join(', ')}) {
   ${RATE_LIMIT_FIELDS}
+  owner: repositoryOwner(login: $org) { __typename }
   organization(login: $org) {
     repositories(first: ${PAGE}, orderBy: { field: CREATED_AT, direction: DESC }) { totalCount pageInfo { hasNextPage endCursor } nodes { ${REPO_FIELDS} } }
     ${members}
@@ -52886,6 +53402,41 @@ function openPagesQuery(count) {
   ${fields}
 }`;
 }
+/** `organization(login)` is not found: the login is a user account ('User'), or nothing the token can see ('none'). */
+class OrganizationNotFound extends Error {
+    login;
+    account;
+    constructor(login, account) {
+        super(account === 'User'
+            ? `'${login}' is a user account, not an organisation.`
+            : `GraphQL: organization '${login}' not found, or the token cannot see it.`);
+        this.login = login;
+        this.account = account;
+        this.name = 'OrganizationNotFound';
+    }
+}
+/** Repositories by node id (no connection: 1 point for up to 100). */
+const REPOSITORY_NODES_QUERY = `query($ids: [ID!]!) {
+  ${RATE_LIMIT_FIELDS}
+  nodes(ids: $ids) { __typename ... on Repository { ${REPO_FIELDS} } }
+}`;
+/**
+ * Looks repositories up by node id, 100 a query: the repository as it is
+ * now (renamed, transferred to another owner), or null when the id no longer
+ * resolves (deleted, or not readable by the token).
+ */
+async function repositoriesByNodeId(octokit, meter, ids) {
+    const out = new Map();
+    for (let k = 0; k < ids.length; k += PAGE) {
+        const batch = ids.slice(k, k + PAGE);
+        const page = await graphqlQuery(octokit, meter, REPOSITORY_NODES_QUERY, { ids: batch });
+        batch.forEach((id, n) => {
+            const node = page.data.nodes[n];
+            out.set(id, node && node.__typename === 'Repository' ? node : null);
+        });
+    }
+    return out;
+}
 /** Runs the snapshot query and every follow-up page it needs. */
 async function fetchOrgSnapshot(octokit, meter, ask, now) {
     let { query, variables } = orgSnapshotQuery(ask);
@@ -52905,7 +53456,7 @@ async function fetchOrgSnapshot(octokit, meter, ask, now) {
     }
     const org = first.data.organization;
     if (!org)
-        throw new Error(`GraphQL: organization '${ask.org}' not found, or the token cannot see it.`);
+        throw new OrganizationNotFound(ask.org, first.data.owner?.__typename === 'User' ? 'User' : 'none');
     const snapshot = {
         repositories: graphql_org_compact(org.repositories.nodes),
         members: ask.members ? graphql_org_compact(org.membersWithRole?.nodes ?? []) : undefined,
@@ -52980,6 +53531,57 @@ function next(page) {
 function graphql_org_compact(nodes) {
     return nodes.filter((n) => n !== null);
 }
+/** Later pages of several repositories' issues, ids only (one aliased node each, 100 a query: 1 point). */
+function issueIdPagesQuery(count) {
+    const vars = Array.from({ length: count }, (_, k) => `$r${k}: ID!, $a${k}: String`).join(', ');
+    const fields = Array.from({ length: count }, (_, k) => `r${k}: node(id: $r${k}) { __typename ... on Repository { issues(first: ${PAGE}, after: $a${k}, orderBy: { field: CREATED_AT, direction: ASC }) { pageInfo { hasNextPage endCursor } nodes { databaseId } } } }`).join('\n  ');
+    return `query(${vars}) {
+  ${RATE_LIMIT_FIELDS}
+  ${fields}
+}`;
+}
+/**
+ * The ids of every issue (pull requests excluded) of each repository, by
+ * node id: `issues(first: 100)` pages, oldest first, 100 repositories a
+ * query — so a query costs 1 point, and the whole listing as many points as
+ * its longest repository has pages of 100 (plus one a round for more than
+ * 100 repositories). A repository whose node no longer resolves maps to
+ * null. `shouldStop` is checked before each query: then undefined (nothing
+ * is known for certain).
+ */
+async function fetchIssueIds(octokit, meter, repoNodeIds, shouldStop) {
+    const out = new Map();
+    let pending = repoNodeIds.map((nodeId) => ({ nodeId, after: null }));
+    for (const p of pending)
+        out.set(p.nodeId, []);
+    while (pending.length > 0) {
+        const later = [];
+        for (let k = 0; k < pending.length; k += PAGE) {
+            if (shouldStop?.())
+                return undefined;
+            const round = pending.slice(k, k + PAGE);
+            const vars = {};
+            round.forEach((p, n) => {
+                vars[`r${n}`] = p.nodeId;
+                vars[`a${n}`] = p.after;
+            });
+            const page = await graphqlQuery(octokit, meter, issueIdPagesQuery(round.length), vars);
+            round.forEach((p, n) => {
+                const node = page.data[`r${n}`];
+                if (!node || node.__typename !== 'Repository' || !node.issues) {
+                    out.set(p.nodeId, null);
+                    return;
+                }
+                out.get(p.nodeId)?.push(...graphql_org_compact(node.issues.nodes).map((i) => i.databaseId));
+                const after = next(node.issues);
+                if (after)
+                    later.push({ nodeId: p.nodeId, after });
+            });
+        }
+        pending = later.filter((p) => out.get(p.nodeId) !== null);
+    }
+    return out;
+}
 
 ;// CONCATENATED MODULE: ./src/tasks/org-snapshot.ts
 
@@ -53036,7 +53638,7 @@ async function fetchRunSnapshot(deps, settings) {
                 listed.set(repo.id, ask.since);
             }
         }
-        if (tasks.has('transfers')) {
+        if (tasks.has('transfers') && repo.hasIssues !== false) {
             const state = (await getCursor(sql, CURSORS.transfersOpen, repo.id)).state;
             if (!state.listedAt || now - Date.parse(state.listedAt) >= OPEN_LISTING_EVERY_MS) {
                 ask.open = true;
@@ -53051,16 +53653,45 @@ async function fetchRunSnapshot(deps, settings) {
         repos: asks,
         members: tasks.has('members') && settings.shard.index === 1,
         membersOnly: !tasks.has('issues') && !tasks.has('pulls') && !tasks.has('transfers')
-    }, clock);
+    }, clock).catch((error) => {
+        if (error instanceof OrganizationNotFound)
+            throw orgInputError(settings.org, error.account);
+        throw error;
+    });
     // A members-only snapshot the token could not read lists no repository: keep the stored list then.
     const all = snapshot.membersError && snapshot.repositories.length === 0
         ? await storedRepositories(sql, settings.org)
-        : await recordRepositoryListing(deps, settings.org, snapshot.repositories.map(restRepo));
+        : await recordRepositoryListing(deps, settings.org, snapshot.repositories.map(restRepo), {
+            confirm: confirmByNodeId(deps)
+        });
     const selected = selectFrom(deps, settings, all);
     deps.log.info(`snapshot of ${settings.org}: ${snapshot.repositories.length} repositories` +
         (snapshot.members ? `, ${snapshot.members.length} members` : '') +
         `, ${listed.size} consistency listing(s), ${open.size} open-issue listing(s)`);
     return { snapshot, all, selected, listed, open, membersError: snapshot.membersError };
+}
+/**
+ * GraphQL's confirmation of repositories a snapshot did not list: one
+ * `nodes(ids:)` query for up to 100 (1 point); those stored without a node id
+ * are asked by REST id. GitHub's connection cursors name the last item's sort
+ * key and id ("cursor:v2:" + [createdAt, id], e.g. the cursor decoded in
+ * vega/editor-backend#45), so a deletion does not shift GraphQL pages the way
+ * it shifts REST's numbered ones; a missing repository is asked about all the same.
+ */
+function confirmByNodeId(deps) {
+    return async (missing) => {
+        const out = new Map();
+        const byNode = missing.filter((r) => r.nodeId);
+        const found = await repositoriesByNodeId(deps.octokit, deps.meter, byNode.map((r) => r.nodeId));
+        for (const r of byNode) {
+            const node = found.get(r.nodeId);
+            out.set(r.id, node ? restRepo(node) : null);
+        }
+        const rest = await confirmByRest(deps)(missing.filter((r) => !r.nodeId));
+        for (const [id, repo] of rest)
+            out.set(id, repo);
+        return out;
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/issues.ts
@@ -53245,21 +53876,40 @@ const MEMBER_COLUMNS = [
 ;// CONCATENATED MODULE: ./src/db/members.ts
 
 
-/** Members the database holds as active. */
-async function countActiveMembers(sql) {
+/** Members of `org` the database holds as current (their span there is open). */
+async function countActiveMembers(sql, org) {
     const [{ active }] = await sql `
-    select count(*)::int as active from members where coalesce(inactive, false) = false`;
+    select count(*)::int as active from member_spans
+    where left_seen_at is null and (org = lower(${org}) or org = '')`;
     return active;
 }
+/** Members of `org` held as current (open span) whose ids are not in `listed`: who a listing did not show. */
+async function currentMembersNotListed(sql, org, listed) {
+    const rows = await sql `
+    select s.user_id as id, coalesce(m.login, s.login) as login
+    from member_spans s left join members m on m.id = s.user_id
+    where s.left_seen_at is null and (s.org = lower(${org}) or s.org = '')
+      and not (s.user_id = any(${[...listed]}::bigint[]))
+    order by s.user_id`;
+    return rows.map((r) => ({ id: Number(r.id), login: r.login }));
+}
 /**
- * Applies one complete listing inside the caller's transaction: upserts the
- * rows of pages that answered 200 (inserted_dt = now for new ones), marks
- * everyone listed active, everyone else inactive from `now`, and opens or
- * closes membership spans to match. Stores each page's ETag with its rows.
- * `previousCheck` is when the last successful listing ran: a join or leave
- * seen now happened after it.
+ * Applies one listing of `org` inside the caller's transaction: upserts the
+ * rows of pages that answered 200 (inserted_dt = now for new ones), opens a
+ * span in `org` for everyone listed who has none open there, and closes the
+ * spans in `org` of `leavers` — members the listing did not show and GitHub
+ * confirmed are no longer members (a member merely missing from a walk whose
+ * pages shifted is not one of them). `members.inactive` (the seed's column)
+ * follows all organisations: false while any span is open, true once a
+ * leaver's last span closes. Spans of other organisations are never touched.
+ * Stores each page's ETag with its rows. `previousCheck` is when the last
+ * successful listing of `org` ran: a join or leave seen now happened after it.
  */
-async function storeMembership(tx, pages, now, previousCheck) {
+async function storeMembership(tx, org, pages, leavers, now, previousCheck) {
+    const orgKey = org.toLowerCase();
+    // Spans from before memberships were kept per organisation, not attributable
+    // to one when that migration ran: the first organisation listed claims them.
+    await tx `update member_spans set org = ${orgKey} where org = ''`;
     // A member who shifted across a page boundary mid-walk can be listed
     // twice; one row per id, or the upsert would touch a row twice.
     const rows = [...new Map(pages.flatMap((p) => p.rows ?? []).map((r) => [r.id, r])).values()];
@@ -53298,23 +53948,27 @@ async function storeMembership(tx, pages, now, previousCheck) {
     // Members listed only on pages that answered 304 are stored already; make
     // sure they read as active all the same.
     await tx `update members set inactive = false, inactive_dt = null where id = any(${ids}::bigint[]) and inactive`;
-    const left = await tx `
-    update members set inactive = true, inactive_dt = ${now}
-    where coalesce(inactive, false) = false and not (id = any(${ids}::bigint[]))`;
     const closed = await tx `
     update member_spans set left_seen_at = ${now}, left_after = ${previousCheck ?? null}
-    where left_seen_at is null and not (user_id = any(${ids}::bigint[]))`;
+    where org = ${orgKey} and left_seen_at is null and user_id = any(${[...leavers]}::bigint[])`;
+    // Inactive (the seed's meaning) once a member of no synced organisation.
+    const left = await tx `
+    update members m set inactive = true, inactive_dt = ${now}
+    where m.id = any(${[...leavers]}::bigint[]) and coalesce(m.inactive, false) = false
+      and not exists (select 1 from member_spans s where s.user_id = m.id and s.left_seen_at is null)`;
     await tx `
     update member_spans s set login = m.login from members m
     where s.user_id = m.id and s.left_seen_at is null and m.login is not null and s.login is distinct from m.login`;
     const opened = await tx `
-    insert into member_spans (user_id, login, joined_seen_at, joined_after)
-    select m.id, m.login, ${now}, ${previousCheck ?? null}
+    insert into member_spans (org, user_id, login, joined_seen_at, joined_after)
+    select ${orgKey}, m.id, m.login, ${now}, ${previousCheck ?? null}
     from members m
     where m.id = any(${ids}::bigint[])
-      and not exists (select 1 from member_spans s where s.user_id = m.id and s.left_seen_at is null)
+      and not exists (
+        select 1 from member_spans s where s.user_id = m.id and s.org = ${orgKey} and s.left_seen_at is null)
     returning exists (
-      select 1 from member_spans p where p.user_id = member_spans.user_id and p.left_seen_at is not null
+      select 1 from member_spans p
+      where p.user_id = member_spans.user_id and p.org = member_spans.org and p.left_seen_at is not null
     ) as came_back`;
     for (const page of pages)
         if (page.rows && page.key)
@@ -53322,7 +53976,8 @@ async function storeMembership(tx, pages, now, previousCheck) {
     return {
         joined: opened.length,
         returned: opened.filter((r) => r.came_back).length,
-        left: Math.max(left.count, closed.count),
+        left: closed.count,
+        inactive: left.count,
         written
     };
 }
@@ -53355,7 +54010,39 @@ function mapMember(m) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/github/membership.ts
+
+/**
+ * `GET /orgs/{org}/members/{username}`: 204 when the user is a member
+ * (publicly or privately), 404 when not (github/docs, "Check organization
+ * membership for a user"; one billable request). The docs add a 302 to the
+ * public-members check when the requester is not itself an organisation
+ * member — which GHES was seen to answer with a 404 instead (github/docs#27266)
+ * — so redirects are not followed: a 302, or any other answer, says nothing
+ * either way ('unknown'), and the caller keeps the membership as it was.
+ * Anything else (a 403 without the permission, a spent limit) throws.
+ */
+async function checkMembership(octokit, org, username) {
+    try {
+        const response = await octokit.request('GET /orgs/{org}/members/{username}', {
+            org,
+            username,
+            request: { redirect: 'manual' }
+        });
+        return response.status === 204 ? 'member' : 'unknown';
+    }
+    catch (error) {
+        if (error instanceof RequestError && error.status === 404)
+            return 'not-member';
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/tasks/members.ts
+
+
+
+
 
 
 
@@ -53370,7 +54057,16 @@ function mapMember(m) {
 const members_ROUTE = 'GET /orgs/{org}/members';
 const members_PER_PAGE = 100;
 /** Guard against a server that never returns a short page. */
-const members_MAX_PAGES = 2000;
+const MAX_PAGES = 2000;
+/** Most members missing from one listing that one run asks about (one request each); the rest wait. */
+const MAX_CONFIRMATIONS = 200;
+function orgState(state, orgKey) {
+    if (state.orgs?.[orgKey])
+        return state.orgs[orgKey];
+    if (state.org === orgKey)
+        return { pages: state.pages, checkedAt: state.checkedAt };
+    return {};
+}
 /** The token cannot read org membership: say which token can, and that nothing changed. */
 class MembersAccessError extends Error {
     constructor(org, status, detail) {
@@ -53399,9 +54095,10 @@ async function runMembers(deps, settings) {
         log.info(`members: org-wide, left to shard 1/${settings.shard.count}.`);
         return { counts: { members: 0, skipped_shard: 1 } };
     }
+    const orgKey = org.toLowerCase();
     const cursor = await getCursor(sql, CURSORS.members, 0);
-    const state = cursor.state;
-    const storedPages = state.org === org.toLowerCase() ? (state.pages ?? []) : [];
+    const state = orgState(cursor.state, orgKey);
+    const storedPages = state.pages ?? [];
     const pages = [];
     const rotating = (await tokenMode(deps)) === 'rotating';
     if (rotating) {
@@ -53417,13 +54114,16 @@ async function runMembers(deps, settings) {
         const rows = members.map((m) => mapMember(restUser(m, base)));
         pages.push({ key: '', ids: rows.map((r) => r.id), rows });
     }
-    for (let n = 1; n <= members_MAX_PAGES && !rotating; n++) {
+    for (let n = 1; n <= MAX_PAGES && !rotating; n++) {
         const params = { org, per_page: members_PER_PAGE, page: n };
         const key = etagKey(members_ROUTE, params);
         const known = storedPages[n - 1];
         // Only a page whose ids we kept can be answered by a 304.
         const etag = known ? await getEtag(sql, key) : undefined;
-        const page = await getPage(octokit, members_ROUTE, params, etag).catch((e) => {
+        const page = await getPage(octokit, members_ROUTE, params, etag).catch(async (e) => {
+            // 404 on the first page: a user account named as `org`, or no organisation the token sees.
+            if (n === 1 && e instanceof RequestError && e.status === 404)
+                throw orgInputError(org, await accountType(octokit, org));
             throw explain(e, org);
         });
         if (page.notModified) {
@@ -53442,35 +54142,72 @@ async function runMembers(deps, settings) {
     }
     const listed = new Set(pages.flatMap((p) => p.ids));
     const viaGraphql = pages.length === 1 && pages[0].key === '';
-    const changed = pages.some((p) => p.rows) || pages.length !== storedPages.length;
     const now = clock();
     if (listed.size === 0) {
-        const active = await countActiveMembers(sql);
+        const active = await countActiveMembers(sql, org);
         if (active > 0) {
             log.warning(`GET /orgs/${org}/members listed nobody, but ${active} members are active in the database. ` +
                 'Treating this as a failed listing: nobody was marked inactive. Check the token can read membership.');
             return { counts: { members: 0, joined: 0, left: 0, suspicious_empty: 1 } };
         }
     }
+    // Who the listing did not show. GitHub pages the list by position, so a
+    // member who leaves while it is walked pulls the next one onto a page
+    // already read: that one is missing without having left. Each missing
+    // member is asked about once (GET /orgs/{org}/members/{username}: 204 a
+    // member, 404 not): only a confirmed leave closes a span, so a shifted
+    // page never makes a false leave-and-return.
+    const missing = await currentMembersNotListed(sql, org, [...listed]);
+    const leavers = [];
+    let stayed = 0;
+    let unconfirmed = 0;
+    for (const member of missing) {
+        if (leavers.length + stayed + unconfirmed >= MAX_CONFIRMATIONS || outOfBudget(deps, settings)) {
+            unconfirmed = missing.length - leavers.length - stayed;
+            break;
+        }
+        const answer = await checkMembership(octokit, org, member.login).catch((e) => {
+            throw explain(e, org);
+        });
+        if (answer === 'not-member')
+            leavers.push(member.id);
+        else if (answer === 'member')
+            stayed++;
+        else
+            unconfirmed++;
+    }
+    if (stayed > 0 || unconfirmed > 0) {
+        log.info(`members of ${org}: ${missing.length} not listed; ${leavers.length} confirmed gone, ${stayed} still members ` +
+            `(the list shifted while it was read)` +
+            (unconfirmed ? `, ${unconfirmed} not confirmed (kept as members; asked again next run)` : ''));
+    }
+    const changed = pages.some((p) => p.rows) || pages.length !== storedPages.length || leavers.length > 0 || missing.length > 0;
     const previousCheck = state.checkedAt ? new Date(state.checkedAt) : undefined;
     const result = await sql.begin(async (tx) => {
         const counts = changed
-            ? await storeMembership(tx, pages, now, previousCheck)
-            : { joined: 0, returned: 0, left: 0, written: 0 };
+            ? await storeMembership(tx, org, pages, leavers, now, previousCheck)
+            : { joined: 0, returned: 0, left: 0, inactive: 0, written: 0 };
         // Page ids are kept for REST pages only (a 304 page needs them); a GraphQL listing keeps none.
-        const next = {
-            org: org.toLowerCase(),
-            pages: viaGraphql ? [] : pages.map((p) => p.ids),
-            checkedAt: now.toISOString()
-        };
-        await setCursor(tx, CURSORS.members, 0, { state: next });
+        const current = (await getCursor(tx, CURSORS.members, 0)).state;
+        const orgs = { ...(current.orgs ?? {}) };
+        if (current.org && !orgs[current.org])
+            orgs[current.org] = { pages: current.pages, checkedAt: current.checkedAt };
+        orgs[orgKey] = { pages: viaGraphql ? [] : pages.map((p) => p.ids), checkedAt: now.toISOString() };
+        await setCursor(tx, CURSORS.members, 0, { state: { orgs } });
         return counts;
     });
     const unchanged = pages.filter((p) => !p.rows).length;
     log.info(`members of ${org}: ${listed.size} listed over ${pages.length} pages (${unchanged} unchanged); ` +
         `${result.joined} joined (${result.returned} returning), ${result.left} left`);
     return {
-        counts: { members: listed.size, joined: result.joined, returned: result.returned, left: result.left }
+        counts: {
+            members: listed.size,
+            joined: result.joined,
+            returned: result.returned,
+            left: result.left,
+            ...(stayed ? { confirmed_members: stayed } : {}),
+            ...(unconfirmed ? { unconfirmed } : {})
+        }
     };
 }
 function explain(error, org) {
@@ -53736,6 +54473,10 @@ async function checkOldOpen(deps, repo, stopAt, queue, result) {
 }
 /** Re-reads one pull request whole through the issues API (the row's own shape) and upserts it. */
 async function refetch(deps, repo, number) {
+    // Issues turned off: /issues/{n} answers 410 for pull requests too; the
+    // issues task's search brings the whole row instead.
+    if (repo.hasIssues === false)
+        return false;
     const params = { owner: repo.org, repo: repo.name, issue_number: number };
     try {
         const page = await getPage(deps.octokit, ISSUE, params);
@@ -54736,54 +55477,20 @@ async function openIssuesNotListed(sql, repoId, listed) {
     order by id`;
     return rows.map(held);
 }
-
-;// CONCATENATED MODULE: ./src/github/transfer-location.ts
-// GitHub uses either form; a GHES API prefix (`/api/v3`) may precede both.
-const REPOS = /\/repos\/([^/?#]+)\/([^/?#]+)\/issues\/(\d+)(?:[/?#]|$)/;
-const REPOSITORIES = /\/repositories\/(\d+)\/issues\/(\d+)(?:[/?#]|$)/;
-/** Parses an issue API URL in either form; undefined when it is neither. */
-function parseIssueLocation(location) {
-    if (!location)
-        return undefined;
-    let path;
-    try {
-        path = new URL(location, 'http://relative.invalid').pathname;
-    }
-    catch {
-        return undefined;
-    }
-    const byId = REPOSITORIES.exec(path);
-    if (byId)
-        return { form: 'repositories', repoId: Number(byId[1]), number: Number(byId[2]) };
-    const byName = REPOS.exec(path);
-    if (byName) {
-        return {
-            form: 'repos',
-            owner: decodeURIComponent(byName[1]),
-            repo: decodeURIComponent(byName[2]),
-            number: Number(byName[3])
-        };
-    }
-    return undefined;
-}
-/** The repository part of an API URL (`…/repos/{o}/{r}` or `…/repositories/{id}`). */
-function parseRepositoryUrl(url) {
-    if (!url)
-        return undefined;
-    let path;
-    try {
-        path = new URL(url, 'http://relative.invalid').pathname;
-    }
-    catch {
-        return undefined;
-    }
-    const byId = /\/repositories\/(\d+)\/?$/.exec(path);
-    if (byId)
-        return { repoId: Number(byId[1]) };
-    const byName = /\/repos\/([^/]+)\/([^/]+)\/?$/.exec(path);
-    if (byName)
-        return { owner: decodeURIComponent(byName[1]), repo: decodeURIComponent(byName[2]) };
-    return undefined;
+/**
+ * Issues we hold in a repository (open or closed, not known moved or
+ * deleted, created before `listedFrom`) whose ids a complete listing of its
+ * issues did not show: deleted, transferred or no longer readable.
+ */
+async function issuesNotListed(sql, repoId, listed, listedFrom) {
+    const rows = await sql `
+    select id, repo_id, org, repo, number, url from issues
+    where repo_id = ${repoId} and transferred_at is null and deleted_at is null
+      and coalesce(state, '') not in ('transferred', 'deleted')
+      and created_at < ${listedFrom}::timestamp
+      and not (id = any(${listed}::bigint[]))
+    order by id`;
+    return rows.map(held);
 }
 
 ;// CONCATENATED MODULE: ./src/github/transfer-probe.ts
@@ -54813,8 +55520,11 @@ async function probeIssue(octokit, at, held) {
     catch (error) {
         if (error instanceof RequestError && error.status === 404)
             return { kind: 'unreadable' };
-        if (error instanceof RequestError && error.status === 410)
-            return { kind: 'deleted' };
+        if (error instanceof RequestError && error.status === 410) {
+            // Not a deletion: every issue route of a repository with issues turned off answers 410 so.
+            const message = error.response?.data?.message ?? error.message;
+            return /issues are disabled/i.test(message) ? { kind: 'disabled' } : { kind: 'deleted' };
+        }
         throw error;
     }
     if (response.status >= 300 && response.status < 400) {
@@ -54861,6 +55571,7 @@ async function markGroupsChecked(tx, all, done, now) {
 
 
 
+
 const transfers_vanished_ROUTE = 'GET /repos/{owner}/{repo}/issues';
 const transfers_vanished_PER_PAGE = 100;
 /** GitHub answers 422 past page 100 of an issues listing; stay clear of it. */
@@ -54898,7 +55609,17 @@ async function listOpenIssues(deps, repo, now, canSpend) {
         };
         const key = etagKey(transfers_vanished_ROUTE, params);
         const known = stored[n - 1];
-        const page = await getPage(octokit, transfers_vanished_ROUTE, params, known ? await getEtag(sql, key) : undefined);
+        let page;
+        try {
+            page = await getPage(octokit, transfers_vanished_ROUTE, params, known ? await getEtag(sql, key) : undefined);
+        }
+        catch (error) {
+            // Issues turned off since the repository list was read: no open issue to lose.
+            if (!issuesDisabled(error))
+                throw error;
+            await recordIssuesDisabled(deps, repo);
+            return undefined;
+        }
         if (page.notModified)
             pages.push({ key, ids: known, fresh: false });
         else {
@@ -54948,7 +55669,66 @@ async function openIssuesFromSnapshot(deps, repo, openIds, now) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/tasks/transfers-weekly.ts
+
+
+
+
+
+/** How often every issue's id is listed per repository: a deleted closed issue is found within this. */
+const ALL_LISTING_EVERY_MS = 7 * 24 * 3600 * 1000;
+/**
+ * Once a week per repository: the ids of all its issues, open and closed,
+ * through GraphQL (`issues(first: 100)` pages of up to 100 repositories a
+ * query, 1 point each: as many points a week as the longest repository has
+ * pages of 100 issues), compared with the issues we hold. The daily open
+ * listing only sees issues that vanish while open; a closed issue that is
+ * deleted (or transferred) later changes nothing the issues listing shows,
+ * so this is what finds it — within a week, each at one request (its 410).
+ * GraphQL rather than REST pages in both token modes: with a stable token a
+ * REST page of 100 closed issues changes (and is billed) whenever any of
+ * them is touched, a GraphQL page of ids costs a hundredth of a point.
+ * Returns the due repositories' listings; 'stopped' when the GraphQL budget
+ * reserve came first (nothing is committed, the next run lists again).
+ */
+async function listAllIssues(deps, settings, repos, now) {
+    const due = [];
+    for (const repo of repos) {
+        if (repo.hasIssues === false || !repo.nodeId)
+            continue;
+        const state = (await getCursor(deps.sql, CURSORS.transfersAll, repo.id)).state;
+        if (!state.listedAt || now.getTime() - Date.parse(state.listedAt) >= ALL_LISTING_EVERY_MS)
+            due.push(repo);
+    }
+    if (due.length === 0)
+        return [];
+    await knowBudget(deps, 'graphql');
+    const ids = await fetchIssueIds(deps.octokit, deps.meter, due.map((r) => r.nodeId), () => deps.meter.remaining('graphql') <= settings.budgetReserve);
+    if (!ids)
+        return 'stopped';
+    const out = [];
+    for (const repo of due) {
+        const listed = ids.get(repo.nodeId);
+        // The repository no longer resolves: the repository list handles that.
+        if (!listed)
+            continue;
+        const vanished = await issuesNotListed(deps.sql, repo.id, listed, now);
+        out.push({
+            repo,
+            vanished,
+            commit: async (tx) => {
+                const next = { listedAt: now.toISOString() };
+                await setCursor(tx, CURSORS.transfersAll, repo.id, { state: next });
+            }
+        });
+    }
+    deps.log.info(`transfers: weekly listing of every issue in ${due.length} repositor${due.length === 1 ? 'y' : 'ies'}; ` +
+        `${out.reduce((n, l) => n + l.vanished.length, 0)} held issue(s) no longer listed`);
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/tasks/transfers.ts
+
 
 
 
@@ -55028,7 +55808,8 @@ async function runTransfers(deps, settings) {
     //    hours overdue).
     const rotating = (await tokenMode(deps)) === 'rotating';
     const snapshot = rotating ? await snapshotForOpenListing(deps, settings, repos, now) : undefined;
-    for (const repo of stopped ? [] : repos) {
+    // A repository with issues turned off lists none (410): nothing vanishes from it.
+    for (const repo of stopped ? [] : repos.filter((r) => r.hasIssues !== false)) {
         const listing = rotating
             ? await openIssuesFromSnapshot(deps, repo, snapshot?.open.has(repo.id) && repo.nodeId ? snapshot.snapshot.repos.get(repo.nodeId)?.open : undefined, now)
             : await listOpenIssues(deps, repo, now, canSpend);
@@ -55050,6 +55831,25 @@ async function runTransfers(deps, settings) {
         }
         // The listing counts as done only once each vanished issue was asked
         // about; otherwise the next run lists (and asks) again.
+        if (stopped)
+            break;
+        await sql.begin((tx) => listing.commit(tx));
+    }
+    // 4. Once a week per repository: every issue's id (GraphQL), for issues
+    //    deleted or moved after they were closed, which nothing else shows.
+    const weekly = stopped ? [] : await listAllIssues(deps, settings, repos, now);
+    if (weekly === 'stopped')
+        stopped = true;
+    for (const listing of weekly === 'stopped' ? [] : weekly) {
+        const fresh = listing.vanished.filter((row) => !asked.has(row.id));
+        counts.candidates += fresh.length;
+        for (const row of fresh) {
+            if (!canSpend()) {
+                stopped = true;
+                break;
+            }
+            await ask(row);
+        }
         if (stopped)
             break;
         await sql.begin((tx) => listing.commit(tx));
@@ -55095,6 +55895,10 @@ async function apply(deps, row, probe, byId, now, counts) {
                 await markChecked(tx, [row.id], now);
                 return;
             }
+            case 'disabled':
+                log.info(`${row.repo}#${row.number}: the repository's issues are turned off (410); nothing to tell.`);
+                await markChecked(tx, [row.id], now);
+                return;
             case 'renamed':
                 log.debug(`${row.repo}#${row.number}: its repository was renamed (${probe.location}); not a transfer.`);
                 await markChecked(tx, [row.id], now);

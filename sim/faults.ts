@@ -6,7 +6,10 @@ export type Fault =
   | { reset: true }
   | { stall: number }
   | { malformedJson: true }
-  | { secondaryLimit: number }
+  /** A secondary rate limit with `retry-after: N`, or (null) without the header. */
+  | { secondaryLimit: number | null }
+  /** Not a failure: runs `run` (e.g. a world mutation) just before the request is answered normally. */
+  | { run: () => void }
 
 export interface FaultMatch {
   route?: string
@@ -25,6 +28,7 @@ export function faultName(f: Fault): string {
   if ('reset' in f) return 'reset'
   if ('stall' in f) return `stall:${f.stall}`
   if ('malformedJson' in f) return 'malformedJson'
+  if ('run' in f) return 'run'
   return `secondaryLimit:${f.secondaryLimit}`
 }
 
@@ -37,6 +41,15 @@ export class Faults {
   failNth(match: FaultMatch, n: number, fault: Fault): this {
     this.nth.push({ match, remaining: n, fault })
     return this
+  }
+  /**
+   * Just before the n-th (1-based) request matching `match` from now on is
+   * answered, runs `action` (a world mutation): GitHub changing while a
+   * client walks its pages, e.g. a repository deleted between page 1 and
+   * page 2 of a listing. The request is then answered normally.
+   */
+  onNth(match: FaultMatch, n: number, action: () => void): this {
+    return this.failNth(match, n, { run: action })
   }
   /** Each request (optionally only matching ones) fails with probability `rate`, reproducibly from `seed`. */
   failRate(rate: number, seed: number, faults: Fault[], match: FaultMatch = {}): this {

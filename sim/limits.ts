@@ -45,7 +45,7 @@ export class RateLimits {
   private windows = new Map<string, Window>()
   private minute = new Map<string, Window>()
   private exhausted = new Set<string>()
-  private secondaryQueue: { remaining: number; retryAfter: number; status: 403 | 429 } | null = null
+  private secondaryQueue: { remaining: number; retryAfter: number | null; status: 403 | 429 } | null = null
   /** Status of a spent primary limit: GitHub answers 403 (older) or 429. */
   primaryStatus: 403 | 429 = 403
   /** Maps a token to its principal (set by startSim from its Tokens). */
@@ -69,13 +69,21 @@ export class RateLimits {
     this.minute.clear()
     this.exhausted.clear()
     this.secondaryQueue = null
+    this.resetAt = null
   }
-  /** Spend a bucket entirely (for all tokens, or for the principal of one). */
-  exhaust(bucket: Bucket, token?: string): void {
+  /**
+   * Spend a bucket entirely (for all tokens, or for the principal of one).
+   * With `resetInSeconds`, the bucket's window ends that soon (its
+   * `x-ratelimit-reset`); the exhaustion lasts until `reset()` either way.
+   */
+  exhaust(bucket: Bucket, token?: string, opts: { resetInSeconds?: number } = {}): void {
     this.exhausted.add(token === undefined ? `*|${bucket}` : `${this.principalOf(token)}|${bucket}`)
+    if (opts.resetInSeconds !== undefined) this.resetAt = { bucket, at: Date.now() + opts.resetInSeconds * 1000 }
   }
-  /** The next `n` requests answer a secondary limit with `retry-after: retryAfterSec`. */
-  secondary(n: number, retryAfterSec: number, status: 403 | 429 = 403): void {
+  /** When an exhausted bucket's window is said to reset, if `exhaust` was given one. */
+  private resetAt: { bucket: Bucket; at: number } | null = null
+  /** The next `n` requests answer a secondary limit with `retry-after: retryAfterSec` (null: without the header). */
+  secondary(n: number, retryAfterSec: number | null, status: 403 | 429 = 403): void {
     this.secondaryQueue = { remaining: n, retryAfter: retryAfterSec, status }
   }
   setPrimaryStatus(status: 403 | 429): void {
@@ -96,13 +104,14 @@ export class RateLimits {
     const limit = this.limitFor(kind, bucket)
     const spent = this.exhausted.has(`*|${bucket}`) || this.exhausted.has(`${principal}|${bucket}`)
     const used = spent ? limit : Math.min(w.used, limit)
-    return { limit, used, remaining: limit - used, reset: Math.ceil(w.resetAt / 1000) }
+    const resetAt = spent && this.resetAt?.bucket === bucket ? this.resetAt.at : w.resetAt
+    return { limit, used, remaining: limit - used, reset: Math.ceil(resetAt / 1000) }
   }
   /** Counts `n` billable units (requests, or GraphQL points). */
   spend(principal: string, bucket: Bucket, n = 1): void {
     this.window(this.windows, principal, bucket, WINDOW_MS[bucket]).used += n
   }
-  takeSecondary(): { retryAfter: number; status: 403 | 429 } | null {
+  takeSecondary(): { retryAfter: number | null; status: 403 | 429 } | null {
     const q = this.secondaryQueue
     if (!q || q.remaining <= 0) return null
     q.remaining--

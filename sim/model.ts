@@ -19,6 +19,14 @@ export interface RepoRec {
   oldNames: string[]
   private: boolean
   archived: boolean
+  /**
+   * Issues enabled (GitHub's `has_issues` / `hasIssuesEnabled`). When false,
+   * the repository's issue routes answer 410 and its issues are hidden; its
+   * pull requests stay (see sim/README.md, "Issues disabled").
+   */
+  hasIssues: boolean
+  /** Deleted (`World.deleteRepo`): gone from every listing and lookup. */
+  deleted: boolean
   createdAt: number
   updatedAt: number
   pushedAt: number

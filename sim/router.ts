@@ -2,9 +2,9 @@
 // routes are shared by `/repos/{owner}/{repo}` and `/repositories/{id}`.
 import type { Bucket } from './log.js'
 import type { RepoRec } from './model.js'
-import { DOCS, moved, notFound, type Req, type Result } from './http.js'
+import { DOCS, HttpError, moved, notFound, type Req, type Result } from './http.js'
 import { getIssue, getPull, listIssues, listPulls, listReviews } from './routes/issues.js'
-import { getRepo, orgMember, orgMembers, orgRepos } from './routes/org.js'
+import { getRepo, getUser, orgMember, orgMembers, orgPublicMember, orgRepos } from './routes/org.js'
 import { issueComments, issueEvents, repoComments, repoEvents, timeline } from './routes/timeline.js'
 import { searchIssues } from './search.js'
 import type { World } from './world.js'
@@ -30,6 +30,8 @@ const TOP_ROUTES: [string, TopHandler, Bucket | null][] = [
   ['/orgs/{org}/repos', orgRepos, 'core'],
   ['/orgs/{org}/members', orgMembers, 'core'],
   ['/orgs/{org}/members/{username}', orgMember, 'core'],
+  ['/orgs/{org}/public_members/{username}', orgPublicMember, 'core'],
+  ['/users/{username}', getUser, 'core'],
   ['/search/issues', searchIssues, 'search'],
   ['/rate_limit', () => ({ status: 200 }), null]
 ]
@@ -84,7 +86,7 @@ export function match(world: World, path: string): Match | null {
         bucket: 'core',
         params: bind(c, m),
         suffix,
-        run: (req) => c.handler(req, repoFor(req, byId, byName, suffix))
+        run: (req) => c.handler(req, issuesEnabled(repoFor(req, byId, byName, suffix), suffix))
       }
     }
     return null
@@ -94,6 +96,25 @@ export function match(world: World, path: string): Match | null {
     if (m) return { route: c.template, bucket: c.bucket, params: bind(c, m), suffix: '', run: c.handler }
   }
   return null
+}
+
+/**
+ * A repository with issues turned off answers every issue route with 410
+ * "Issues are disabled for this repo" (ingydotnet/git-hub#72 for the list;
+ * sigmavirus24/github3.py#332 for a single issue, a pull request's number
+ * included). That the timeline, events and comments routes answer the same
+ * is not documented: assumed (the costlier answer). Pull request routes
+ * (`/pulls…`) are unaffected.
+ */
+function issuesEnabled(repo: RepoRec, suffix: string): RepoRec {
+  if (!repo.hasIssues && suffix.startsWith('/issues')) {
+    throw new HttpError(410, {
+      message: 'Issues are disabled for this repo',
+      documentation_url: `${DOCS}/issues/issues#list-repository-issues`,
+      status: '410'
+    })
+  }
+  return repo
 }
 
 /** The repository a URL names; a former name answers 301 to `/repositories/{id}`. */

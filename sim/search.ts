@@ -169,7 +169,8 @@ export function searchHits(ctx: Ctx, q: string, sort?: { key: SortKey | null; di
     if (!ctx.canRead(r)) continue
     for (const rec of r.list) {
       const i = lagging ? indexedView(world, rec) : rec
-      if (i && !i.deleted && !i.movedTo && c.pred(i)) hits.push(i)
+      // Issues of a repository with issues turned off are not found (its pull requests are).
+      if (i && !i.deleted && !i.movedTo && (r.hasIssues || i.isPull) && c.pred(i)) hits.push(i)
     }
   }
   const by = sort?.key ? sort : (c.sort ?? { key: 'created' as SortKey, dir: sort?.dir ?? (-1 as const) })

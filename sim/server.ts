@@ -136,7 +136,12 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     return send(200, body)
   }
 
-  const fault: Fault | null = faults.pick({ method, path: url.pathname, route: entry.route })
+  let fault: Fault | null = faults.pick({ method, path: url.pathname, route: entry.route })
+  if (fault && 'run' in fault) {
+    // A change of the world at this moment, then the ordinary answer.
+    fault.run()
+    fault = null
+  }
   if (fault) {
     entry.fault = faultName(fault)
     if ('reset' in fault) {
@@ -163,7 +168,9 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     }
   }
 
-  function secondary(retryAfter: number, status: 403 | 429): void {
+  // GitHub may leave `retry-after` out ("If the retry-after response header
+  // is not present… wait for at least one minute", github/docs): null omits it.
+  function secondary(retryAfter: number | null, status: 403 | 429): void {
     bill()
     rl()
     send(
@@ -174,7 +181,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
         documentation_url:
           'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits'
       }),
-      { 'retry-after': String(retryAfter) }
+      retryAfter === null ? {} : { 'retry-after': String(retryAfter) }
     )
   }
   const sec = limits.takeSecondary()

@@ -33,6 +33,12 @@ export interface WorldConfig {
   searchConditional: boolean
   /** Body of a GraphQL answer once the points are spent: GitHub's newer `RATE_LIMIT` or older `RATE_LIMITED` (graphql/endpoint.ts). */
   graphqlRateLimitError: 'RATE_LIMIT' | 'RATE_LIMITED'
+  /**
+   * `GET /orgs/{org}/members/{username}` answers 302 to the public-members
+   * check, as GitHub documents for a requester who is not an organisation
+   * member, instead of 204/404.
+   */
+  membershipCheckRedirect: boolean
 }
 
 export type Duration = number | { minutes?: number; hours?: number; days?: number; seconds?: number }
@@ -100,6 +106,7 @@ export class WorldState {
       searchLagMs: 0,
       searchConditional: false,
       graphqlRateLimitError: 'RATE_LIMIT',
+      membershipCheckRedirect: false,
       ...opts.config
     }
     const ghost: UserRec = { id: GHOST_ID, login: 'ghost', type: 'User', deleted: true }
@@ -179,7 +186,7 @@ export class WorldState {
   }
 
   // ---- repositories ------------------------------------------------------
-  createRepo(name: string, opts: { archived?: boolean; private?: boolean } = {}): RepoRec {
+  createRepo(name: string, opts: { archived?: boolean; private?: boolean; hasIssues?: boolean } = {}): RepoRec {
     if (this.reposByName.has(name)) throw new Error(`repo '${name}' exists`)
     const r: RepoRec = {
       id: ++this.seq.repo,
@@ -187,6 +194,8 @@ export class WorldState {
       oldNames: [],
       private: opts.private ?? false,
       archived: opts.archived ?? false,
+      hasIssues: opts.hasIssues ?? true,
+      deleted: false,
       createdAt: this.clock,
       updatedAt: this.clock,
       pushedAt: this.clock,
@@ -208,6 +217,28 @@ export class WorldState {
     r.name = newName
     r.updatedAt = this.clock
     this.reposByName.set(newName, r)
+    this.version++
+    return r
+  }
+  /**
+   * Deletes a repository: GitHub answers 404 for it from then on, by name
+   * and by id, and it leaves the org's listings and search (its issues go
+   * with it). The record stays reachable from its issues only.
+   */
+  deleteRepo(name: string): RepoRec {
+    const r = this.repo(name)
+    r.deleted = true
+    this.repos.splice(this.repos.indexOf(r), 1)
+    this.reposById.delete(r.id)
+    this.reposByName.delete(r.name)
+    this.version++
+    return r
+  }
+  /** Turns a repository's issues off or on (Settings → Features → Issues). */
+  setHasIssues(name: string, hasIssues: boolean): RepoRec {
+    const r = this.repo(name)
+    r.hasIssues = hasIssues
+    r.updatedAt = this.clock
     this.version++
     return r
   }
@@ -246,7 +277,9 @@ export class WorldState {
     for (const u of this.users.values()) h.update(`${u.id}|${u.login}|${u.type}|${u.deleted}\n`)
     h.update(`members:${[...this.members].join(',')}\n`)
     for (const r of this.repos) {
-      h.update(`R${r.id}|${r.name}|${r.oldNames}|${r.private}|${r.archived}|${r.createdAt}|${r.milestones}\n`)
+      h.update(
+        `R${r.id}|${r.name}|${r.oldNames}|${r.private}|${r.archived}|${r.createdAt}|${r.milestones}${r.hasIssues ? '' : '|no-issues'}\n`
+      )
       for (const i of r.list) {
         h.update(
           `I${i.id}|${i.number}|${i.title}|${i.body}|${i.user}|${i.labels}|${i.assignees}|${i.milestone}|${i.state}|${i.stateReason}|${i.locked}|${i.isPull}|${i.draft}|${i.mergedAt}|${i.createdAt}|${i.updatedAt}|${i.closedAt}|${i.comments}|${i.rx}|${i.movedTo?.id}|${i.deleted}\n`

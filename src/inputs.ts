@@ -15,7 +15,7 @@ export interface Settings {
   readonly apiUrl: string
   /** The database to write to. */
   readonly database: DatabaseTarget
-  /** The organisation (or user) that owns the repositories. */
+  /** The organisation that owns the repositories (a user account fails the run, naming this input). */
   readonly org: string
   /** Repository name patterns (globs); empty means every repository the token can read. */
   readonly repos: readonly string[]
@@ -90,7 +90,7 @@ export function readSettings(
     if (!org)
       throw new InputError(`Input 'org' is empty, but mode '${tasks.join(',')}' reads an organisation's repositories.`)
     if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(org)) {
-      throw new InputError(`Invalid org '${org}'. Expected a GitHub organisation or user login.`)
+      throw new InputError(`Invalid org '${org}'. Expected a GitHub organisation login.`)
     }
   }
 

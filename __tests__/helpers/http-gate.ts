@@ -22,7 +22,12 @@ export interface HttpGate {
   close(): Promise<void>
 }
 
-export async function startGate(target: string): Promise<HttpGate> {
+/**
+ * `upstreamHost`: the Host header sent upstream (default the target's own).
+ * A reverse proxy in front of GitHub sends `api.github.com`, and GitHub's
+ * answers then name that host in their `Link` and `Location` URLs.
+ */
+export async function startGate(target: string, options: { upstreamHost?: string } = {}): Promise<HttpGate> {
   const upstream = new URL(target)
   const paths: string[] = []
   let hold: { path: RegExp; arrive: () => void; gate: Promise<void> } | undefined
@@ -36,7 +41,7 @@ export async function startGate(target: string): Promise<HttpGate> {
           port: upstream.port,
           method: req.method,
           path: req.url,
-          headers: { ...req.headers, host: upstream.host }
+          headers: { ...req.headers, host: options.upstreamHost ?? upstream.host }
         },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers)

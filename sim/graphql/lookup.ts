@@ -60,7 +60,7 @@ export function lookupNodes(c: GqlCtx, ids: string[]): (object | GqlError)[] {
     for (const r of w.repos) {
       if (!c.rest.canRead(r)) continue
       for (const i of r.list) {
-        if (!live(i)) continue
+        if (!live(i) || (!i.isPull && !r.hasIssues)) continue
         const at = issueIds.get(i.id)
         if (at) for (const k of at) if (parsed[k]!.prefix === (i.isPull ? 'PR' : 'I')) out[k] = new IssueNode(i)
         if (!itemIds.size) continue

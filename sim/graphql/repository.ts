@@ -149,7 +149,7 @@ export class RepoNode {
     return false
   }
   hasIssuesEnabled(): boolean {
-    return true
+    return this._r.hasIssues
   }
   visibility(): string {
     return this._r.private ? 'PRIVATE' : 'PUBLIC'
@@ -186,8 +186,11 @@ export class RepoNode {
     // filterBy.since: "List issues that have been updated at or after the given date." (schema, IssueFilters)
     const since = f.since ? Date.parse(f.since) : null
     const users = c.world.usersByLogin
+    // Issues turned off: none listed (no source says what GitHub's connection
+    // answers then; assumed empty, as the REST list answers 410).
     const items = this._r.list.filter(
       (i) =>
+        this._r.hasIssues &&
         !i.isPull &&
         live(i) &&
         (!states.size || states.has(i.state)) &&
@@ -220,7 +223,7 @@ export class RepoNode {
   issue(a: { number: number }, c: GqlCtx): IssueNode {
     const i = this._r.issues.get(a.number)
     // A transferred-away or deleted issue is not found here (costlier assumption: no redirect in GraphQL).
-    if (!i || i.isPull || !live(i) || !c.rest.canRead(this._r))
+    if (!i || i.isPull || !live(i) || !this._r.hasIssues || !c.rest.canRead(this._r))
       throw notFound(`Could not resolve to an Issue with the number of ${a.number}.`)
     return new IssueNode(i)
   }
@@ -232,7 +235,8 @@ export class RepoNode {
   }
   issueOrPullRequest(a: { number: number }): IssueNode {
     const i = this._r.issues.get(a.number)
-    if (!i || !live(i)) throw notFound(`Could not resolve to an issue or pull request with the number of ${a.number}.`)
+    if (!i || !live(i) || (!i.isPull && !this._r.hasIssues))
+      throw notFound(`Could not resolve to an issue or pull request with the number of ${a.number}.`)
     return new IssueNode(i)
   }
   labels(a: Args): Connection<LabelNode> {

@@ -16,7 +16,13 @@ export function rootValue(c: GqlCtx): Record<string, (a: Args) => unknown> {
         throw notFound(`Could not resolve to an Organization with the login of '${a.login}'.`)
       return new OrgNode()
     },
-    repositoryOwner: (a) => (String(a.login).toLowerCase() === org.toLowerCase() ? new OrgNode() : null),
+    // The org, or a user account by that login (User implements RepositoryOwner); else null.
+    repositoryOwner: (a) => {
+      if (String(a.login).toLowerCase() === org.toLowerCase()) return new OrgNode()
+      const u = c.world.usersByLogin.get(String(a.login))
+      const node = u && !u.deleted && actor(c, u.id)
+      return node && node.__typename === 'User' ? node : null
+    },
     repository: (a) => findRepo(c, String(a.owner), String(a.name), a.followRenames !== false),
     user: (a) => {
       const u = c.world.usersByLogin.get(String(a.login))

@@ -33,7 +33,7 @@ export function orgOwner(ctx: Ctx): Record<string, unknown> {
 
 function openIssuesCount(r: RepoRec): number {
   let n = 0
-  for (const i of r.list) if (i.state === 'open' && !i.deleted && !i.movedTo) n++
+  for (const i of r.list) if (i.state === 'open' && !i.deleted && !i.movedTo && (r.hasIssues || i.isPull)) n++
   return n
 }
 
@@ -103,7 +103,7 @@ function core(ctx: Ctx, r: RepoRec): Record<string, unknown> {
     open_issues_count: openIssuesCount(r),
     is_template: false,
     topics: [],
-    has_issues: true,
+    has_issues: r.hasIssues,
     has_projects: true,
     has_wiki: false,
     has_pages: false,

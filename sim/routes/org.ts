@@ -2,8 +2,8 @@
 import type { RepoRec } from '../model.js'
 import { DOCS, HttpError, notFound, type Req, type Result } from '../http.js'
 import { pageNo, paginate, perPage } from '../paginate.js'
-import { simpleUser } from '../render/common.js'
-import { fullRepo, minimalRepo } from '../render/repo.js'
+import { iso, simpleUser } from '../render/common.js'
+import { fullRepo, minimalRepo, orgOwner } from '../render/repo.js'
 
 function checkOrg(req: Req): void {
   if (req.params.org.toLowerCase() !== req.ctx.world.org.toLowerCase()) throw notFound()
@@ -59,9 +59,47 @@ export function orgMembers(req: Req): Result {
   return { status: 200, body: page.map((u) => simpleUser(req.ctx, u)), headers: link ? { link } : {} }
 }
 
+/**
+ * 204 a member, 404 not (github/docs, "Check organization membership for a
+ * user"); with `membershipCheckRedirect`, the 302 GitHub documents for a
+ * requester who is not an organisation member, to the public-members check.
+ */
 export function orgMember(req: Req): Result {
   checkOrg(req)
   checkMembersAccess(req)
+  const world = req.ctx.world
+  if (world.config.membershipCheckRedirect) {
+    return {
+      status: 302,
+      headers: {
+        location: `${req.ctx.api}/orgs/${world.org}/public_members/${encodeURIComponent(req.params.username)}`
+      }
+    }
+  }
+  const u = world.usersByLogin.get(req.params.username)
+  return { status: u && world.members.has(u.id) ? 204 : 404 }
+}
+
+/** The public-members check: every simulated member is a public one. */
+export function orgPublicMember(req: Req): Result {
+  checkOrg(req)
   const u = req.ctx.world.usersByLogin.get(req.params.username)
   return { status: u && req.ctx.world.members.has(u.id) ? 204 : 404 }
+}
+
+/**
+ * GET /users/{username}: an account by login — a user, or the organisation
+ * itself (GitHub answers an org login here too, with `type: 'Organization'`).
+ * A deleted account or an unknown login is 404.
+ */
+export function getUser(req: Req): Result {
+  const world = req.ctx.world
+  const login = req.params.username
+  const times = { created_at: iso(0), updated_at: iso(world.nowMs()) }
+  if (login.toLowerCase() === world.org.toLowerCase()) {
+    return { status: 200, body: { ...orgOwner(req.ctx), name: world.org, public_repos: world.repos.length, ...times } }
+  }
+  const u = world.usersByLogin.get(login)
+  if (!u || u.deleted || u.login === 'ghost') throw notFound(`${DOCS}/users/users#get-a-user`)
+  return { status: 200, body: { ...simpleUser(req.ctx, u), name: null, public_repos: 0, ...times } }
 }

@@ -214,3 +214,24 @@ export async function openIssuesNotListed(sql: Queryable, repoId: number, listed
     order by id`
   return rows.map(held)
 }
+
+/**
+ * Issues we hold in a repository (open or closed, not known moved or
+ * deleted, created before `listedFrom`) whose ids a complete listing of its
+ * issues did not show: deleted, transferred or no longer readable.
+ */
+export async function issuesNotListed(
+  sql: Queryable,
+  repoId: number,
+  listed: number[],
+  listedFrom: Date
+): Promise<HeldRow[]> {
+  const rows = await sql<HeldRowSql[]>`
+    select id, repo_id, org, repo, number, url from issues
+    where repo_id = ${repoId} and transferred_at is null and deleted_at is null
+      and coalesce(state, '') not in ('transferred', 'deleted')
+      and created_at < ${listedFrom}::timestamp
+      and not (id = any(${listed}::bigint[]))
+    order by id`
+  return rows.map(held)
+}

@@ -1,4 +1,5 @@
 import { GitHub, defaults as actionsDefaults } from '@actions/github/lib/utils'
+import { endpoint } from '@octokit/endpoint'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import Bottleneck from 'bottleneck'
@@ -41,7 +42,7 @@ export function createOctokit(options: ClientOptions): Octokit {
     const signal = AbortSignal.timeout(timeoutMs)
     let response: Response
     try {
-      response = await innerFetch(input, { ...init, signal })
+      response = await innerFetch(onApiHost(input, options.baseUrl), { ...init, signal })
     } catch (error) {
       meter.recordFailure()
       throw error
@@ -51,7 +52,7 @@ export function createOctokit(options: ClientOptions): Octokit {
     return ensureParsableJson(response, graphql)
   }
 
-  return new Client({
+  const octokit = new Client({
     ...(options.token ? { auth: `token ${options.token}` } : {}),
     baseUrl: options.baseUrl,
     headers: { 'x-github-api-version': API_VERSION },
@@ -86,17 +87,180 @@ export function createOctokit(options: ClientOptions): Octokit {
         )
         return false
       },
-      onSecondaryRateLimit: (retryAfter, request, _octokit, retryCount) => {
-        const where = `${request.method} ${request.url}`
-        if (retryCount < 1) {
-          log.warning(`Secondary rate limit (${where}); retrying after ${retryAfter}s.`)
-          return true
-        }
-        log.warning(`Secondary rate limit again (${where}); not retrying twice.`)
-        return false
-      }
+      // Secondary limits are waited out by secondaryLimits() below, which
+      // backs off as GitHub asks; the plugin hands them on at once.
+      onSecondaryRateLimit: () => false
     }
   })
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  octokit.hook.wrap('request', secondaryLimits(options, msPerSecond) as any)
+  return octokit
+}
+
+/** A spent rate limit that waiting up to `max-rate-limit-wait` did not cure; the message says which. */
+export class RateLimitError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    /** 'secondary', or the primary bucket GitHub named (core, search, graphql). */
+    readonly limit: string
+  ) {
+    super(message)
+    this.name = 'RateLimitError'
+  }
+}
+
+type RequestFn = (options: { method?: string; url?: string; [k: string]: unknown }) => Promise<unknown>
+
+/**
+ * Secondary rate limits as GitHub asks (github/docs, "Rate limits for the
+ * REST API" → "Handle rate limit errors appropriately"): wait `retry-after`
+ * seconds when the answer has it; else, if `x-ratelimit-remaining` is 0,
+ * until `x-ratelimit-reset`; else at least a minute, backing off
+ * exponentially (1, 2, 4 … minutes) — and stop retrying once the waits would
+ * pass `max-rate-limit-wait` in all, failing with a message that names the
+ * limit. Continuing to send while limited "may result in the banning of your
+ * integration", so nothing is retried early. A primary limit the throttling
+ * plugin gave up on (its reset further away than max-rate-limit-wait) fails
+ * the same way, naming its bucket — the GraphQL bucket's spent points
+ * included, which GitHub answers with HTTP 200 and a RATE_LIMIT error.
+ */
+function secondaryLimits(options: ClientOptions, msPerSecond: number) {
+  const { log } = options
+  const max = options.maxRateLimitWaitSeconds
+  return async (request: RequestFn, endpoint: Parameters<RequestFn>[0]): Promise<unknown> => {
+    let waited = 0
+    let backoffs = 0
+    for (;;) {
+      try {
+        return await request(endpoint)
+      } catch (error) {
+        const limited = limitOf(error)
+        const where = `${endpoint.method ?? 'GET'} ${pathOf(endpoint)}`
+        if (!limited) throw error
+        if (limited.kind === 'primary') {
+          throw new RateLimitError(
+            `GitHub's primary rate limit for ${bucketName(limited.resource)} is spent (${where}); it resets at ` +
+              `${limited.resetAt ?? 'an unknown time'}, later than max-rate-limit-wait (${max}s) allows waiting. ` +
+              'Nothing more was written; the next run continues.',
+            limited.status,
+            limited.resource
+          )
+        }
+        let wait: number
+        let why: string
+        if (limited.retryAfter !== undefined) {
+          wait = limited.retryAfter
+          why = `retry-after: ${wait}s`
+        } else if (limited.resetIn !== undefined) {
+          wait = limited.resetIn
+          why = `x-ratelimit-remaining 0, reset in ${wait}s`
+        } else {
+          wait = 60 * 2 ** backoffs++
+          why = `no retry-after: backing off ${wait}s`
+        }
+        if (waited + wait > max) {
+          throw new RateLimitError(
+            `GitHub's secondary rate limit (${where}): ${limited.message}. Waited ${waited}s so far; the next wait ` +
+              `(${why}) would pass max-rate-limit-wait (${max}s). Nothing more was written; the next run continues.`,
+            limited.status,
+            'secondary'
+          )
+        }
+        log.warning(`Secondary rate limit (${where}); waiting ${wait}s (${why}).`)
+        await sleep(wait * msPerSecond)
+        waited += wait
+      }
+    }
+  }
+}
+
+type Limited =
+  | { kind: 'secondary'; status: number; message: string; retryAfter?: number; resetIn?: number }
+  | { kind: 'primary'; status: number; resource: string; resetAt?: string }
+
+/** Whether an error is a rate limit, and which. */
+function limitOf(error: unknown): Limited | undefined {
+  const e = error as {
+    status?: number
+    message?: string
+    response?: { status?: number; headers?: Record<string, string | undefined>; data?: unknown }
+  }
+  const headers = e.response?.headers ?? {}
+  const body = e.response?.data as { message?: string; errors?: { type?: string }[] } | undefined
+  const message = String(body?.message ?? e.message ?? '')
+  const status = e.status ?? e.response?.status ?? 0
+  const resetAt = headers['x-ratelimit-reset']
+    ? new Date(Number(headers['x-ratelimit-reset']) * 1000).toISOString()
+    : undefined
+  const graphqlSpent = Array.isArray(body?.errors) && body.errors.some((x) => x?.type === 'RATE_LIMITED')
+  if (graphqlSpent) return { kind: 'primary', status: status || 200, resource: 'graphql', resetAt }
+  if (status !== 403 && status !== 429) return undefined
+  if (/secondary rate limit/i.test(message) || (headers['retry-after'] && headers['x-ratelimit-remaining'] !== '0')) {
+    const retryAfter = Number(headers['retry-after'])
+    const reset = Number(headers['x-ratelimit-reset'])
+    return {
+      kind: 'secondary',
+      status,
+      message: message.split('. ')[0] || 'secondary rate limit',
+      retryAfter: headers['retry-after'] !== undefined && Number.isFinite(retryAfter) ? retryAfter : undefined,
+      resetIn:
+        headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset)
+          ? Math.max(0, Math.ceil(reset - Date.now() / 1000) + 1)
+          : undefined
+    }
+  }
+  if (headers['x-ratelimit-remaining'] === '0') {
+    return { kind: 'primary', status, resource: headers['x-ratelimit-resource'] ?? 'core', resetAt }
+  }
+  return undefined
+}
+
+/** The path a request went to (its route expanded), for messages; no host, no query. */
+function pathOf(options: Parameters<RequestFn>[0]): string {
+  try {
+    return new URL(endpoint(options as unknown as { method: 'GET'; url: string }).url).pathname
+  } catch {
+    return String(options.url ?? '')
+  }
+}
+
+function bucketName(resource: string): string {
+  return resource === 'graphql'
+    ? 'GraphQL (points)'
+    : resource === 'search'
+      ? 'search (30 requests a minute)'
+      : `${resource} REST requests`
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * The URL to send a request to: on the `api-url` host. GitHub names its own
+ * host in `Link` and `Location` URLs (`https://api.github.com/…`), and a
+ * proxy (or a load balancer) given as `api-url` passes them on unchanged, so
+ * following them as given would bypass it — or fail where only the proxy is
+ * reachable. A URL on another origin is therefore moved onto the api-url's
+ * origin and path prefix (a GHES `/api/v3` prefix in it is replaced by the
+ * api-url's own). Same-origin URLs go as given.
+ */
+export function onApiHost<T extends string | URL | Request>(input: T, baseUrl: string): T | string {
+  if (typeof input !== 'string' && !(input instanceof URL)) return input
+  let url: URL
+  let base: URL
+  try {
+    url = new URL(String(input))
+    base = new URL(baseUrl)
+  } catch {
+    return input
+  }
+  if (url.origin === base.origin) return input
+  const prefix = base.pathname.replace(/\/+$/, '')
+  let path = url.pathname
+  if (!(prefix && (path === prefix || path.startsWith(`${prefix}/`)))) {
+    path = `${prefix}${path.replace(/^\/api\/v3(?=\/|$)/, '')}`
+  }
+  return `${base.origin}${path}${url.search}`
 }
 
 /**

@@ -15,6 +15,7 @@ export interface GraphqlRepo {
   createdAt: string | null
   pushedAt: string | null
   owner: { login: string }
+  hasIssuesEnabled?: boolean
 }
 
 /** A pull request's status as the snapshot selects it. */
@@ -72,7 +73,8 @@ export interface OrgSnapshot {
 }
 
 const PAGE = 100
-const REPO_FIELDS = 'id databaseId name nameWithOwner isPrivate isArchived url createdAt pushedAt owner { login }'
+const REPO_FIELDS =
+  'id databaseId name nameWithOwner isPrivate isArchived url createdAt pushedAt owner { login } hasIssuesEnabled'
 const MEMBER_FIELDS = '__typename login id databaseId avatarUrl url isSiteAdmin'
 const PULL_FIELDS = 'number updatedAt state merged mergedAt isDraft closedAt'
 
@@ -112,6 +114,7 @@ export function orgSnapshotQuery(ask: OrgSnapshotAsk): { query: string; variable
     : ''
   const query = `query(${vars.join(', ')}) {
   ${RATE_LIMIT_FIELDS}
+  owner: repositoryOwner(login: $org) { __typename }
   organization(login: $org) {
     repositories(first: ${PAGE}, orderBy: { field: CREATED_AT, direction: DESC }) { totalCount pageInfo { hasNextPage endCursor } nodes { ${REPO_FIELDS} } }
     ${members}
@@ -158,6 +161,54 @@ interface RepoNode {
   open?: Page<{ databaseId: number }>
 }
 
+/** `organization(login)` is not found: the login is a user account ('User'), or nothing the token can see ('none'). */
+export class OrganizationNotFound extends Error {
+  constructor(
+    readonly login: string,
+    readonly account: 'User' | 'none'
+  ) {
+    super(
+      account === 'User'
+        ? `'${login}' is a user account, not an organisation.`
+        : `GraphQL: organization '${login}' not found, or the token cannot see it.`
+    )
+    this.name = 'OrganizationNotFound'
+  }
+}
+
+/** Repositories by node id (no connection: 1 point for up to 100). */
+export const REPOSITORY_NODES_QUERY = `query($ids: [ID!]!) {
+  ${RATE_LIMIT_FIELDS}
+  nodes(ids: $ids) { __typename ... on Repository { ${REPO_FIELDS} } }
+}`
+
+/**
+ * Looks repositories up by node id, 100 a query: the repository as it is
+ * now (renamed, transferred to another owner), or null when the id no longer
+ * resolves (deleted, or not readable by the token).
+ */
+export async function repositoriesByNodeId(
+  octokit: Octokit,
+  meter: RequestMeter,
+  ids: readonly string[]
+): Promise<Map<string, GraphqlRepo | null>> {
+  const out = new Map<string, GraphqlRepo | null>()
+  for (let k = 0; k < ids.length; k += PAGE) {
+    const batch = ids.slice(k, k + PAGE)
+    const page = await graphqlQuery<{ nodes: ((GraphqlRepo & { __typename: string }) | null)[] }>(
+      octokit,
+      meter,
+      REPOSITORY_NODES_QUERY,
+      { ids: batch }
+    )
+    batch.forEach((id, n) => {
+      const node = page.data.nodes[n]
+      out.set(id, node && node.__typename === 'Repository' ? node : null)
+    })
+  }
+  return out
+}
+
 /** Runs the snapshot query and every follow-up page it needs. */
 export async function fetchOrgSnapshot(
   octokit: Octokit,
@@ -166,6 +217,7 @@ export async function fetchOrgSnapshot(
   now: () => Date
 ): Promise<OrgSnapshot> {
   type First = {
+    owner: { __typename: string } | null
     organization: { repositories: Page<GraphqlRepo>; membersWithRole?: Page<GraphqlActor> } | null
   } & Record<string, RepoNode | null>
   let { query, variables } = orgSnapshotQuery(ask)
@@ -184,7 +236,7 @@ export async function fetchOrgSnapshot(
     first = await graphqlQuery<First>(octokit, meter, query, variables)
   }
   const org = first.data.organization
-  if (!org) throw new Error(`GraphQL: organization '${ask.org}' not found, or the token cannot see it.`)
+  if (!org) throw new OrganizationNotFound(ask.org, first.data.owner?.__typename === 'User' ? 'User' : 'none')
   const snapshot: OrgSnapshot = {
     repositories: compact(org.repositories.nodes),
     members: ask.members ? compact(org.membersWithRole?.nodes ?? []) : undefined,
@@ -258,4 +310,68 @@ function next(page: Page<unknown> | undefined): string | undefined {
 
 function compact<T>(nodes: (T | null)[]): T[] {
   return nodes.filter((n): n is T => n !== null)
+}
+
+/** Later pages of several repositories' issues, ids only (one aliased node each, 100 a query: 1 point). */
+export function issueIdPagesQuery(count: number): string {
+  const vars = Array.from({ length: count }, (_, k) => `$r${k}: ID!, $a${k}: String`).join(', ')
+  const fields = Array.from(
+    { length: count },
+    (_, k) =>
+      `r${k}: node(id: $r${k}) { __typename ... on Repository { issues(first: ${PAGE}, after: $a${k}, orderBy: { field: CREATED_AT, direction: ASC }) { pageInfo { hasNextPage endCursor } nodes { databaseId } } } }`
+  ).join('\n  ')
+  return `query(${vars}) {
+  ${RATE_LIMIT_FIELDS}
+  ${fields}
+}`
+}
+
+/**
+ * The ids of every issue (pull requests excluded) of each repository, by
+ * node id: `issues(first: 100)` pages, oldest first, 100 repositories a
+ * query — so a query costs 1 point, and the whole listing as many points as
+ * its longest repository has pages of 100 (plus one a round for more than
+ * 100 repositories). A repository whose node no longer resolves maps to
+ * null. `shouldStop` is checked before each query: then undefined (nothing
+ * is known for certain).
+ */
+export async function fetchIssueIds(
+  octokit: Octokit,
+  meter: RequestMeter,
+  repoNodeIds: readonly string[],
+  shouldStop?: () => boolean
+): Promise<Map<string, number[] | null> | undefined> {
+  const out = new Map<string, number[] | null>()
+  let pending: { nodeId: string; after: string | null }[] = repoNodeIds.map((nodeId) => ({ nodeId, after: null }))
+  for (const p of pending) out.set(p.nodeId, [])
+  while (pending.length > 0) {
+    const later: typeof pending = []
+    for (let k = 0; k < pending.length; k += PAGE) {
+      if (shouldStop?.()) return undefined
+      const round = pending.slice(k, k + PAGE)
+      const vars: Record<string, string | null> = {}
+      round.forEach((p, n) => {
+        vars[`r${n}`] = p.nodeId
+        vars[`a${n}`] = p.after
+      })
+      const page = await graphqlQuery<Record<string, RepoNode | null>>(
+        octokit,
+        meter,
+        issueIdPagesQuery(round.length),
+        vars
+      )
+      round.forEach((p, n) => {
+        const node = page.data[`r${n}`] as (RepoNode & { issues?: Page<{ databaseId: number }> }) | null
+        if (!node || node.__typename !== 'Repository' || !node.issues) {
+          out.set(p.nodeId, null)
+          return
+        }
+        out.get(p.nodeId)?.push(...compact(node.issues.nodes).map((i) => i.databaseId))
+        const after = next(node.issues)
+        if (after) later.push({ nodeId: p.nodeId, after })
+      })
+    }
+    pending = later.filter((p) => out.get(p.nodeId) !== null)
+  }
+  return out
 }

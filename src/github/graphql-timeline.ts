@@ -3,6 +3,7 @@ import type { Octokit } from './client.js'
 import { graphqlQuery, RATE_LIMIT_FIELDS } from './graphql.js'
 import { ACTOR_FIELDS, type GraphqlActor } from './graphql-user.js'
 import type { RequestMeter } from './meter.js'
+import { TIMELINE_MAX_PAGES } from './timeline.js'
 
 /** GitHub's largest page of a connection. */
 export const TIMELINE_PAGE = 100
@@ -265,7 +266,7 @@ export async function fetchTimelines(
   items: readonly { nodeId: string; isPull: boolean }[],
   options: TimelineFetchOptions = {}
 ): Promise<{ timelines: Map<string, FetchedTimeline>; reactions: Map<string, CommentReactions> }> {
-  const maxPages = options.maxPages ?? 50
+  const maxPages = options.maxPages ?? TIMELINE_MAX_PAGES
   const out = new Map<string, FetchedTimeline>()
   const commentIds = options.reactionsFor ?? []
   if (items.length === 0) {

@@ -11,7 +11,8 @@ export function toRepo(org: string, r: GitHubRepo): Repo {
     fullName: r.full_name,
     archived: !!r.archived,
     private: !!r.private,
-    nodeId: r.node_id ?? null
+    nodeId: r.node_id ?? null,
+    hasIssues: r.has_issues ?? true
   }
 }
 
@@ -27,7 +28,8 @@ export function mapRepository(org: string, r: GitHubRepo): RepositoryRow {
     archived: !!r.archived,
     html_url: r.html_url ?? null,
     created_at: r.created_at ?? null,
-    pushed_at: r.pushed_at ?? null
+    pushed_at: r.pushed_at ?? null,
+    has_issues: r.has_issues ?? true
   }
 }
 
@@ -43,6 +45,7 @@ export function restRepo(r: GraphqlRepo): GitHubRepo {
     html_url: r.url,
     created_at: r.createdAt,
     pushed_at: r.pushedAt,
-    owner: { login: r.owner.login }
+    owner: { login: r.owner.login },
+    ...(r.hasIssuesEnabled === undefined ? {} : { has_issues: r.hasIssuesEnabled })
   }
 }

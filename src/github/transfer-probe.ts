@@ -19,6 +19,8 @@ export type Probe =
   | { kind: 'unreadable' }
   /** 410: deleted. */
   | { kind: 'deleted' }
+  /** 410 "Issues are disabled for this repo": the repository's issues are turned off, nothing is known of this one. */
+  | { kind: 'disabled' }
 
 /** An issue by its repository's current name (the stored URL may carry an old one). */
 export interface IssueAddress {
@@ -55,7 +57,11 @@ export async function probeIssue(octokit: Octokit, at: string | IssueAddress, he
           })
   } catch (error) {
     if (error instanceof RequestError && error.status === 404) return { kind: 'unreadable' }
-    if (error instanceof RequestError && error.status === 410) return { kind: 'deleted' }
+    if (error instanceof RequestError && error.status === 410) {
+      // Not a deletion: every issue route of a repository with issues turned off answers 410 so.
+      const message = (error.response?.data as { message?: string } | undefined)?.message ?? error.message
+      return /issues are disabled/i.test(message) ? { kind: 'disabled' } : { kind: 'deleted' }
+    }
     throw error
   }
   if (response.status >= 300 && response.status < 400) {

@@ -65,6 +65,8 @@ export interface GitHubRepo {
   created_at?: string | null
   pushed_at?: string | null
   owner?: { login: string }
+  /** Issues turned on (false: the issue routes answer 410, pull requests still work). */
+  has_issues?: boolean
 }
 
 /** A user object as GET /orgs/{org}/members lists it (simple-user). */

@@ -35,5 +35,7 @@ export const CURSORS = {
   /** backfill: per repository, its BackfillState. */
   backfill: 'backfill',
   /** transfers: per repository, the daily open-issue listing. */
-  transfersOpen: 'transfers-open'
+  transfersOpen: 'transfers-open',
+  /** transfers: per repository, the weekly listing of every issue's id (deleted closed issues). */
+  transfersAll: 'transfers-all'
 } as const

@@ -59,8 +59,10 @@ export interface MembershipCounts {
   joined: number
   /** Of those, members who had left before. */
   returned: number
-  /** Spans closed: members no longer listed. */
+  /** Spans closed in the organisation listed: members confirmed gone. */
   left: number
+  /** Of those, users now a member of no synced organisation (members.inactive set). */
+  inactive: number
   /** members rows inserted or changed. */
   written: number
 }

@@ -8,6 +8,8 @@ export interface Repo {
   private: boolean
   /** GitHub's global node id (GraphQL `id`), when known. */
   nodeId?: string | null
+  /** Issues turned on (false: the issue routes answer 410; pull requests sync through search). Default true. */
+  hasIssues?: boolean
 }
 
 /** A row of `repositories` as a listing writes it. */
@@ -22,6 +24,7 @@ export interface RepositoryRow {
   html_url: string | null
   created_at: string | null
   pushed_at: string | null
+  has_issues: boolean
 }
 
 export const REPOSITORY_COLUMNS = [
@@ -34,5 +37,6 @@ export const REPOSITORY_COLUMNS = [
   'archived',
   'html_url',
   'created_at',
-  'pushed_at'
+  'pushed_at',
+  'has_issues'
 ] as const satisfies readonly (keyof RepositoryRow)[]

@@ -46,26 +46,35 @@ export async function runEvents(deps: Deps, settings: Settings): Promise<TaskRes
     events: 0,
     deleted: 0,
     skipped: 0,
+    capped: 0,
     reactions: 0
   }
   if (behind.length === 0)
     deps.log.info(`events: every stored timeline of the ${repos.length} repositories is current.`)
   let stopped = false
-  let rest: BehindTimeline[] = behind
-  if (graphql && behind.length > 0) await knowBudget(deps, 'graphql')
-  if (graphql) {
-    const stats = await syncTimelinesGraphql(deps, await restApiBase(deps, settings), byId, behind, {
-      shouldStop: () => deps.meter.remaining('graphql') <= settings.budgetReserve
+  // With `timeline-api: rest`, items of repositories whose issues are turned
+  // off still take GraphQL: their REST timeline answers 410 ("Issues are
+  // disabled for this repo"), their pull requests' timelineItems do not.
+  const issuesOff = (i: BehindTimeline): boolean => byId.get(i.repoId)?.hasIssues === false && !!i.nodeId
+  const viaGraphql = graphql ? behind : behind.filter(issuesOff)
+  let rest: BehindTimeline[] = graphql ? behind : behind.filter((i) => !issuesOff(i))
+  if (viaGraphql.length > 0) await knowBudget(deps, 'graphql')
+  if (graphql || viaGraphql.length > 0) {
+    const stats = await syncTimelinesGraphql(deps, await restApiBase(deps, settings), byId, viaGraphql, {
+      shouldStop: () => deps.meter.remaining('graphql') <= settings.budgetReserve,
+      // The REST path has no reaction pass: read the counts of what GraphQL stored now.
+      settleReactions: !graphql
     })
     counts.issues += stats.issues
     counts.events += stats.events
     counts.deleted += stats.deleted
     counts.skipped += stats.skipped
     counts.reactions += stats.reactions
-    Object.assign(counts, { queries: stats.queries, capped: stats.capped })
+    counts.capped += stats.capped
+    Object.assign(counts, { queries: stats.queries })
     stopped = stats.stopped
     // Items GraphQL cannot name (rows without a node id, e.g. from an old import) take the REST walk.
-    rest = behind.filter((i) => !i.nodeId)
+    if (graphql) rest = behind.filter((i) => !i.nodeId)
   }
   if (!stopped && rest.length > 0) {
     const conditional = (await tokenMode(deps)) === 'stable'
@@ -79,6 +88,7 @@ export async function runEvents(deps: Deps, settings: Settings): Promise<TaskRes
       counts.events += stats.events
       counts.deleted += stats.deleted
       counts.skipped += stats.skipped
+      counts.capped += stats.capped
       pages.pages += stats.pages
       pages.notModified += stats.notModified
       if (stats.stopped) {
@@ -97,6 +107,7 @@ export async function runEvents(deps: Deps, settings: Settings): Promise<TaskRes
   deps.log.info(
     `events: ${counts.issues} timeline(s) stored (${counts.events} rows written, ${counts.deleted} deleted)` +
       (counts.skipped ? `, ${counts.skipped} skipped (moved or gone)` : '') +
+      (counts.capped ? `, ${counts.capped} longer than the page cap (stored up to it)` : '') +
       `; ${left} still behind`
   )
   if (!stopped && behind.length < limit) return { counts }

@@ -8,6 +8,7 @@ import type { Settings } from '../inputs.js'
 import { CURSORS } from '../model/cursor.js'
 import type { Repo } from '../model/repo.js'
 import { outOfBudget } from './budget.js'
+import { issuesDisabled, recordIssuesDisabled, syncPullsBySearch } from './issues-disabled.js'
 import type { TokenMode } from './token-mode.js'
 import type { Deps } from './types.js'
 
@@ -47,6 +48,18 @@ export async function syncRepoIssues(
   repo: Repo,
   mode: TokenMode = 'stable'
 ): Promise<RepoIssuesResult> {
+  // Issues turned off: the listing would answer 410; the pull requests go by search.
+  if (repo.hasIssues === false) return syncPullsBySearch(deps, settings, repo, mode)
+  try {
+    return await syncListing(deps, settings, repo, mode)
+  } catch (error) {
+    // Turned off since the repository list was read.
+    if (!issuesDisabled(error)) throw error
+    return syncPullsBySearch(deps, settings, await recordIssuesDisabled(deps, repo), mode)
+  }
+}
+
+async function syncListing(deps: Deps, settings: Settings, repo: Repo, mode: TokenMode): Promise<RepoIssuesResult> {
   const result: RepoIssuesResult = { listed: 0, issues: 0, pulls: 0, incomplete: false }
   let rechecks = 0
   let recheckFrom: number | undefined

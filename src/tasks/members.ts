@@ -1,15 +1,19 @@
 import { RequestError } from '@octokit/request-error'
 import { getCursor, setCursor } from '../db/cursors.js'
 import { getEtag } from '../db/etags.js'
-import { countActiveMembers, storeMembership } from '../db/members.js'
+import { countActiveMembers, currentMembersNotListed, storeMembership } from '../db/members.js'
 import { etagKey, getPage } from '../github/conditional.js'
 import { restUser } from '../github/graphql-user.js'
 import { mapMember } from '../github/map-member.js'
+import { checkMembership } from '../github/membership.js'
+import { accountType } from '../github/repos.js'
 import type { GitHubMember } from '../github/types.js'
 import type { Settings } from '../inputs.js'
 import { CURSORS } from '../model/cursor.js'
 import type { MemberPage, MemberRow } from '../model/member.js'
+import { outOfBudget } from './budget.js'
 import { runSnapshot } from './org-snapshot.js'
+import { orgInputError } from './repositories.js'
 import { tokenMode } from './token-mode.js'
 import { restApiBase } from './api-base.js'
 import type { Deps, TaskResult } from './types.js'
@@ -19,14 +23,33 @@ const PER_PAGE = 100
 /** Guard against a server that never returns a short page. */
 const MAX_PAGES = 2000
 
-/** What the cursor remembers between runs (sync_cursors task 'members', repo 0). */
-export interface MembersState {
-  /** Organisation the pages belong to (lower case). */
-  org?: string
+/** Most members missing from one listing that one run asks about (one request each); the rest wait. */
+const MAX_CONFIRMATIONS = 200
+
+/** What the cursor remembers of one organisation between runs. */
+export interface OrgMembersState {
   /** Member ids of each page as last answered 200, so a 304 page needs no body. */
   pages?: number[][]
   /** When a listing last succeeded (ISO): the lower bound of a join or leave seen next. */
   checkedAt?: string
+}
+
+/**
+ * The cursor (sync_cursors task 'members', repo 0): per organisation (lower
+ * case), since one database may hold several. Older runs kept one
+ * organisation's state at the top level (`org`, `pages`, `checkedAt`).
+ */
+export interface MembersState {
+  orgs?: Record<string, OrgMembersState>
+  org?: string
+  pages?: number[][]
+  checkedAt?: string
+}
+
+function orgState(state: MembersState, orgKey: string): OrgMembersState {
+  if (state.orgs?.[orgKey]) return state.orgs[orgKey]
+  if (state.org === orgKey) return { pages: state.pages, checkedAt: state.checkedAt }
+  return {}
 }
 
 /** The token cannot read org membership: say which token can, and that nothing changed. */
@@ -60,9 +83,10 @@ export async function runMembers(deps: Deps, settings: Settings): Promise<TaskRe
     log.info(`members: org-wide, left to shard 1/${settings.shard.count}.`)
     return { counts: { members: 0, skipped_shard: 1 } }
   }
+  const orgKey = org.toLowerCase()
   const cursor = await getCursor(sql, CURSORS.members, 0)
-  const state = cursor.state as MembersState
-  const storedPages = state.org === org.toLowerCase() ? (state.pages ?? []) : []
+  const state = orgState(cursor.state as MembersState, orgKey)
+  const storedPages = state.pages ?? []
 
   const pages: MemberPage[] = []
   const rotating = (await tokenMode(deps)) === 'rotating'
@@ -84,7 +108,10 @@ export async function runMembers(deps: Deps, settings: Settings): Promise<TaskRe
     const known = storedPages[n - 1]
     // Only a page whose ids we kept can be answered by a 304.
     const etag = known ? await getEtag(sql, key) : undefined
-    const page = await getPage<GitHubMember[]>(octokit, ROUTE, params, etag).catch((e: unknown) => {
+    const page = await getPage<GitHubMember[]>(octokit, ROUTE, params, etag).catch(async (e: unknown) => {
+      // 404 on the first page: a user account named as `org`, or no organisation the token sees.
+      if (n === 1 && e instanceof RequestError && e.status === 404)
+        throw orgInputError(org, await accountType(octokit, org))
       throw explain(e, org)
     })
     if (page.notModified) {
@@ -101,10 +128,9 @@ export async function runMembers(deps: Deps, settings: Settings): Promise<TaskRe
 
   const listed = new Set(pages.flatMap((p) => p.ids))
   const viaGraphql = pages.length === 1 && pages[0].key === ''
-  const changed = pages.some((p) => p.rows) || pages.length !== storedPages.length
   const now = clock()
   if (listed.size === 0) {
-    const active = await countActiveMembers(sql)
+    const active = await countActiveMembers(sql, org)
     if (active > 0) {
       log.warning(
         `GET /orgs/${org}/members listed nobody, but ${active} members are active in the database. ` +
@@ -114,18 +140,49 @@ export async function runMembers(deps: Deps, settings: Settings): Promise<TaskRe
     }
   }
 
+  // Who the listing did not show. GitHub pages the list by position, so a
+  // member who leaves while it is walked pulls the next one onto a page
+  // already read: that one is missing without having left. Each missing
+  // member is asked about once (GET /orgs/{org}/members/{username}: 204 a
+  // member, 404 not): only a confirmed leave closes a span, so a shifted
+  // page never makes a false leave-and-return.
+  const missing = await currentMembersNotListed(sql, org, [...listed])
+  const leavers: number[] = []
+  let stayed = 0
+  let unconfirmed = 0
+  for (const member of missing) {
+    if (leavers.length + stayed + unconfirmed >= MAX_CONFIRMATIONS || outOfBudget(deps, settings)) {
+      unconfirmed = missing.length - leavers.length - stayed
+      break
+    }
+    const answer = await checkMembership(octokit, org, member.login).catch((e: unknown) => {
+      throw explain(e, org)
+    })
+    if (answer === 'not-member') leavers.push(member.id)
+    else if (answer === 'member') stayed++
+    else unconfirmed++
+  }
+  if (stayed > 0 || unconfirmed > 0) {
+    log.info(
+      `members of ${org}: ${missing.length} not listed; ${leavers.length} confirmed gone, ${stayed} still members ` +
+        `(the list shifted while it was read)` +
+        (unconfirmed ? `, ${unconfirmed} not confirmed (kept as members; asked again next run)` : '')
+    )
+  }
+
+  const changed =
+    pages.some((p) => p.rows) || pages.length !== storedPages.length || leavers.length > 0 || missing.length > 0
   const previousCheck = state.checkedAt ? new Date(state.checkedAt) : undefined
   const result = await sql.begin(async (tx) => {
     const counts = changed
-      ? await storeMembership(tx, pages, now, previousCheck)
-      : { joined: 0, returned: 0, left: 0, written: 0 }
+      ? await storeMembership(tx, org, pages, leavers, now, previousCheck)
+      : { joined: 0, returned: 0, left: 0, inactive: 0, written: 0 }
     // Page ids are kept for REST pages only (a 304 page needs them); a GraphQL listing keeps none.
-    const next: MembersState = {
-      org: org.toLowerCase(),
-      pages: viaGraphql ? [] : pages.map((p) => p.ids),
-      checkedAt: now.toISOString()
-    }
-    await setCursor(tx, CURSORS.members, 0, { state: next as Record<string, unknown> })
+    const current = (await getCursor(tx, CURSORS.members, 0)).state as MembersState
+    const orgs: Record<string, OrgMembersState> = { ...(current.orgs ?? {}) }
+    if (current.org && !orgs[current.org]) orgs[current.org] = { pages: current.pages, checkedAt: current.checkedAt }
+    orgs[orgKey] = { pages: viaGraphql ? [] : pages.map((p) => p.ids), checkedAt: now.toISOString() }
+    await setCursor(tx, CURSORS.members, 0, { state: { orgs } as Record<string, unknown> })
     return counts
   })
   const unchanged = pages.filter((p) => !p.rows).length
@@ -134,7 +191,14 @@ export async function runMembers(deps: Deps, settings: Settings): Promise<TaskRe
       `${result.joined} joined (${result.returned} returning), ${result.left} left`
   )
   return {
-    counts: { members: listed.size, joined: result.joined, returned: result.returned, left: result.left }
+    counts: {
+      members: listed.size,
+      joined: result.joined,
+      returned: result.returned,
+      left: result.left,
+      ...(stayed ? { confirmed_members: stayed } : {}),
+      ...(unconfirmed ? { unconfirmed } : {})
+    }
   }
 }
 

@@ -1,13 +1,25 @@
 import { getCursor } from '../db/cursors.js'
 import { storedRepositories } from '../db/repositories.js'
 import type { Octokit } from '../github/client.js'
-import { fetchOrgSnapshot, type OrgSnapshot, type SnapshotRepoAsk } from '../github/graphql-org.js'
+import {
+  fetchOrgSnapshot,
+  OrganizationNotFound,
+  repositoriesByNodeId,
+  type OrgSnapshot,
+  type SnapshotRepoAsk
+} from '../github/graphql-org.js'
 import { restRepo } from '../github/map-repo.js'
 import type { Settings } from '../inputs.js'
 import { CURSORS } from '../model/cursor.js'
 import type { Repo } from '../model/repo.js'
 import { knowBudget } from './budget.js'
-import { recordRepositoryListing, selectFrom } from './repositories.js'
+import {
+  confirmByRest,
+  orgInputError,
+  recordRepositoryListing,
+  selectFrom,
+  type ConfirmMissing
+} from './repositories.js'
 import type { Deps } from './types.js'
 
 /** How often each repository's open issues are listed (the transfers task's check for vanished issues). */
@@ -74,7 +86,7 @@ async function fetchRunSnapshot(deps: Deps, settings: Settings): Promise<RunSnap
         listed.set(repo.id, ask.since)
       }
     }
-    if (tasks.has('transfers')) {
+    if (tasks.has('transfers') && repo.hasIssues !== false) {
       const state = (await getCursor(sql, CURSORS.transfersOpen, repo.id)).state as { listedAt?: string }
       if (!state.listedAt || now - Date.parse(state.listedAt) >= OPEN_LISTING_EVERY_MS) {
         ask.open = true
@@ -94,12 +106,17 @@ async function fetchRunSnapshot(deps: Deps, settings: Settings): Promise<RunSnap
       membersOnly: !tasks.has('issues') && !tasks.has('pulls') && !tasks.has('transfers')
     },
     clock
-  )
+  ).catch((error: unknown) => {
+    if (error instanceof OrganizationNotFound) throw orgInputError(settings.org, error.account)
+    throw error
+  })
   // A members-only snapshot the token could not read lists no repository: keep the stored list then.
   const all =
     snapshot.membersError && snapshot.repositories.length === 0
       ? await storedRepositories(sql, settings.org)
-      : await recordRepositoryListing(deps, settings.org, snapshot.repositories.map(restRepo))
+      : await recordRepositoryListing(deps, settings.org, snapshot.repositories.map(restRepo), {
+          confirm: confirmByNodeId(deps)
+        })
   const selected = selectFrom(deps, settings, all)
   deps.log.info(
     `snapshot of ${settings.org}: ${snapshot.repositories.length} repositories` +
@@ -107,4 +124,31 @@ async function fetchRunSnapshot(deps: Deps, settings: Settings): Promise<RunSnap
       `, ${listed.size} consistency listing(s), ${open.size} open-issue listing(s)`
   )
   return { snapshot, all, selected, listed, open, membersError: snapshot.membersError }
+}
+
+/**
+ * GraphQL's confirmation of repositories a snapshot did not list: one
+ * `nodes(ids:)` query for up to 100 (1 point); those stored without a node id
+ * are asked by REST id. GitHub's connection cursors name the last item's sort
+ * key and id ("cursor:v2:" + [createdAt, id], e.g. the cursor decoded in
+ * vega/editor-backend#45), so a deletion does not shift GraphQL pages the way
+ * it shifts REST's numbered ones; a missing repository is asked about all the same.
+ */
+function confirmByNodeId(deps: Deps): ConfirmMissing {
+  return async (missing) => {
+    const out = new Map<number, ReturnType<typeof restRepo> | null>()
+    const byNode = missing.filter((r) => r.nodeId)
+    const found = await repositoriesByNodeId(
+      deps.octokit,
+      deps.meter,
+      byNode.map((r) => r.nodeId as string)
+    )
+    for (const r of byNode) {
+      const node = found.get(r.nodeId as string)
+      out.set(r.id, node ? restRepo(node) : null)
+    }
+    const rest = await confirmByRest(deps)(missing.filter((r) => !r.nodeId))
+    for (const [id, repo] of rest) out.set(id, repo)
+    return out
+  }
 }

@@ -274,6 +274,9 @@ async function checkOldOpen(
 
 /** Re-reads one pull request whole through the issues API (the row's own shape) and upserts it. */
 async function refetch(deps: Deps, repo: Repo, number: number): Promise<boolean> {
+  // Issues turned off: /issues/{n} answers 410 for pull requests too; the
+  // issues task's search brings the whole row instead.
+  if (repo.hasIssues === false) return false
   const params = { owner: repo.org, repo: repo.name, issue_number: number }
   try {
     const page = await getPage<GitHubIssue>(deps.octokit, ISSUE, params)

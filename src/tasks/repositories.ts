@@ -3,9 +3,10 @@ import { getCursor, setCursor } from '../db/cursors.js'
 import { getEtag, putEtag } from '../db/etags.js'
 import { storedRepositories, upsertRepositories } from '../db/repositories.js'
 import { mapRepository, toRepo } from '../github/map-repo.js'
-import { listOrgRepositories, orgRepositoriesKey } from '../github/repos.js'
+import { accountType, listOrgRepositories, orgRepositoriesKey, repositoryById, uniqueById } from '../github/repos.js'
 import type { GitHubRepo } from '../github/types.js'
-import type { Settings } from '../inputs.js'
+import { InputError, type Settings } from '../inputs.js'
+import { RequestError } from '@octokit/request-error'
 import { CURSORS } from '../model/cursor.js'
 import type { Repo } from '../model/repo.js'
 import type { Deps } from './types.js'
@@ -89,7 +90,13 @@ async function listOrStored(deps: Deps, org: string, maxAgeMs: number): Promise<
     return storedRepositories(sql, org)
   }
   const fresh = seen.full !== undefined && now - seen.full < FULL_LISTING_MS
-  const listing = await listOrgRepositories(octokit, org, fresh ? await getEtag(sql, key) : undefined)
+  const listing = await listOrgRepositories(octokit, org, fresh ? await getEtag(sql, key) : undefined).catch(
+    async (error: unknown) => {
+      // 404: not an organisation (a user account?), or none the token can see.
+      if (!(error instanceof RequestError && error.status === 404)) throw error
+      throw orgInputError(org, await accountType(octokit, org))
+    }
+  )
   if (listing.notModified) {
     log.debug(`Repository list of ${org} unchanged (304).`)
     await setCursor(sql, CURSORS.repositories, 0, {
@@ -97,30 +104,85 @@ async function listOrStored(deps: Deps, org: string, maxAgeMs: number): Promise<
     })
     return storedRepositories(sql, org)
   }
-  return recordRepositoryListing(deps, org, listing.repos, { key, etag: listing.etag })
+  return recordRepositoryListing(deps, org, listing.repos, {
+    etag: { key, etag: listing.etag },
+    confirm: confirmByRest(deps)
+  })
 }
 
 /**
- * Records a complete listing of the org's repositories (from REST, or from
- * GraphQL mapped to REST's shape) and notes it as fresh, in one
- * transaction; returns them as the sync tasks use them, by name.
+ * Looks up repositories a listing did not show, to tell a deletion (or a
+ * move to another owner, or lost access) from a walk whose pages shifted:
+ * each id maps to the repository as GitHub has it now, or null when gone.
+ */
+export type ConfirmMissing = (missing: readonly Repo[]) => Promise<Map<number, GitHubRepo | null>>
+
+/** The REST confirmation: `GET /repositories/{id}` per missing repository (one billable request each). */
+export function confirmByRest(deps: Pick<Deps, 'octokit'>): ConfirmMissing {
+  return async (missing) => {
+    const out = new Map<number, GitHubRepo | null>()
+    for (const repo of missing) out.set(repo.id, await repositoryById(deps.octokit, repo.id))
+    return out
+  }
+}
+
+/**
+ * Records a listing of the org's repositories (from REST, or from GraphQL
+ * mapped to REST's shape) and notes it as fresh, in one transaction; returns
+ * them as the sync tasks use them, by name.
+ *
+ * A listing is read page by page while the org may change: a repository
+ * created meanwhile can appear twice (kept once, by id), and one deleted
+ * meanwhile can pull another off the page being read, so that one is not
+ * listed at all. A repository stored as listed that this listing lacks is
+ * therefore asked about once (`confirm`: REST by id, or GraphQL by node id)
+ * before it is believed gone: still there under this owner, it stays listed
+ * and is synced this run as usual; deleted, unreadable or moved to another
+ * owner, it is marked unlisted (its rows are kept). So no other task ever
+ * loses a repository to a shifted page.
  */
 export async function recordRepositoryListing(
-  deps: Pick<Deps, 'sql' | 'clock'>,
+  deps: Pick<Deps, 'sql' | 'clock' | 'log'>,
   org: string,
-  repos: readonly GitHubRepo[],
-  etag?: { key: string; etag?: string }
+  listing: readonly GitHubRepo[],
+  options: { etag?: { key: string; etag?: string }; confirm?: ConfirmMissing } = {}
 ): Promise<Repo[]> {
   const now = deps.clock().getTime()
   const orgKey = org.toLowerCase()
+  const repos = uniqueById(listing)
+  const ids = new Set(repos.map((r) => r.id))
+  const missing = (await storedRepositories(deps.sql, org)).filter((r) => !ids.has(r.id))
+  const gone: number[] = []
+  if (missing.length > 0 && options.confirm) {
+    const found = await options.confirm(missing)
+    for (const repo of missing) {
+      const current = found.get(repo.id)
+      if (current && (current.owner?.login ?? org).toLowerCase() === orgKey && !ids.has(current.id)) {
+        repos.push(current)
+        ids.add(current.id)
+      } else gone.push(repo.id)
+    }
+    deps.log.info(
+      `Repository list of ${org}: ${missing.length} stored repositor${missing.length === 1 ? 'y' : 'ies'} not listed; ` +
+        `${missing.length - gone.length} still there (the list shifted while it was read), ` +
+        `${gone.length} gone (deleted, moved or unreadable)` +
+        (gone.length
+          ? `: ${missing
+              .filter((r) => gone.includes(r.id))
+              .map((r) => r.name)
+              .join(', ')}`
+          : '')
+    )
+  } else gone.push(...missing.map((r) => r.id))
   await deps.sql.begin(async (tx) => {
     const cursor = await getCursor(tx, CURSORS.repositories, 0)
     await upsertRepositories(
       tx,
       org,
-      repos.map((r) => mapRepository(org, r))
+      repos.map((r) => mapRepository(org, r)),
+      gone
     )
-    if (etag) await putEtag(tx, etag.key, etag.etag)
+    if (options.etag) await putEtag(tx, options.etag.key, options.etag.etag)
     await setCursor(tx, CURSORS.repositories, 0, {
       state: { ...cursor.state, [orgKey]: { full: iso(now), verified: iso(now) } }
     })
@@ -140,4 +202,23 @@ function listingTimes(value: unknown): { full?: number; verified?: number } {
 
 function iso(ms: number | undefined): string | undefined {
   return ms === undefined ? undefined : new Date(ms).toISOString()
+}
+
+/**
+ * `org` names no organisation GitHub shows this token: a user account (this
+ * action syncs organisations: their repositories and members), or nothing
+ * it can see. Fails naming the input, as every bad input does.
+ */
+export function orgInputError(org: string, account: 'User' | 'Organization' | 'none'): InputError {
+  if (account === 'User') {
+    return new InputError(
+      `Invalid org '${org}': it is a user account, not an organisation. contributor-metrics syncs an ` +
+        "organisation's repositories and members; set 'org' to an organisation's login (in a reusable " +
+        "workflow the default is the calling repository's owner)."
+    )
+  }
+  return new InputError(
+    `Invalid org '${org}': GitHub shows no organisation of that name to this token (404). Check the name, ` +
+      'and that the token can see it: a GitHub App installed on the organisation, or a PAT of a member.'
+  )
 }

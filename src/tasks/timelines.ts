@@ -7,8 +7,11 @@ import {
   putEventPolls,
   upsertEventRows
 } from '../db/events.js'
+import { upsertRepositories } from '../db/repositories.js'
 import { mapTimelinePage } from '../github/map-event.js'
-import { readTimeline, type TimelineRead } from '../github/timeline.js'
+import { mapRepository, toRepo } from '../github/map-repo.js'
+import { repositoryById } from '../github/repos.js'
+import { readTimeline, TIMELINE_MAX_PAGES, wasRead, type TimelineRead } from '../github/timeline.js'
 import type { EventPollRow, PagedEventRow } from '../model/event.js'
 import type { TimelineIssue } from '../model/issue.js'
 import type { Repo } from '../model/repo.js'
@@ -28,8 +31,12 @@ export interface TimelineStats {
   deleted: number
   /** Issues whose timeline was checked. */
   issues: number
-  /** Issues skipped: moved (301), deleted (410) or unreadable (404). */
+  /** Issues skipped: moved (301), deleted (410) or unreadable (404); their "timeline behind" mark stays. */
   skipped: number
+  /** Timelines longer than the page cap, stored up to it (and marked stored, so not retried every run). */
+  capped: number
+  /** The repository was found renamed (a 301 to its id) and walked again under its new name. */
+  renamed: number
   /** True when `shouldStop` ended the walk before every issue was done. */
   stopped: boolean
   /** The issues whose timeline was stored, with the updated_at it was stored at. */
@@ -45,6 +52,8 @@ export interface TimelineOptions {
    * read plainly and the walk follows the Link header alone.
    */
   conditional?: boolean
+  /** Most pages read per timeline (default TIMELINE_MAX_PAGES: 5,000 items). */
+  maxPages?: number
 }
 
 /**
@@ -71,10 +80,13 @@ export async function syncIssueTimelines(
     deleted: 0,
     issues: 0,
     skipped: 0,
+    capped: 0,
+    renamed: 0,
     stopped: false,
     stored: []
   }
   const conditional = options.conditional ?? true
+  let current = repo
   for (const issue of issues) {
     if (options.shouldStop?.()) {
       stats.stopped = true
@@ -83,8 +95,37 @@ export async function syncIssueTimelines(
     let read: TimelineRead | undefined
     for (let attempt = 1; ; attempt++) {
       const polls = await getEventPolls(deps.sql, issue.id)
-      read = await readTimeline(deps.octokit, deps.log, repo, issue, conditional ? polls : new Map(), conditional)
-      const walk = read
+      let walked = await readTimeline(
+        deps.octokit,
+        deps.log,
+        current,
+        issue,
+        conditional ? polls : new Map(),
+        conditional,
+        options.maxPages ?? TIMELINE_MAX_PAGES
+      )
+      if (!wasRead(walked) && walked.skipped === 'renamed') {
+        // The repository was renamed since it was listed: record the new
+        // name (every row keyed by its id follows) and walk again under it.
+        const renamed = await refreshRepository(deps, current)
+        if (renamed && renamed.name !== current.name) {
+          stats.renamed++
+          current = renamed
+          walked = await readTimeline(
+            deps.octokit,
+            deps.log,
+            current,
+            issue,
+            conditional ? polls : new Map(),
+            conditional,
+            options.maxPages ?? TIMELINE_MAX_PAGES
+          )
+        }
+      }
+      // Skipped (moved, gone, or a rename not resolved): nothing is written
+      // and its "timeline behind" mark stays, so a later run looks again.
+      const walk = wasRead(walked) ? walked : undefined
+      read = walk
       const stored = await deps.sql.begin(async (tx) => {
         // Another sync (events and backfill at once) may have stored this
         // issue while we walked it: then our ETags and rows may be older
@@ -92,7 +133,7 @@ export async function syncIssueTimelines(
         await lockIssueTimeline(tx, issue.id)
         if (!samePolls(polls, await getEventPolls(tx, issue.id)) && attempt < MAX_WALKS) return false
         if (walk) {
-          const written = await storeTimeline(tx, repo, issue, walk, deps.clock())
+          const written = await storeTimeline(tx, current, issue, walk, deps.clock())
           stats.events += written.events
           stats.deleted += written.deleted
           stats.pages += walk.fetched.size
@@ -105,15 +146,25 @@ export async function syncIssueTimelines(
     if (read) {
       stats.issues++
       stats.stored.push({ id: issue.id, updatedAt: issue.updatedAt })
+      if (read.capped) stats.capped++
     } else stats.skipped++
     if (read && read.fetched.size > 0) {
       deps.log.debug(
-        `${repo.name}#${issue.number}: ${read.fetched.size} page(s) changed, ${read.notModified} unchanged, ` +
+        `${current.name}#${issue.number}: ${read.fetched.size} page(s) changed, ${read.notModified} unchanged, ` +
           `${read.lastPage} page(s) in all`
       )
     }
   }
   return stats
+}
+
+/** The repository as GitHub has it now (`GET /repositories/{id}`), recorded by id; undefined when gone. */
+async function refreshRepository(deps: Deps, repo: Repo): Promise<Repo | undefined> {
+  const now = await repositoryById(deps.octokit, repo.id)
+  if (!now) return undefined
+  await deps.sql.begin((tx) => upsertRepositories(tx, repo.org, [mapRepository(repo.org, now)]))
+  deps.log.info(`${repo.fullName} was renamed to ${now.full_name}; its rows follow the new name.`)
+  return toRepo(repo.org, now)
 }
 
 /**
@@ -141,15 +192,17 @@ async function storeTimeline(
     }
     deleted = await deleteVanishedEvents(tx, issue.id, {
       pages: [...read.fetched.keys()],
-      afterPage: read.lastPage,
+      // A capped walk did not reach the end: rows past it are not known gone.
+      afterPage: read.capped ? 2_147_483_647 : read.lastPage,
       keep: [...rows.keys()],
-      // Every page re-read: the rows are the whole timeline.
-      everything: read.fetched.size === read.polls.length
+      // Every page re-read (and the last one reached): the rows are the whole timeline.
+      everything: !read.capped && read.fetched.size === read.polls.length
     })
     events = await upsertEventRows(tx, [...rows.values()])
   }
   const polls = read.polls.map((p) => ({ ...p, id: issue.id, issue_updated_at: issue.updatedAt }))
   await putEventPolls(tx, issue.id, polls, read.lastPage, now)
+  // A capped timeline is marked stored too: reported, not retried every run.
   await markTimelineStored(tx, issue.id, issue.updatedAt)
   return { events, deleted }
 }

@@ -6,6 +6,7 @@ import { etagKey, getPage } from '../github/conditional.js'
 import { CURSORS } from '../model/cursor.js'
 import type { Repo } from '../model/repo.js'
 import type { HeldRow } from '../model/transfer.js'
+import { issuesDisabled, recordIssuesDisabled } from './issues-disabled.js'
 import type { Deps } from './types.js'
 
 const ROUTE = 'GET /repos/{owner}/{repo}/issues'
@@ -66,7 +67,15 @@ export async function listOpenIssues(
     }
     const key = etagKey(ROUTE, params)
     const known = stored[n - 1]
-    const page = await getPage<{ id: number }[]>(octokit, ROUTE, params, known ? await getEtag(sql, key) : undefined)
+    let page
+    try {
+      page = await getPage<{ id: number }[]>(octokit, ROUTE, params, known ? await getEtag(sql, key) : undefined)
+    } catch (error) {
+      // Issues turned off since the repository list was read: no open issue to lose.
+      if (!issuesDisabled(error)) throw error
+      await recordIssuesDisabled(deps, repo)
+      return undefined
+    }
     if (page.notModified) pages.push({ key, ids: known as number[], fresh: false })
     else {
       spent++

@@ -24,6 +24,7 @@ import { CURSORS } from '../model/cursor.js'
 import { cachedSnapshot, OPEN_LISTING_EVERY_MS, runSnapshot, type RunSnapshot } from './org-snapshot.js'
 import { tokenMode } from './token-mode.js'
 import { listOpenIssues, openIssuesFromSnapshot } from './transfers-vanished.js'
+import { listAllIssues } from './transfers-weekly.js'
 import type { Deps, TaskResult } from './types.js'
 
 /** Requests one run may spend at most. */
@@ -99,7 +100,8 @@ export async function runTransfers(deps: Deps, settings: Settings): Promise<Task
   //    hours overdue).
   const rotating = (await tokenMode(deps)) === 'rotating'
   const snapshot = rotating ? await snapshotForOpenListing(deps, settings, repos, now) : undefined
-  for (const repo of stopped ? [] : repos) {
+  // A repository with issues turned off lists none (410): nothing vanishes from it.
+  for (const repo of stopped ? [] : repos.filter((r) => r.hasIssues !== false)) {
     const listing = rotating
       ? await openIssuesFromSnapshot(
           deps,
@@ -125,6 +127,24 @@ export async function runTransfers(deps: Deps, settings: Settings): Promise<Task
     }
     // The listing counts as done only once each vanished issue was asked
     // about; otherwise the next run lists (and asks) again.
+    if (stopped) break
+    await sql.begin((tx) => listing.commit(tx))
+  }
+
+  // 4. Once a week per repository: every issue's id (GraphQL), for issues
+  //    deleted or moved after they were closed, which nothing else shows.
+  const weekly = stopped ? [] : await listAllIssues(deps, settings, repos, now)
+  if (weekly === 'stopped') stopped = true
+  for (const listing of weekly === 'stopped' ? [] : weekly) {
+    const fresh = listing.vanished.filter((row) => !asked.has(row.id))
+    counts.candidates += fresh.length
+    for (const row of fresh) {
+      if (!canSpend()) {
+        stopped = true
+        break
+      }
+      await ask(row)
+    }
     if (stopped) break
     await sql.begin((tx) => listing.commit(tx))
   }
@@ -185,6 +205,10 @@ async function apply(
         await markChecked(tx, [row.id], now)
         return
       }
+      case 'disabled':
+        log.info(`${row.repo}#${row.number}: the repository's issues are turned off (410); nothing to tell.`)
+        await markChecked(tx, [row.id], now)
+        return
       case 'renamed':
         log.debug(`${row.repo}#${row.number}: its repository was renamed (${probe.location}); not a transfer.`)
         await markChecked(tx, [row.id], now)

@@ -3,6 +3,7 @@ import { rangeQualifier } from '../../github/search.js'
 import type { GitHubIssue } from '../../github/types.js'
 import type { BackfillRoute, BackfillState } from '../../model/backfill.js'
 import type { Repo } from '../../model/repo.js'
+import { issuesDisabled, recordIssuesDisabled } from '../issues-disabled.js'
 import type { Deps } from '../types.js'
 
 export const LIST_ROUTE = 'GET /repos/{owner}/{repo}/issues'
@@ -51,7 +52,16 @@ export interface RouteChoice {
  * `since`. Search wins when the range is a small part of a big repository.
  */
 export async function chooseRoute(deps: Deps, repo: Repo, state: BackfillState): Promise<RouteChoice> {
-  const first = await getPage<GitHubIssue[]>(deps.octokit, LIST_ROUTE, listingParams(repo, state))
+  // Issues turned off: the listing answers 410, search still finds the pull requests.
+  if (repo.hasIssues === false) return { route: 'search', listingPages: 0 }
+  let first: Page<GitHubIssue[]>
+  try {
+    first = await getPage<GitHubIssue[]>(deps.octokit, LIST_ROUTE, listingParams(repo, state))
+  } catch (error) {
+    if (!issuesDisabled(error)) throw error
+    await recordIssuesDisabled(deps, repo)
+    return { route: 'search', listingPages: 0 }
+  }
   if (first.notModified) throw new Error(`backfill: unexpected 304 for the issues of ${repo.fullName}`)
   const lastPage = pageOf(first.links.last)
   // No `last` link with a `next` one: GitHub switched to cursors, so the listing is very long.

@@ -122,33 +122,35 @@ async function storeUnit(ctx: WalkContext, items: GitHubIssue[], unit: BackfillS
   const { deps, repo, totals } = ctx
   let events = 0
   let stored: { id: number; updatedAt: Date }[] = []
+  // With issues turned off the REST timeline answers 410: such a repository's
+  // pull requests are read through GraphQL whatever `timeline-api` says.
+  const graphql = ctx.settings.timelineApi === 'graphql' || repo.hasIssues === false
   if (ctx.timelines && items.length > 0) {
-    const stats =
-      ctx.settings.timelineApi === 'graphql'
-        ? await syncTimelinesGraphql(
-            deps,
-            await restApiBase(deps, ctx.settings),
-            new Map([[repo.id, repo]]),
-            items.map((i) => ({
-              id: i.id,
-              nodeId: i.node_id ?? null,
-              number: i.number,
-              repoId: repo.id,
-              updatedAt: new Date(i.updated_at),
-              isPull: i.pull_request !== undefined
-            })),
-            { shouldStop: () => ctx.graphqlLow() }
-          )
-        : await syncIssueTimelines(
-            deps,
-            repo,
-            items.map((i) => ({ id: i.id, number: i.number, updatedAt: new Date(i.updated_at) })),
-            { shouldStop: () => ctx.budgetLow(1) }
-          )
+    const stats = graphql
+      ? await syncTimelinesGraphql(
+          deps,
+          await restApiBase(deps, ctx.settings),
+          new Map([[repo.id, repo]]),
+          items.map((i) => ({
+            id: i.id,
+            nodeId: i.node_id ?? null,
+            number: i.number,
+            repoId: repo.id,
+            updatedAt: new Date(i.updated_at),
+            isPull: i.pull_request !== undefined
+          })),
+          { shouldStop: () => ctx.graphqlLow() }
+        )
+      : await syncIssueTimelines(
+          deps,
+          repo,
+          items.map((i) => ({ id: i.id, number: i.number, updatedAt: new Date(i.updated_at) })),
+          { shouldStop: () => ctx.budgetLow(1) }
+        )
     if (stats.stopped) return false
     events = stats.events
     stored = stats.stored
-    if (ctx.settings.timelineApi === 'graphql') next = { ...next, reactions: 'pending' }
+    if (graphql) next = { ...next, reactions: 'pending' }
   }
   const mapped = items.map((i) => mapIssue(i, repo))
   const written = await deps.sql.begin(async (tx) => {
