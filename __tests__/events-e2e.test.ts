@@ -92,15 +92,17 @@ describe('issues,events on a generated org', () => {
     const long = repo.list.find((i) => i.timeline.length > 100 && !i.deleted && !i.movedTo)!
     const comments = long.timeline.filter((t) => t.kind === 'commented')
     w.editComment(repo.name, comments[0].id, 'edited on page 1')
-    w.react(repo.name, { commentId: comments[1].id }, 'hooray', 'dev-1')
     w.deleteComment(repo.name, comments[2].id)
     w.comment(repo.name, long.number, { user: null, body: 'from a ghost' })
+    const recent = w.comment(repo.name, long.number, { user: 'dev-2', body: 'written today' })
     const report = await sync()
     // One point a page of the one timeline that moved (the deletion and the
     // new comment move the issue's updated_at; the edit is on one of its pages).
     expect(report.timelineBillable).toBe(0)
     expect(report.points).toBe(Math.ceil(long.timeline.length / 100))
-    // The reaction moved no updated_at: the daily reaction pass reads it.
+    // A reaction moves no updated_at: the daily reaction pass reads it (it
+    // re-reads every comment written in the last 7 days, and a slice of the rest).
+    w.react(repo.name, { commentId: recent.id }, 'hooray', 'dev-1')
     w.advance({ hours: 25 })
     const daily = await sync()
     expect(daily.points).toBeGreaterThan(0)

@@ -162,6 +162,18 @@ describe('events task', () => {
     await expectAllStored('known')
   })
 
+  it('sees a reaction on a comment written weeks ago with the rolling sweep (every comment within 30 days)', async () => {
+    sim.world.advance({ days: 10 })
+    const old = recs[1].timeline.filter((t) => t.kind === 'commented' && !t.deleted)[3]
+    sim.world.react('app', { commentId: old.id }, 'rocket', 'dev-6')
+    const daily = await run()
+    // No comment was written in the last 7 days; the sweep's slice (a 30th
+    // of the stored comments, at least 100) holds all of them here.
+    expect(daily.points).toBe(1)
+    const [row] = await db.sql`select reactions from events where id = ${old.id}`
+    expect((row.reactions as Record<string, number>).rocket).toBe(1)
+  })
+
   it('a run that dies half-way leaves the rest behind, and the next run ends with the rows of a clean run', async () => {
     sim.world.advance({ minutes: 30 })
     for (const rec of recs.slice(0, 3)) {

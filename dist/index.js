@@ -47215,18 +47215,18 @@ async function markTimelineStored(tx, issueId, updatedAt) {
 /**
  * Comments of the repositories stored without reaction counts (read
  * through GraphQL, which leaves them unknown), oldest first — or, with
- * `updatedSince`, every comment of the items updated since then (the
- * periodic refresh: a reaction moves no updated_at GitHub documents).
+ * `writtenSince`, every comment written since then (the periodic refresh:
+ * no documented updated_at moves with a reaction, and reactions come mostly
+ * in a comment's first days).
  */
-async function commentsForReactions(sql, repoIds, limit, updatedSince) {
+async function commentsForReactions(sql, repoIds, limit, writtenSince) {
     if (repoIds.length === 0 || limit <= 0)
         return [];
-    const rows = updatedSince
+    const rows = writtenSince
         ? await sql `
         select distinct on (e.id) e.id, e.node_id, e.org, e.repo from events e
         where e.event = 'commented' and e.node_id is not null and e.repo_id = any(${repoIds}::bigint[])
-          and (e.issue_id in (select id from issues where repo_id = any(${repoIds}::bigint[]) and updated_at >= ${updatedSince}::timestamp)
-            or e.issue_id in (select id from pull_requests where repo_id = any(${repoIds}::bigint[]) and updated_at >= ${updatedSince}::timestamp))
+          and e.created_at >= ${writtenSince}::timestamp
         order by e.id limit ${limit}`
         : await sql `
         select distinct on (e.id) e.id, e.node_id, e.org, e.repo from events e
@@ -47260,6 +47260,25 @@ async function markCommentsItemsBehind(tx, commentIds) {
     await tx `
     update pull_requests set timeline_updated_at = null
     where id in (select issue_id from events where event = 'commented' and id = any(${ids}::bigint[]))`;
+}
+/** The next `limit` stored comments after `afterId` (by id), for the rolling reaction sweep. */
+async function commentsAfter(sql, repoIds, afterId, limit) {
+    if (repoIds.length === 0 || limit <= 0)
+        return [];
+    const rows = await sql `
+    select distinct on (e.id) e.id, e.node_id, e.org, e.repo from events e
+    where e.event = 'commented' and e.node_id is not null and e.repo_id = any(${repoIds}::bigint[])
+      and e.id > ${afterId ?? '-9223372036854775808'}::bigint
+    order by e.id limit ${limit}`;
+    return rows.map((r) => ({ id: r.id, nodeId: r.node_id, org: r.org, repo: r.repo }));
+}
+/** How many comments of the repositories are stored. */
+async function countComments(sql, repoIds) {
+    if (repoIds.length === 0)
+        return 0;
+    const [{ n }] = await sql `
+    select count(distinct id)::int as n from events where event = 'commented' and repo_id = any(${repoIds}::bigint[])`;
+    return n;
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/api-base.ts
@@ -52769,7 +52788,9 @@ const GRAPHQL_ITEMS_PER_RUN = 2000;
 const REST_ITEMS_PER_RUN = 300;
 /** How often comments' reaction counts are read again. */
 const REACTIONS_EVERY_MS = 24 * 3600 * 1000;
-/** Comments of items updated this recently are re-read by the reaction pass. */
+/** The rolling reaction sweep reads every stored comment once in this many days. */
+const SWEEP_DAYS = 30;
+/** Comments written this recently are re-read by the daily reaction pass. */
 const REACTIONS_WINDOW_MS = 7 * 24 * 3600 * 1000;
 /**
  * `events`: the timelines whose item changed since they were stored. An
@@ -52887,36 +52908,48 @@ function byRepository(items, repos) {
 /**
  * Comments' reaction counts, which GitHub's GraphQL timeline read leaves
  * out (a connection per item would multiply its price by 100). Counts still
- * unknown ride along with the next timeline query for free; once a day this
- * pass reads them in queries of their own (100 comments a point), and
- * re-reads the counts of every comment on the items updated in the last 7
- * days — GitHub does not document that a reaction moves any updated_at, so
- * nothing else would notice one.
+ * unknown ride along with the next timeline query for free. Once a day this
+ * pass reads, 100 comments a point: the counts still unknown, every comment
+ * written in the last 7 days (reactions come mostly in a comment's first
+ * days), and the next slice of a rolling sweep over all stored comments — a
+ * 30th of them, at least 100 — so that a reaction on any comment is seen
+ * within 30 days, on a recent one within a day. GitHub does not document
+ * that a reaction moves any updated_at, so nothing else would notice one.
  */
 async function reactionPass(deps, settings, repoIds, _changed) {
     const cursor = await getCursor(deps.sql, CURSORS.reactions, 0);
     const now = deps.clock();
+    const apiBase = await restApiBase(deps, settings);
+    const shouldStop = () => deps.meter.remaining('graphql') <= settings.budgetReserve;
     if (cursor.highWater && now.getTime() - cursor.highWater.getTime() < REACTIONS_EVERY_MS) {
         // Not due: only a full point's worth of unknown counts (a first sync, a backfill) is read now.
         const unknown = await commentsForReactions(deps.sql, repoIds, REACTIONS_PER_QUERY);
         if (unknown.length < REACTIONS_PER_QUERY)
             return { changed: 0, stopped: false };
         await knowBudget(deps, 'graphql');
-        const settled = await settleReactions(deps, await restApiBase(deps, settings), repoIds, () => deps.meter.remaining('graphql') <= settings.budgetReserve);
+        const settled = await settleReactions(deps, apiBase, repoIds, shouldStop);
         return { changed: settled.changed, stopped: settled.stopped };
     }
     await knowBudget(deps, 'graphql');
-    const shouldStop = () => deps.meter.remaining('graphql') <= settings.budgetReserve;
-    const unknown = await settleReactions(deps, await restApiBase(deps, settings), repoIds, shouldStop);
+    const unknown = await settleReactions(deps, apiBase, repoIds, shouldStop);
     const recent = await commentsForReactions(deps.sql, repoIds, 100_000, new Date(now.getTime() - REACTIONS_WINDOW_MS));
+    const sweepAfter = cursor.state.sweepAfter;
+    const slice = Math.max(REACTIONS_PER_QUERY, Math.ceil((await countComments(deps.sql, repoIds)) / SWEEP_DAYS));
+    let sweep = await commentsAfter(deps.sql, repoIds, sweepAfter, slice);
+    if (sweep.length < slice)
+        sweep = [...sweep, ...(await commentsAfter(deps.sql, repoIds, undefined, slice - sweep.length))];
+    const seen = new Set(recent.map((c) => c.id));
+    const queue = [...recent, ...sweep.filter((c) => !seen.has(c.id))];
     const refreshed = unknown.stopped
         ? { changed: 0, queries: 0, stopped: true }
-        : await settleReactions(deps, await restApiBase(deps, settings), repoIds, shouldStop, recent);
+        : await settleReactions(deps, apiBase, repoIds, shouldStop, queue);
     const stopped = unknown.stopped || refreshed.stopped;
-    if (!stopped)
-        await setCursor(deps.sql, CURSORS.reactions, 0, { highWater: now, state: {} });
-    deps.log.info(`events: reaction counts read for ${recent.length} recent comment(s) and those stored without; ` +
-        `${unknown.changed + refreshed.changed} row(s) changed`);
+    if (!stopped) {
+        const next = sweep.length > 0 ? sweep[sweep.length - 1].id : undefined;
+        await setCursor(deps.sql, CURSORS.reactions, 0, { highWater: now, state: next ? { sweepAfter: next } : {} });
+    }
+    deps.log.info(`events: reaction counts read for ${recent.length} recent comment(s), ${sweep.length} of the rolling sweep ` +
+        `and those stored without; ${unknown.changed + refreshed.changed} row(s) changed`);
     return { changed: unknown.changed + refreshed.changed, stopped };
 }
 
@@ -53264,8 +53297,13 @@ async function skipUnreadable(deps, repo, fn) {
 
 
 
-/** A consistency listing this old is due again (search covers the minutes between). */
-const CONSISTENCY_EVERY_MS = 25 * 60_000;
+/**
+ * A consistency listing this old is due again (search covers the minutes
+ * between). Longer than the 30-minute workflow's period, whose runs take it
+ * from the snapshot they fetch anyway; a 10-minute workflow alone takes one
+ * run in five.
+ */
+const CONSISTENCY_EVERY_MS = 45 * 60_000;
 /**
  * The consistent check behind the search path. Search's index can lag
  * behind writes (a freshly labelled issue took ~10–12 minutes to show,
@@ -53282,7 +53320,7 @@ const CONSISTENCY_EVERY_MS = 25 * 60_000;
 async function syncByConsistency(deps, settings, repos, run, orgRepos = repos) {
     const result = { stragglers: 0, listed: 0, issues: 0, pulls: 0 };
     const covered = repos.filter((r) => run.listed.get(r.id) && r.nodeId && run.snapshot.repos.get(r.nodeId)?.changed);
-    let stale = await staleRepos(deps, covered, run);
+    let stale = (await staleRepos(deps, covered, run)).map((s) => s.repo);
     if (stale.length > 0) {
         // Items changed since the last run: one search fetches their rows (the
         // same REST objects a listing gives) for every repository at once.
@@ -53290,8 +53328,22 @@ async function syncByConsistency(deps, settings, repos, run, orgRepos = repos) {
         result.listed += found.listed;
         result.issues += found.issues;
         result.pulls += found.pulls;
-        stale = await staleRepos(deps, stale, run);
     }
+    // What search did not show yet: changed minutes ago (inside half the
+    // overlap), the next search re-reads it — it is left to it, and the
+    // repository's cursors stop short of it; older than that, search's index
+    // lags, and the REST listing reads it.
+    const youngFrom = run.snapshot.at.getTime() - (settings.overlapMinutes * 60_000) / 2;
+    const capped = new Map();
+    const behind = stale.length > 0 ? await staleRepos(deps, stale, run) : [];
+    const toList = [];
+    for (const { repo, oldest } of behind) {
+        if (oldest >= youngFrom)
+            capped.set(repo.id, new Date(oldest - 1000));
+        else
+            toList.push(repo);
+    }
+    stale = toList;
     const failed = new Set();
     for (const repo of stale) {
         // Still behind after the search: what its lagging index did not show yet.
@@ -53309,16 +53361,21 @@ async function syncByConsistency(deps, settings, repos, run, orgRepos = repos) {
     const checked = covered.filter((r) => !failed.has(r.id));
     await deps.sql.begin(async (tx) => {
         for (const repo of checked) {
-            // Everything updated before the snapshot is stored now: the cursors move there.
-            await setCursor(tx, CURSORS.issues, repo.id, { highWater: run.snapshot.at, state: {} });
-            await setCursor(tx, CURSORS.issuesSearch, repo.id, { highWater: run.snapshot.at, state: {} });
-            await setCursor(tx, CURSORS.issuesSynced, repo.id, { highWater: run.snapshot.at, state: {} });
+            // Everything updated before the snapshot (or before an item left to
+            // the next search) is stored now: the cursors move there.
+            const at = capped.get(repo.id) ?? run.snapshot.at;
+            await setCursor(tx, CURSORS.issues, repo.id, { highWater: at, state: {} });
+            await setCursor(tx, CURSORS.issuesSearch, repo.id, { highWater: at, state: {} });
+            await setCursor(tx, CURSORS.issuesSynced, repo.id, { highWater: at, state: {} });
         }
         await setCursor(tx, CURSORS.consistency, 0, { highWater: run.snapshot.at, state: {} });
     });
     return result;
 }
-/** The repositories whose snapshot listing shows an item newer than its stored row, or missing. */
+/**
+ * The repositories whose snapshot listing shows an item newer than its
+ * stored row, or missing, with the oldest such item's updated_at (ms).
+ */
 async function staleRepos(deps, repos, run) {
     const out = [];
     for (const repo of repos) {
@@ -53329,12 +53386,16 @@ async function staleRepos(deps, repos, run) {
         const recentPulls = snap.pulls.filter((p) => Date.parse(p.updatedAt) >= since.getTime());
         const stored = await storedUpdates(deps.sql, repo.id, snap.changed.nodes.map((n) => n.databaseId), recentPulls.map((p) => p.number));
         const behind = (at, updatedAt) => !at || at.getTime() < Math.floor(Date.parse(updatedAt) / 1000) * 1000;
-        if (snap.changed.totalCount > snap.changed.nodes.length ||
-            recentPulls.length === snap.pulls.length ||
-            snap.changed.nodes.some((n) => behind(stored.issues.get(n.databaseId), n.updatedAt)) ||
-            recentPulls.some((p) => behind(stored.pulls.get(p.number), p.updatedAt))) {
-            out.push(repo);
-        }
+        const late = [
+            ...snap.changed.nodes.filter((n) => behind(stored.issues.get(n.databaseId), n.updatedAt)).map((n) => n.updatedAt),
+            ...recentPulls.filter((p) => behind(stored.pulls.get(p.number), p.updatedAt)).map((p) => p.updatedAt)
+        ].map((t) => Date.parse(t));
+        // More than a page changed: the listing reads them, however young.
+        const overflow = snap.changed.totalCount > snap.changed.nodes.length || recentPulls.length === snap.pulls.length;
+        if (overflow)
+            out.push({ repo, oldest: Number.NEGATIVE_INFINITY });
+        else if (late.length > 0)
+            out.push({ repo, oldest: Math.min(...late) });
     }
     return out;
 }

@@ -217,22 +217,22 @@ export interface CommentRef {
 /**
  * Comments of the repositories stored without reaction counts (read
  * through GraphQL, which leaves them unknown), oldest first — or, with
- * `updatedSince`, every comment of the items updated since then (the
- * periodic refresh: a reaction moves no updated_at GitHub documents).
+ * `writtenSince`, every comment written since then (the periodic refresh:
+ * no documented updated_at moves with a reaction, and reactions come mostly
+ * in a comment's first days).
  */
 export async function commentsForReactions(
   sql: Queryable,
   repoIds: number[],
   limit: number,
-  updatedSince?: Date
+  writtenSince?: Date
 ): Promise<CommentRef[]> {
   if (repoIds.length === 0 || limit <= 0) return []
-  const rows = updatedSince
+  const rows = writtenSince
     ? await sql<{ id: string; node_id: string; org: string; repo: string }[]>`
         select distinct on (e.id) e.id, e.node_id, e.org, e.repo from events e
         where e.event = 'commented' and e.node_id is not null and e.repo_id = any(${repoIds}::bigint[])
-          and (e.issue_id in (select id from issues where repo_id = any(${repoIds}::bigint[]) and updated_at >= ${updatedSince}::timestamp)
-            or e.issue_id in (select id from pull_requests where repo_id = any(${repoIds}::bigint[]) and updated_at >= ${updatedSince}::timestamp))
+          and e.created_at >= ${writtenSince}::timestamp
         order by e.id limit ${limit}`
     : await sql<{ id: string; node_id: string; org: string; repo: string }[]>`
         select distinct on (e.id) e.id, e.node_id, e.org, e.repo from events e
@@ -269,4 +269,28 @@ export async function markCommentsItemsBehind(tx: Queryable, commentIds: readonl
   await tx`
     update pull_requests set timeline_updated_at = null
     where id in (select issue_id from events where event = 'commented' and id = any(${ids}::bigint[]))`
+}
+
+/** The next `limit` stored comments after `afterId` (by id), for the rolling reaction sweep. */
+export async function commentsAfter(
+  sql: Queryable,
+  repoIds: number[],
+  afterId: string | undefined,
+  limit: number
+): Promise<CommentRef[]> {
+  if (repoIds.length === 0 || limit <= 0) return []
+  const rows = await sql<{ id: string; node_id: string; org: string; repo: string }[]>`
+    select distinct on (e.id) e.id, e.node_id, e.org, e.repo from events e
+    where e.event = 'commented' and e.node_id is not null and e.repo_id = any(${repoIds}::bigint[])
+      and e.id > ${afterId ?? '-9223372036854775808'}::bigint
+    order by e.id limit ${limit}`
+  return rows.map((r) => ({ id: r.id, nodeId: r.node_id, org: r.org, repo: r.repo }))
+}
+
+/** How many comments of the repositories are stored. */
+export async function countComments(sql: Queryable, repoIds: number[]): Promise<number> {
+  if (repoIds.length === 0) return 0
+  const [{ n }] = await sql<{ n: number }[]>`
+    select count(distinct id)::int as n from events where event = 'commented' and repo_id = any(${repoIds}::bigint[])`
+  return n
 }

@@ -9,8 +9,13 @@ import { syncBySearch } from './issues-search.js'
 import type { Deps } from './types.js'
 import { skipUnreadable } from './unreadable.js'
 
-/** A consistency listing this old is due again (search covers the minutes between). */
-export const CONSISTENCY_EVERY_MS = 25 * 60_000
+/**
+ * A consistency listing this old is due again (search covers the minutes
+ * between). Longer than the 30-minute workflow's period, whose runs take it
+ * from the snapshot they fetch anyway; a 10-minute workflow alone takes one
+ * run in five.
+ */
+export const CONSISTENCY_EVERY_MS = 45 * 60_000
 
 export interface ConsistencyResult {
   /** Repositories whose listing showed an item newer than the stored row (or missing): listed again. */
@@ -42,7 +47,7 @@ export async function syncByConsistency(
 ): Promise<ConsistencyResult> {
   const result: ConsistencyResult = { stragglers: 0, listed: 0, issues: 0, pulls: 0 }
   const covered = repos.filter((r) => run.listed.get(r.id) && r.nodeId && run.snapshot.repos.get(r.nodeId)?.changed)
-  let stale = await staleRepos(deps, covered, run)
+  let stale = (await staleRepos(deps, covered, run)).map((s) => s.repo)
   if (stale.length > 0) {
     // Items changed since the last run: one search fetches their rows (the
     // same REST objects a listing gives) for every repository at once.
@@ -50,8 +55,20 @@ export async function syncByConsistency(
     result.listed += found.listed
     result.issues += found.issues
     result.pulls += found.pulls
-    stale = await staleRepos(deps, stale, run)
   }
+  // What search did not show yet: changed minutes ago (inside half the
+  // overlap), the next search re-reads it — it is left to it, and the
+  // repository's cursors stop short of it; older than that, search's index
+  // lags, and the REST listing reads it.
+  const youngFrom = run.snapshot.at.getTime() - (settings.overlapMinutes * 60_000) / 2
+  const capped = new Map<number, Date>()
+  const behind = stale.length > 0 ? await staleRepos(deps, stale, run) : []
+  const toList: Repo[] = []
+  for (const { repo, oldest } of behind) {
+    if (oldest >= youngFrom) capped.set(repo.id, new Date(oldest - 1000))
+    else toList.push(repo)
+  }
+  stale = toList
   const failed = new Set<number>()
   for (const repo of stale) {
     // Still behind after the search: what its lagging index did not show yet.
@@ -71,19 +88,28 @@ export async function syncByConsistency(
   const checked = covered.filter((r) => !failed.has(r.id))
   await deps.sql.begin(async (tx) => {
     for (const repo of checked) {
-      // Everything updated before the snapshot is stored now: the cursors move there.
-      await setCursor(tx, CURSORS.issues, repo.id, { highWater: run.snapshot.at, state: {} })
-      await setCursor(tx, CURSORS.issuesSearch, repo.id, { highWater: run.snapshot.at, state: {} })
-      await setCursor(tx, CURSORS.issuesSynced, repo.id, { highWater: run.snapshot.at, state: {} })
+      // Everything updated before the snapshot (or before an item left to
+      // the next search) is stored now: the cursors move there.
+      const at = capped.get(repo.id) ?? run.snapshot.at
+      await setCursor(tx, CURSORS.issues, repo.id, { highWater: at, state: {} })
+      await setCursor(tx, CURSORS.issuesSearch, repo.id, { highWater: at, state: {} })
+      await setCursor(tx, CURSORS.issuesSynced, repo.id, { highWater: at, state: {} })
     }
     await setCursor(tx, CURSORS.consistency, 0, { highWater: run.snapshot.at, state: {} })
   })
   return result
 }
 
-/** The repositories whose snapshot listing shows an item newer than its stored row, or missing. */
-async function staleRepos(deps: Deps, repos: readonly Repo[], run: RunSnapshot): Promise<Repo[]> {
-  const out: Repo[] = []
+/**
+ * The repositories whose snapshot listing shows an item newer than its
+ * stored row, or missing, with the oldest such item's updated_at (ms).
+ */
+async function staleRepos(
+  deps: Deps,
+  repos: readonly Repo[],
+  run: RunSnapshot
+): Promise<{ repo: Repo; oldest: number }[]> {
+  const out: { repo: Repo; oldest: number }[] = []
   for (const repo of repos) {
     const since = run.listed.get(repo.id) as Date
     const snap = run.snapshot.repos.get(repo.nodeId as string)
@@ -97,14 +123,14 @@ async function staleRepos(deps: Deps, repos: readonly Repo[], run: RunSnapshot):
     )
     const behind = (at: Date | undefined, updatedAt: string): boolean =>
       !at || at.getTime() < Math.floor(Date.parse(updatedAt) / 1000) * 1000
-    if (
-      snap.changed.totalCount > snap.changed.nodes.length ||
-      recentPulls.length === snap.pulls.length ||
-      snap.changed.nodes.some((n) => behind(stored.issues.get(n.databaseId), n.updatedAt)) ||
-      recentPulls.some((p) => behind(stored.pulls.get(p.number), p.updatedAt))
-    ) {
-      out.push(repo)
-    }
+    const late = [
+      ...snap.changed.nodes.filter((n) => behind(stored.issues.get(n.databaseId), n.updatedAt)).map((n) => n.updatedAt),
+      ...recentPulls.filter((p) => behind(stored.pulls.get(p.number), p.updatedAt)).map((p) => p.updatedAt)
+    ].map((t) => Date.parse(t))
+    // More than a page changed: the listing reads them, however young.
+    const overflow = snap.changed.totalCount > snap.changed.nodes.length || recentPulls.length === snap.pulls.length
+    if (overflow) out.push({ repo, oldest: Number.NEGATIVE_INFINITY })
+    else if (late.length > 0) out.push({ repo, oldest: Math.min(...late) })
   }
   return out
 }
