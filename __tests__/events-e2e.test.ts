@@ -26,11 +26,11 @@ afterAll(async () => {
   await db?.drop()
 })
 
-async function sync(): Promise<RunReport & { timelineBillable: number; points: number }> {
+async function sync(mode = 'issues,events'): Promise<RunReport & { timelineBillable: number; points: number }> {
   const before = sim.log.billable({ route: TIMELINE })
   const points = sim.log.points()
   const io = testIO({
-    mode: 'issues,events',
+    mode,
     'github-token': 't',
     'api-url': sim.url,
     'database-url': db.url,
@@ -100,11 +100,12 @@ describe('issues,events on a generated org', () => {
     // new comment move the issue's updated_at; the edit is on one of its pages).
     expect(report.timelineBillable).toBe(0)
     expect(report.points).toBe(Math.ceil(long.timeline.length / 100))
-    // A reaction moves no updated_at: the daily reaction pass reads it (it
-    // re-reads every comment written in the last 7 days, and a slice of the rest).
+    // A reaction moves no updated_at: the daily workflow's reaction pass
+    // reads it (it re-reads every comment written in the last 7 days, and a
+    // slice of the rest).
     w.react(repo.name, { commentId: recent.id }, 'hooray', 'dev-1')
     w.advance({ hours: 25 })
-    const daily = await sync()
+    const daily = await sync('daily')
     expect(daily.points).toBeGreaterThan(0)
     await expectEveryTimelineStored()
     expect((await sync()).points).toBe(0)

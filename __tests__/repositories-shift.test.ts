@@ -32,8 +32,9 @@ describe('a repository list that shifts while it is walked', () => {
     await migrated(db.sql)
     await selectRepositories(simDeps(sim, db.sql), simSettings(sim, 'issues'))
     expect(await storedRepositories(db.sql, 'acme')).toHaveLength(101)
-    // A day later the list is read whole again (no ETag: a fresh first page).
-    world.advance({ hours: 25 })
+    // A day (and the 3 hours a frequent run leaves the daily workflow) later
+    // the list is read whole again (no ETag: a fresh first page).
+    world.advance({ hours: 28 })
     sim.log.reset()
   })
   afterEach(async () => {
@@ -55,7 +56,7 @@ describe('a repository list that shifts while it is walked', () => {
     expect(sim.log.billable()).toBe(3)
 
     // The next walk misses r50 for real: confirmed gone (404), marked unlisted.
-    world.advance({ hours: 25 })
+    world.advance({ hours: 28 })
     sim.log.reset()
     const next = await selectRepositories(simDeps(sim, db.sql), simSettings(sim, 'issues'))
     expect(next.map((r) => r.name)).not.toContain('r50')
@@ -74,7 +75,7 @@ describe('a repository list that shifts while it is walked', () => {
     expect(await listedNames()).toHaveLength(101)
     expect(sim.log.billable()).toBe(2) // nothing was missing: no confirmation asked
 
-    world.advance({ hours: 25 })
+    world.advance({ hours: 28 })
     await selectRepositories(simDeps(sim, db.sql), simSettings(sim, 'issues'))
     expect(await listedNames()).toContain('fresh')
   })

@@ -10,6 +10,7 @@ import { testIO } from './helpers/io.js'
 
 const EVERY_10 = 'issues,events,transfers'
 const EVERY_30 = 'issues,pulls,unmerged,members,transfers'
+const DAILY = 'daily,transfers'
 
 for (const tokens of ['fresh', 'fixed'] as const) {
   describe(`the shipped schedules with ${tokens === 'fresh' ? 'a new token every job' : 'one fixed PAT'}`, () => {
@@ -45,7 +46,7 @@ for (const tokens of ['fresh', 'fixed'] as const) {
 
     it('a quiet run costs the org one unit with a new token, nothing with a PAT', async () => {
       await job(`migrate,${EVERY_30},events`) // the first sync
-      // Settle: a full cycle of each workflow, past the daily reaction pass.
+      // Settle: a full cycle of each workflow.
       for (let k = 0; k < 3; k++) {
         sim.world.advance({ minutes: 10 })
         await job(EVERY_10)
@@ -70,6 +71,38 @@ for (const tokens of ['fresh', 'fixed'] as const) {
         expect(quiet10).toEqual([0, 0, 0, 0, 0, 0])
         expect(quiet30).toEqual([0, 0])
       }
+    })
+
+    it('the daily workflow carries the daily passes, so the frequent runs a day later still cost one unit', async () => {
+      // 20 hours on, the daily run: merged flags (one org-wide search), the
+      // reaction pass (GraphQL) and the transfers task's open-issue listing
+      // are all due in it, 4 hours before the frequent runs would take them.
+      sim.world.advance({ hours: 20 })
+      await job(DAILY)
+      // The first reconciliation reads every closed pull request: a search page per 100.
+      const [closed] = await db.sql<
+        { n: number }[]
+      >`select count(*)::int as n from pull_requests where state = 'closed'`
+      expect(sim.log.count({ route: '/search/issues' })).toBe(Math.max(1, Math.ceil(closed.n / 100)))
+      expect(sim.log.points()).toBeGreaterThanOrEqual(1)
+      const now = sim.world.now()
+      const passed = await db.sql<{ n: number }[]>`
+        select count(*)::int as n from sync_cursors where task = 'reactions' and high_water = ${now}`
+      const listed = await db.sql<{ n: number }[]>`
+        select count(*)::int as n from sync_cursors where task = 'transfers-open' and state->>'listedAt' = ${now.toISOString()}`
+      const repos = await db.sql<{ n: number; issues: number }[]>`
+        select count(*)::int as n, count(*) filter (where has_issues)::int as issues
+        from repositories where listed and not archived`
+      expect(passed[0].n).toBe(repos[0].n)
+      expect(listed[0].n).toBe(repos[0].issues)
+      // 23 h 50 min later (the next daily run is due soon), nothing is due
+      // in the frequent runs: the 30-minute run (which lists the
+      // repositories), then the 10-minute one.
+      sim.world.advance({ hours: 23, minutes: 50 })
+      const expected = tokens === 'fresh' ? 1 : 0
+      expect(await job(EVERY_30)).toBe(expected)
+      sim.world.advance({ minutes: 10 })
+      expect(await job(EVERY_10)).toBe(expected)
     })
 
     it('a comment is stored, timeline included, by the next 10-minute run', async () => {

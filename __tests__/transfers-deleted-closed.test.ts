@@ -43,7 +43,8 @@ describe('a closed issue deleted later', () => {
     const sync = async () => {
       await runIssues(simDeps(s, d.sql), simSettings(s, 'issues'))
       s.log.reset()
-      return runTransfers(simDeps(s, d.sql), simSettings(s, 'issues,transfers'))
+      // The daily workflow's run (`daily,transfers`), which takes the listings when due.
+      return runTransfers(simDeps(s, d.sql), simSettings(s, 'daily,transfers'))
     }
     const listings = () => s.log.entries.filter((e) => e.route === '/graphql')
 

@@ -216,7 +216,9 @@ describe('transfers', () => {
     await run({}, 'gt')
     expect(sim.log.count(LISTING) + issueRequests()).toBe(0) // not a day yet
 
-    world.advance({ hours: 1 })
+    // A run without the daily workflow's `daily` takes the daily listing
+    // once it is 3 hours overdue (the daily workflow's run takes it on time).
+    world.advance({ hours: 4 })
     sim.log.reset()
     const { result } = await run({}, 'gt')
     // Both open-issue pages changed (1 request each); the three vanished
@@ -248,7 +250,7 @@ describe('transfers', () => {
     expect(await issue('app', 2)).toMatchObject({ state: 'deleted', deleted_at: world.now(), title: 'Typo' })
 
     // A quiet day later: both listings answer 304, nothing is asked again.
-    world.advance({ days: 1 })
+    world.advance({ hours: 27 })
     sim.log.reset()
     const next = await run({}, 'gt')
     expect(next.result.counts).toMatchObject({ candidates: 0 })
@@ -259,7 +261,7 @@ describe('transfers', () => {
   it('a transfer whose new issue is synced only on the next run: the mapping waits on the old row', async () => {
     await run() // the first open-issue listing
     const moved = world.transfer('app', 1, 'docs', 'ann')
-    world.advance({ days: 1 })
+    world.advance({ hours: 27 }) // the daily listing, 3 hours overdue
     sim.log.reset()
     const first = await run()
     expect(first.result.counts).toMatchObject({ pending: 1, transferred: 0 })
@@ -286,7 +288,7 @@ describe('transfers', () => {
   it('a new issue in an untracked repository is fetched once on the next run', async () => {
     await run({ repos: 'app' })
     const moved = world.transfer('app', 1, 'docs', 'ann')
-    world.advance({ days: 1 })
+    world.advance({ hours: 27 }) // the daily listing, 3 hours overdue
     const first = await run({ repos: 'app' })
     expect(first.result.counts).toMatchObject({ pending: 1 })
     world.advance({ minutes: 30 })

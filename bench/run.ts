@@ -39,7 +39,7 @@ const SEARCH_LAG_MS = 60_000
 const WORKFLOWS = {
   'every 10 min': 'issues,events,transfers',
   'every 30 min': 'issues,pulls,unmerged,members,transfers',
-  daily: 'daily'
+  daily: 'daily,transfers'
 } as const
 type Workflow = keyof typeof WORKFLOWS
 

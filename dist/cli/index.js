@@ -33705,7 +33705,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony export */ });
 /* harmony import */ var _cli_args_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7391);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(576);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5802);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6892);
 /* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6670);
 
 
@@ -37094,7 +37094,7 @@ function keepFailureExitCode() {
 
 /***/ }),
 
-/***/ 5802:
+/***/ 6892:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -52408,7 +52408,32 @@ minimatch.Minimatch = Minimatch;
 minimatch.escape = escape_escape;
 minimatch.unescape = unescape_unescape;
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./src/tasks/due.ts
+/**
+ * When a periodic reconciliation (the daily reaction pass, the transfers
+ * task's daily open-issue and weekly all-issue listings, the daily full
+ * repository listing) is due. GitHub starts schedules late, by a different
+ * amount each day, so a pass the daily workflow did at 05:12 yesterday is
+ * due in today's 05:03 run 4 hours early, and in the 10- and 30-minute runs
+ * only 3 hours late. So while the daily workflow runs, the frequent runs
+ * never carry these passes (a quiet one costs at most one unit); without
+ * it, they take each pass once it is 3 hours overdue.
+ */
+const DAILY_RUN_EARLY_MS = 4 * 3600 * 1000;
+const FREQUENT_RUN_LATE_MS = 3 * 3600 * 1000;
+/** Whether a pass done last at `last` (never: undefined) is due again after `periodMs`. */
+function isDue(last, periodMs, now, settings) {
+    if (last === undefined)
+        return true;
+    const at = typeof last === 'string' ? Date.parse(last) : last.getTime();
+    if (Number.isNaN(at))
+        return true;
+    const shift = settings.tasks.includes('daily') ? -DAILY_RUN_EARLY_MS : FREQUENT_RUN_LATE_MS;
+    return now.getTime() - at >= periodMs + shift;
+}
+
 ;// CONCATENATED MODULE: ./src/tasks/repositories.ts
+
 
 
 
@@ -52430,11 +52455,15 @@ const FULL_LISTING_MS = 24 * 3600 * 1000;
  * `include-archived` and `shard`.
  */
 async function selectRepositories(deps, settings, options = {}) {
-    return selectFrom(deps, settings, await orgRepositories(deps, settings.org, options.maxAgeMs ?? 0));
+    return selectFrom(deps, settings, await orgRepositories(deps, settings.org, options.maxAgeMs ?? 0, settings));
 }
-/** The org's repositories (stored list or a fresh listing, as selectRepositories decides), unfiltered. */
-function orgRepositories(deps, org, maxAgeMs = 0) {
-    return listOrStored(deps, org, maxAgeMs);
+/**
+ * The org's repositories (stored list or a fresh listing, as
+ * selectRepositories decides), unfiltered. `settings.tasks` decides when
+ * the daily full listing is due (isDue: a run of the daily workflow takes it).
+ */
+function orgRepositories(deps, org, maxAgeMs = 0, settings = { tasks: [] }) {
+    return listOrStored(deps, org, maxAgeMs, settings);
 }
 /** The repositories of `all` this run syncs: `repos` globs, `include-archived`, `shard` (logged unless `deps` is undefined). */
 function selectFrom(deps, settings, all) {
@@ -52464,18 +52493,21 @@ function inShard(repoId, shard) {
     const mixed = (BigInt(repoId) * 2654435761n) % 4294967296n;
     return Number(mixed % BigInt(shard.count)) === shard.index - 1;
 }
-async function listOrStored(deps, org, maxAgeMs) {
+async function listOrStored(deps, org, maxAgeMs, settings) {
     const { sql, octokit, clock, log } = deps;
     const key = orgRepositoriesKey(org);
     const cursor = await getCursor(sql, CURSORS.repositories, 0);
     const orgKey = org.toLowerCase();
     const seen = listingTimes(cursor.state[orgKey]);
     const now = clock().getTime();
-    if (maxAgeMs > 0 && seen.verified !== undefined && now - seen.verified < maxAgeMs) {
+    const fullDue = isDue(seen.full === undefined ? undefined : new Date(seen.full), FULL_LISTING_MS, clock(), settings);
+    // The daily workflow's run takes the full listing when due, so the frequent runs never carry it.
+    const dailyFull = fullDue && settings.tasks.includes('daily');
+    if (maxAgeMs > 0 && seen.verified !== undefined && now - seen.verified < maxAgeMs && !dailyFull) {
         log.debug(`Repository list of ${org} verified ${Math.round((now - seen.verified) / 60_000)} min ago; using it.`);
         return storedRepositories(sql, org);
     }
-    const fresh = seen.full !== undefined && now - seen.full < FULL_LISTING_MS;
+    const fresh = !fullDue;
     const listing = await listOrgRepositories(octokit, org, fresh ? await getEtag(sql, key) : undefined).catch(async (error) => {
         // 404: not an organisation (a user account?), or none the token can see.
         if (!(error instanceof RequestError && error.status === 404))
@@ -52741,7 +52773,95 @@ function describeRemaining(unfinished) {
         `Run backfill again (since ${range.since}) or without since to continue.`);
 }
 
+;// CONCATENATED MODULE: ./src/tasks/reactions.ts
+
+
+
+
+
+
+
+
+/** How often comments' reaction counts are read again. */
+const REACTIONS_EVERY_MS = 24 * 3600 * 1000;
+/** The rolling sweep reads every stored comment of a repository once in this many days. */
+const SWEEP_DAYS = 30;
+/** Comments written this recently are re-read by every pass. */
+const REACTIONS_WINDOW_MS = 7 * 24 * 3600 * 1000;
+/**
+ * Comments' reaction counts, which GitHub's GraphQL timeline read leaves
+ * out (a connection per item would multiply its price by 100). Counts still
+ * unknown ride along with timeline queries for free; once 100 are unknown
+ * (a first sync, a backfill) they are read at once, 100 comments a point.
+ * Once a day per repository (`isDue`: in the daily workflow's run, so the
+ * frequent runs stay at their one unit) the pass reads, 100 comments a
+ * point: the counts still unknown, every comment written in the last 7 days
+ * (reactions come mostly in a comment's first days), and the next 30th of a
+ * rolling sweep over the repository's stored comments, so that a reaction on
+ * any comment is seen within 30 days, on a recent one within a day. GitHub
+ * does not document that a reaction moves any updated_at, so nothing else
+ * would notice one. The cursor is per repository (task `reactions`): a
+ * shard, or a `repos` selection, passes only over its own repositories.
+ */
+async function reactionPass(deps, settings, repoIds) {
+    const now = deps.clock();
+    const apiBase = await restApiBase(deps, settings);
+    const shouldStop = () => deps.meter.remaining('graphql') <= settings.budgetReserve;
+    const result = { changed: 0, read: 0, repositories: 0, stopped: false };
+    const due = [];
+    const queue = [];
+    const seen = new Set();
+    const enqueue = (comments) => {
+        for (const c of comments) {
+            if (seen.has(c.id))
+                continue;
+            seen.add(c.id);
+            queue.push(c);
+        }
+    };
+    const since = new Date(now.getTime() - REACTIONS_WINDOW_MS);
+    for (const repoId of repoIds) {
+        const cursor = await getCursor(deps.sql, CURSORS.reactions, repoId);
+        if (!isDue(cursor.highWater, REACTIONS_EVERY_MS, now, settings))
+            continue;
+        const total = await countComments(deps.sql, [repoId]);
+        enqueue(await commentsForReactions(deps.sql, [repoId], 100_000, since));
+        const slice = Math.ceil(total / SWEEP_DAYS);
+        const after = cursor.state.sweepAfter;
+        let sweep = await commentsAfter(deps.sql, [repoId], after, slice);
+        if (sweep.length < slice)
+            sweep = [...sweep, ...(await commentsAfter(deps.sql, [repoId], undefined, slice - sweep.length))];
+        enqueue(sweep);
+        due.push({ repoId, next: sweep.length > 0 ? sweep[sweep.length - 1].id : undefined });
+    }
+    result.repositories = due.length;
+    const unknown = await commentsForReactions(deps.sql, repoIds, REACTIONS_PER_QUERY);
+    // Not due anywhere: only a full point's worth of unknown counts is read now.
+    if (due.length === 0 && unknown.length < REACTIONS_PER_QUERY)
+        return result;
+    await knowBudget(deps, 'graphql');
+    const settled = await settleReactions(deps, apiBase, repoIds, shouldStop);
+    result.changed += settled.changed;
+    result.stopped = settled.stopped;
+    if (due.length === 0 || result.stopped)
+        return result;
+    const refreshed = await settleReactions(deps, apiBase, repoIds, shouldStop, queue);
+    result.changed += refreshed.changed;
+    result.stopped = refreshed.stopped;
+    result.read = queue.length;
+    if (result.stopped)
+        return result;
+    await deps.sql.begin(async (tx) => {
+        for (const { repoId, next } of due)
+            await setCursor(tx, CURSORS.reactions, repoId, { highWater: now, state: next ? { sweepAfter: next } : {} });
+    });
+    deps.log.info(`reactions: counts read for ${queue.length} comment(s) of ${due.length} repositories ` +
+        `(written in the last 7 days, and the rolling sweep's 30th); ${result.changed} row(s) changed`);
+    return result;
+}
+
 ;// CONCATENATED MODULE: ./src/tasks/daily.ts
+
 
 
 
@@ -52766,15 +52886,29 @@ function describeRemaining(unfinished) {
  * one query per repository (a partial last page per repository saved);
  * repositories with no pull request stored are not searched at all. Only
  * rows that differ are written.
+ *
+ * The run also carries the day's reaction pass (reactionPass): comments'
+ * reaction counts, which no updated_at announces.
  */
 async function runDaily(deps, settings) {
     const { sql, log, clock } = deps;
     const repos = await selectRepositories(deps, settings, { maxAgeMs: STORED_LIST_MAX_AGE_MS });
     const ranges = await oldestPullPerRepository(sql, repos.map((r) => r.id));
-    const counts = { repositories: 0, windows: 0, checked: 0, corrected: 0, written: 0 };
+    const counts = { repositories: 0, windows: 0, checked: 0, corrected: 0, written: 0, reactions: 0 };
+    // Reaction counts move no updated_at: this run re-reads them (GraphQL timelines only).
+    const reacted = settings.timelineApi === 'graphql'
+        ? await reactionPass(deps, settings, repos.map((r) => r.id))
+        : undefined;
+    counts.reactions = reacted?.changed ?? 0;
+    const stoppedAt = reacted?.stopped
+        ? {
+            incomplete: true,
+            remaining: `reaction counts: stopped at the GraphQL budget reserve (${settings.budgetReserve}); the next run continues.`
+        }
+        : {};
     if (ranges.size === 0) {
         log.info('daily: no pull requests stored for the selected repositories; nothing to reconcile.');
-        return { counts };
+        return { counts, ...stoppedAt };
     }
     const to = clock();
     const starts = new Map();
@@ -52832,7 +52966,7 @@ async function runDaily(deps, settings) {
             });
         }
     }
-    return { counts };
+    return { counts, ...stoppedAt };
 }
 /** The selected repository a search item belongs to (by its repository_url's name). */
 function repoOf(item, byName) {
@@ -52928,18 +53062,10 @@ function tokenMode(deps) {
 
 
 
-
-
 /** Timelines one run reads at most through GraphQL (100 a point: about 20 points). */
 const GRAPHQL_ITEMS_PER_RUN = 2000;
 /** Timelines one run reads at most through REST (at least a request each). */
 const REST_ITEMS_PER_RUN = 300;
-/** How often comments' reaction counts are read again. */
-const REACTIONS_EVERY_MS = 24 * 3600 * 1000;
-/** The rolling reaction sweep reads every stored comment once in this many days. */
-const SWEEP_DAYS = 30;
-/** Comments written this recently are re-read by the daily reaction pass. */
-const REACTIONS_WINDOW_MS = 7 * 24 * 3600 * 1000;
 /**
  * `events`: the timelines whose item changed since they were stored. An
  * issue or pull request is "timeline behind" while its updated_at is later
@@ -53020,7 +53146,7 @@ async function runEvents(deps, settings) {
         Object.assign(counts, pages);
     }
     if (graphql && !stopped) {
-        const pass = await reactionPass(deps, settings, repoIds, counts.reactions);
+        const pass = await reactionPass(deps, settings, repoIds);
         counts.reactions += pass.changed;
         stopped = pass.stopped;
     }
@@ -53052,53 +53178,6 @@ function byRepository(items, repos) {
         out.set(repo, list);
     }
     return out;
-}
-/**
- * Comments' reaction counts, which GitHub's GraphQL timeline read leaves
- * out (a connection per item would multiply its price by 100). Counts still
- * unknown ride along with the next timeline query for free. Once a day this
- * pass reads, 100 comments a point: the counts still unknown, every comment
- * written in the last 7 days (reactions come mostly in a comment's first
- * days), and the next slice of a rolling sweep over all stored comments — a
- * 30th of them, at least 100 — so that a reaction on any comment is seen
- * within 30 days, on a recent one within a day. GitHub does not document
- * that a reaction moves any updated_at, so nothing else would notice one.
- */
-async function reactionPass(deps, settings, repoIds, _changed) {
-    const cursor = await getCursor(deps.sql, CURSORS.reactions, 0);
-    const now = deps.clock();
-    const apiBase = await restApiBase(deps, settings);
-    const shouldStop = () => deps.meter.remaining('graphql') <= settings.budgetReserve;
-    if (cursor.highWater && now.getTime() - cursor.highWater.getTime() < REACTIONS_EVERY_MS) {
-        // Not due: only a full point's worth of unknown counts (a first sync, a backfill) is read now.
-        const unknown = await commentsForReactions(deps.sql, repoIds, REACTIONS_PER_QUERY);
-        if (unknown.length < REACTIONS_PER_QUERY)
-            return { changed: 0, stopped: false };
-        await knowBudget(deps, 'graphql');
-        const settled = await settleReactions(deps, apiBase, repoIds, shouldStop);
-        return { changed: settled.changed, stopped: settled.stopped };
-    }
-    await knowBudget(deps, 'graphql');
-    const unknown = await settleReactions(deps, apiBase, repoIds, shouldStop);
-    const recent = await commentsForReactions(deps.sql, repoIds, 100_000, new Date(now.getTime() - REACTIONS_WINDOW_MS));
-    const sweepAfter = cursor.state.sweepAfter;
-    const slice = Math.max(REACTIONS_PER_QUERY, Math.ceil((await countComments(deps.sql, repoIds)) / SWEEP_DAYS));
-    let sweep = await commentsAfter(deps.sql, repoIds, sweepAfter, slice);
-    if (sweep.length < slice)
-        sweep = [...sweep, ...(await commentsAfter(deps.sql, repoIds, undefined, slice - sweep.length))];
-    const seen = new Set(recent.map((c) => c.id));
-    const queue = [...recent, ...sweep.filter((c) => !seen.has(c.id))];
-    const refreshed = unknown.stopped
-        ? { changed: 0, queries: 0, stopped: true }
-        : await settleReactions(deps, apiBase, repoIds, shouldStop, queue);
-    const stopped = unknown.stopped || refreshed.stopped;
-    if (!stopped) {
-        const next = sweep.length > 0 ? sweep[sweep.length - 1].id : undefined;
-        await setCursor(deps.sql, CURSORS.reactions, 0, { highWater: now, state: next ? { sweepAfter: next } : {} });
-    }
-    deps.log.info(`events: reaction counts read for ${recent.length} recent comment(s), ${sweep.length} of the rolling sweep ` +
-        `and those stored without; ${unknown.changed + refreshed.changed} row(s) changed`);
-    return { changed: unknown.changed + refreshed.changed, stopped };
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/issues-listing.ts
@@ -53800,6 +53879,7 @@ async function fetchIssueIds(octokit, meter, repoNodeIds, shouldStop) {
 
 
 
+
 /** How often each repository's open issues are listed (the transfers task's check for vanished issues). */
 const OPEN_LISTING_EVERY_MS = 24 * 3600 * 1000;
 const runs = new WeakMap();
@@ -53832,7 +53912,7 @@ async function fetchRunSnapshot(deps, settings) {
     const { sql, clock } = deps;
     const tasks = new Set(settings.tasks);
     const stored = selectFrom(undefined, settings, await storedRepositories(sql, settings.org));
-    const now = clock().getTime();
+    const now = clock();
     const asks = [];
     const listed = new Map();
     const open = new Set();
@@ -53849,7 +53929,7 @@ async function fetchRunSnapshot(deps, settings) {
         }
         if (tasks.has('transfers') && repo.hasIssues !== false) {
             const state = (await getCursor(sql, CURSORS.transfersOpen, repo.id)).state;
-            if (!state.listedAt || now - Date.parse(state.listedAt) >= OPEN_LISTING_EVERY_MS) {
+            if (isDue(state.listedAt, OPEN_LISTING_EVERY_MS, now, settings)) {
                 ask.open = true;
                 open.add(repo.id);
             }
@@ -53914,9 +53994,21 @@ function confirmByNodeId(deps) {
 
 
 
+
 /** Empty searches in a row after which a stable token goes back to the (free while quiet) listings. */
 const QUIET_SEARCHES = 3;
 
+/**
+ * Whether this run takes the consistency listing from the GraphQL snapshot:
+ * every CONSISTENCY_EVERY_MS, and whenever another task of the run (members,
+ * pulls) fetches the snapshot anyway — its consistency listing then costs
+ * nothing more than a search would.
+ */
+async function consistencyDue(deps, settings) {
+    const last = (await getCursor(deps.sql, CURSORS.consistency, 0)).highWater;
+    const due = !last || deps.clock().getTime() - last.getTime() >= CONSISTENCY_EVERY_MS;
+    return due || settings.tasks.includes('members') || settings.tasks.includes('pulls');
+}
 /**
  * The `issues` task: every issue and pull request created or updated since
  * each repository's high-water mark (less `overlap-minutes`), upserted
@@ -53929,7 +54021,14 @@ async function runIssues(deps, settings) {
     // so it changes — and costs, even with a stable token — whenever an issue
     // opens or closes); the search refreshes it when a result names an
     // unknown repository, and the snapshot with every consistency listing.
-    const all = await orgRepositories(deps, settings.org, STORED_LIST_MAX_AGE_MS);
+    //
+    // With a new token per job, a run that takes the GraphQL snapshot (the
+    // consistency listing is due, or members or pulls run too) has its list
+    // from the snapshot instead, at no request of its own.
+    const snapshotRun = mode === 'rotating' && (await consistencyDue(deps, settings));
+    const all = snapshotRun && (await storedRepositories(deps.sql, settings.org)).length > 0
+        ? (await runSnapshot(deps, settings)).all
+        : await orgRepositories(deps, settings.org, STORED_LIST_MAX_AGE_MS, settings);
     const repos = selectFrom(deps, settings, all);
     const totals = { repositories: 0, listed: 0, issues: 0, pulls: 0, searches: 0 };
     const left = [];
@@ -54011,12 +54110,7 @@ async function runIssues(deps, settings) {
             else
                 known.push(repo);
         }
-        const last = (await getCursor(deps.sql, CURSORS.consistency, 0)).highWater;
-        const due = !last || deps.clock().getTime() - last.getTime() >= CONSISTENCY_EVERY_MS;
-        // Another task of this run (members, pulls) fetches the snapshot anyway:
-        // its consistency listing then costs nothing more than a search would.
-        const shared = settings.tasks.includes('members') || settings.tasks.includes('pulls');
-        if (known.length > 0 && (due || shared)) {
+        if (known.length > 0 && snapshotRun) {
             // The consistent listing (GraphQL, shared with the run's other tasks)
             // instead of a search this run.
             const run = await runSnapshot(deps, settings);
@@ -55781,6 +55875,7 @@ async function markGroupsChecked(tx, all, done, now) {
 
 
 
+
 const transfers_vanished_ROUTE = 'GET /repos/{owner}/{repo}/issues';
 const transfers_vanished_PER_PAGE = 100;
 /** GitHub answers 422 past page 100 of an issues listing; stay clear of it. */
@@ -55795,11 +55890,11 @@ const LIST_EVERY_MS = 24 * 3600 * 1000;
  * read, and for a deletion. Undefined when the repository is not due, or the
  * budget ran out (`canSpend`).
  */
-async function listOpenIssues(deps, repo, now, canSpend) {
+async function listOpenIssues(deps, repo, now, canSpend, settings) {
     const { sql, octokit } = deps;
     const cursor = await getCursor(sql, CURSORS.transfersOpen, repo.id);
     const state = cursor.state;
-    if (state.listedAt && now.getTime() - Date.parse(state.listedAt) < LIST_EVERY_MS)
+    if (!isDue(state.listedAt, LIST_EVERY_MS, now, settings))
         return undefined;
     const stored = state.pages ?? [];
     const pages = [];
@@ -55884,6 +55979,7 @@ async function openIssuesFromSnapshot(deps, repo, openIds, now) {
 
 
 
+
 /** How often every issue's id is listed per repository: a deleted closed issue is found within this. */
 const ALL_LISTING_EVERY_MS = 7 * 24 * 3600 * 1000;
 /**
@@ -55906,7 +56002,7 @@ async function listAllIssues(deps, settings, repos, now) {
         if (repo.hasIssues === false || !repo.nodeId)
             continue;
         const state = (await getCursor(deps.sql, CURSORS.transfersAll, repo.id)).state;
-        if (!state.listedAt || now.getTime() - Date.parse(state.listedAt) >= ALL_LISTING_EVERY_MS)
+        if (isDue(state.listedAt, ALL_LISTING_EVERY_MS, now, settings))
             due.push(repo);
     }
     if (due.length === 0)
@@ -55937,6 +56033,7 @@ async function listAllIssues(deps, settings, repos, now) {
 }
 
 ;// CONCATENATED MODULE: ./src/tasks/transfers.ts
+
 
 
 
@@ -56021,7 +56118,7 @@ async function runTransfers(deps, settings) {
     for (const repo of stopped ? [] : repos.filter((r) => r.hasIssues !== false)) {
         const listing = rotating
             ? await openIssuesFromSnapshot(deps, repo, snapshot?.open.has(repo.id) && repo.nodeId ? snapshot.snapshot.repos.get(repo.nodeId)?.open : undefined, now)
-            : await listOpenIssues(deps, repo, now, canSpend);
+            : await listOpenIssues(deps, repo, now, canSpend, settings);
         if (listing === 'stopped') {
             stopped = true;
             break;
@@ -56076,16 +56173,16 @@ async function runTransfers(deps, settings) {
             : {})
     };
 }
-/** How late a rotating run may leave the daily open listing for a run that fetches a snapshot anyway. */
-const OPEN_LISTING_GRACE_MS = 3 * 3600 * 1000;
+/** The GraphQL snapshot the open-issue listing reads with a new token per job: this run's, or one of its own when a listing is due. */
 async function snapshotForOpenListing(deps, settings, repos, now) {
     const cached = cachedSnapshot(deps);
     if (cached)
         return cached;
     for (const repo of repos) {
         const state = (await getCursor(deps.sql, CURSORS.transfersOpen, repo.id)).state;
-        const age = state.listedAt ? now.getTime() - Date.parse(state.listedAt) : Number.POSITIVE_INFINITY;
-        if (age >= OPEN_LISTING_EVERY_MS + OPEN_LISTING_GRACE_MS)
+        // Due (in the daily workflow's run, or overdue in a frequent one): this
+        // run fetches a snapshot for the listing when it has none yet.
+        if (isDue(state.listedAt, OPEN_LISTING_EVERY_MS, now, settings))
             return runSnapshot(deps, settings);
     }
     return undefined;

@@ -9,6 +9,7 @@ import { CURSORS } from '../model/cursor.js'
 import type { PullRow } from '../model/issue.js'
 import type { Repo } from '../model/repo.js'
 import { STORED_LIST_MAX_AGE_MS, selectRepositories } from './repositories.js'
+import { reactionPass } from './reactions.js'
 import type { Deps, TaskResult } from './types.js'
 
 /**
@@ -29,6 +30,9 @@ import type { Deps, TaskResult } from './types.js'
  * one query per repository (a partial last page per repository saved);
  * repositories with no pull request stored are not searched at all. Only
  * rows that differ are written.
+ *
+ * The run also carries the day's reaction pass (reactionPass): comments'
+ * reaction counts, which no updated_at announces.
  */
 export async function runDaily(deps: Deps, settings: Settings): Promise<TaskResult> {
   const { sql, log, clock } = deps
@@ -37,10 +41,26 @@ export async function runDaily(deps: Deps, settings: Settings): Promise<TaskResu
     sql,
     repos.map((r) => r.id)
   )
-  const counts = { repositories: 0, windows: 0, checked: 0, corrected: 0, written: 0 }
+  const counts = { repositories: 0, windows: 0, checked: 0, corrected: 0, written: 0, reactions: 0 }
+  // Reaction counts move no updated_at: this run re-reads them (GraphQL timelines only).
+  const reacted =
+    settings.timelineApi === 'graphql'
+      ? await reactionPass(
+          deps,
+          settings,
+          repos.map((r) => r.id)
+        )
+      : undefined
+  counts.reactions = reacted?.changed ?? 0
+  const stoppedAt = reacted?.stopped
+    ? {
+        incomplete: true,
+        remaining: `reaction counts: stopped at the GraphQL budget reserve (${settings.budgetReserve}); the next run continues.`
+      }
+    : {}
   if (ranges.size === 0) {
     log.info('daily: no pull requests stored for the selected repositories; nothing to reconcile.')
-    return { counts }
+    return { counts, ...stoppedAt }
   }
   const to = clock()
   const starts = new Map<number, Date>()
@@ -97,7 +117,7 @@ export async function runDaily(deps: Deps, settings: Settings): Promise<TaskResu
       })
     }
   }
-  return { counts }
+  return { counts, ...stoppedAt }
 }
 
 /** The selected repository a search item belongs to (by its repository_url's name). */

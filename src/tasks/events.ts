@@ -1,19 +1,10 @@
-import { getCursor, setCursor } from '../db/cursors.js'
-import {
-  commentsAfter,
-  commentsForReactions,
-  countComments,
-  countTimelinesBehind,
-  timelinesBehind,
-  type BehindTimeline
-} from '../db/events.js'
+import { countTimelinesBehind, timelinesBehind, type BehindTimeline } from '../db/events.js'
 import type { Settings } from '../inputs.js'
-import { CURSORS } from '../model/cursor.js'
 import type { Repo } from '../model/repo.js'
 import { knowBudget } from './budget.js'
 import { STORED_LIST_MAX_AGE_MS, selectRepositories } from './repositories.js'
-import { REACTIONS_PER_QUERY } from '../github/graphql-timeline.js'
-import { settleReactions, syncTimelinesGraphql } from './timelines-graphql.js'
+import { reactionPass } from './reactions.js'
+import { syncTimelinesGraphql } from './timelines-graphql.js'
 import { syncIssueTimelines } from './timelines.js'
 import { tokenMode } from './token-mode.js'
 import { restApiBase } from './api-base.js'
@@ -23,12 +14,6 @@ import type { Deps, TaskResult } from './types.js'
 const GRAPHQL_ITEMS_PER_RUN = 2000
 /** Timelines one run reads at most through REST (at least a request each). */
 const REST_ITEMS_PER_RUN = 300
-/** How often comments' reaction counts are read again. */
-const REACTIONS_EVERY_MS = 24 * 3600 * 1000
-/** The rolling reaction sweep reads every stored comment once in this many days. */
-const SWEEP_DAYS = 30
-/** Comments written this recently are re-read by the daily reaction pass. */
-const REACTIONS_WINDOW_MS = 7 * 24 * 3600 * 1000
 
 /**
  * `events`: the timelines whose item changed since they were stored. An
@@ -108,7 +93,7 @@ export async function runEvents(deps: Deps, settings: Settings): Promise<TaskRes
     Object.assign(counts, pages)
   }
   if (graphql && !stopped) {
-    const pass = await reactionPass(deps, settings, repoIds, counts.reactions)
+    const pass = await reactionPass(deps, settings, repoIds)
     counts.reactions += pass.changed
     stopped = pass.stopped
   }
@@ -140,58 +125,4 @@ function byRepository(items: readonly BehindTimeline[], repos: ReadonlyMap<numbe
     out.set(repo, list)
   }
   return out
-}
-
-/**
- * Comments' reaction counts, which GitHub's GraphQL timeline read leaves
- * out (a connection per item would multiply its price by 100). Counts still
- * unknown ride along with the next timeline query for free. Once a day this
- * pass reads, 100 comments a point: the counts still unknown, every comment
- * written in the last 7 days (reactions come mostly in a comment's first
- * days), and the next slice of a rolling sweep over all stored comments — a
- * 30th of them, at least 100 — so that a reaction on any comment is seen
- * within 30 days, on a recent one within a day. GitHub does not document
- * that a reaction moves any updated_at, so nothing else would notice one.
- */
-async function reactionPass(
-  deps: Deps,
-  settings: Settings,
-  repoIds: number[],
-  _changed: number
-): Promise<{ changed: number; stopped: boolean }> {
-  const cursor = await getCursor(deps.sql, CURSORS.reactions, 0)
-  const now = deps.clock()
-  const apiBase = await restApiBase(deps, settings)
-  const shouldStop = (): boolean => deps.meter.remaining('graphql') <= settings.budgetReserve
-  if (cursor.highWater && now.getTime() - cursor.highWater.getTime() < REACTIONS_EVERY_MS) {
-    // Not due: only a full point's worth of unknown counts (a first sync, a backfill) is read now.
-    const unknown = await commentsForReactions(deps.sql, repoIds, REACTIONS_PER_QUERY)
-    if (unknown.length < REACTIONS_PER_QUERY) return { changed: 0, stopped: false }
-    await knowBudget(deps, 'graphql')
-    const settled = await settleReactions(deps, apiBase, repoIds, shouldStop)
-    return { changed: settled.changed, stopped: settled.stopped }
-  }
-  await knowBudget(deps, 'graphql')
-  const unknown = await settleReactions(deps, apiBase, repoIds, shouldStop)
-  const recent = await commentsForReactions(deps.sql, repoIds, 100_000, new Date(now.getTime() - REACTIONS_WINDOW_MS))
-  const sweepAfter = (cursor.state as { sweepAfter?: string }).sweepAfter
-  const slice = Math.max(REACTIONS_PER_QUERY, Math.ceil((await countComments(deps.sql, repoIds)) / SWEEP_DAYS))
-  let sweep = await commentsAfter(deps.sql, repoIds, sweepAfter, slice)
-  if (sweep.length < slice)
-    sweep = [...sweep, ...(await commentsAfter(deps.sql, repoIds, undefined, slice - sweep.length))]
-  const seen = new Set(recent.map((c) => c.id))
-  const queue = [...recent, ...sweep.filter((c) => !seen.has(c.id))]
-  const refreshed = unknown.stopped
-    ? { changed: 0, queries: 0, stopped: true }
-    : await settleReactions(deps, apiBase, repoIds, shouldStop, queue)
-  const stopped = unknown.stopped || refreshed.stopped
-  if (!stopped) {
-    const next = sweep.length > 0 ? sweep[sweep.length - 1].id : undefined
-    await setCursor(deps.sql, CURSORS.reactions, 0, { highWater: now, state: next ? { sweepAfter: next } : {} })
-  }
-  deps.log.info(
-    `events: reaction counts read for ${recent.length} recent comment(s), ${sweep.length} of the rolling sweep ` +
-      `and those stored without; ${unknown.changed + refreshed.changed} row(s) changed`
-  )
-  return { changed: unknown.changed + refreshed.changed, stopped }
 }

@@ -1,4 +1,5 @@
 import { getCursor, setCursor } from '../db/cursors.js'
+import { storedRepositories } from '../db/repositories.js'
 import type { Settings } from '../inputs.js'
 import { CURSORS } from '../model/cursor.js'
 import type { Repo } from '../model/repo.js'
@@ -18,6 +19,18 @@ const QUIET_SEARCHES = 3
 export { shiftedFrom, sinceOf, syncRepoIssues, type RepoIssuesResult } from './issues-listing.js'
 
 /**
+ * Whether this run takes the consistency listing from the GraphQL snapshot:
+ * every CONSISTENCY_EVERY_MS, and whenever another task of the run (members,
+ * pulls) fetches the snapshot anyway — its consistency listing then costs
+ * nothing more than a search would.
+ */
+async function consistencyDue(deps: Deps, settings: Settings): Promise<boolean> {
+  const last = (await getCursor(deps.sql, CURSORS.consistency, 0)).highWater
+  const due = !last || deps.clock().getTime() - last.getTime() >= CONSISTENCY_EVERY_MS
+  return due || settings.tasks.includes('members') || settings.tasks.includes('pulls')
+}
+
+/**
  * The `issues` task: every issue and pull request created or updated since
  * each repository's high-water mark (less `overlap-minutes`), upserted
  * forward-only, with the cursor moved in the transaction of each page.
@@ -29,7 +42,15 @@ export async function runIssues(deps: Deps, settings: Settings): Promise<TaskRes
   // so it changes — and costs, even with a stable token — whenever an issue
   // opens or closes); the search refreshes it when a result names an
   // unknown repository, and the snapshot with every consistency listing.
-  const all = await orgRepositories(deps, settings.org, STORED_LIST_MAX_AGE_MS)
+  //
+  // With a new token per job, a run that takes the GraphQL snapshot (the
+  // consistency listing is due, or members or pulls run too) has its list
+  // from the snapshot instead, at no request of its own.
+  const snapshotRun = mode === 'rotating' && (await consistencyDue(deps, settings))
+  const all =
+    snapshotRun && (await storedRepositories(deps.sql, settings.org)).length > 0
+      ? (await runSnapshot(deps, settings)).all
+      : await orgRepositories(deps, settings.org, STORED_LIST_MAX_AGE_MS, settings)
   const repos = selectFrom(deps, settings, all)
   const totals = { repositories: 0, listed: 0, issues: 0, pulls: 0, searches: 0 }
   const left: string[] = []
@@ -101,12 +122,7 @@ export async function runIssues(deps: Deps, settings: Settings): Promise<TaskRes
       if ((await getCursor(deps.sql, CURSORS.issues, repo.id)).highWater === undefined) await listRepo(repo)
       else known.push(repo)
     }
-    const last = (await getCursor(deps.sql, CURSORS.consistency, 0)).highWater
-    const due = !last || deps.clock().getTime() - last.getTime() >= CONSISTENCY_EVERY_MS
-    // Another task of this run (members, pulls) fetches the snapshot anyway:
-    // its consistency listing then costs nothing more than a search would.
-    const shared = settings.tasks.includes('members') || settings.tasks.includes('pulls')
-    if (known.length > 0 && (due || shared)) {
+    if (known.length > 0 && snapshotRun) {
       // The consistent listing (GraphQL, shared with the run's other tasks)
       // instead of a search this run.
       const run = await runSnapshot(deps, settings)

@@ -20,6 +20,7 @@ import {
   selectFrom,
   type ConfirmMissing
 } from './repositories.js'
+import { isDue } from './due.js'
 import type { Deps } from './types.js'
 
 /** How often each repository's open issues are listed (the transfers task's check for vanished issues). */
@@ -72,7 +73,7 @@ async function fetchRunSnapshot(deps: Deps, settings: Settings): Promise<RunSnap
   const { sql, clock } = deps
   const tasks = new Set(settings.tasks)
   const stored = selectFrom(undefined, settings, await storedRepositories(sql, settings.org))
-  const now = clock().getTime()
+  const now = clock()
   const asks: SnapshotRepoAsk[] = []
   const listed = new Map<number, Date>()
   const open = new Set<number>()
@@ -88,7 +89,7 @@ async function fetchRunSnapshot(deps: Deps, settings: Settings): Promise<RunSnap
     }
     if (tasks.has('transfers') && repo.hasIssues !== false) {
       const state = (await getCursor(sql, CURSORS.transfersOpen, repo.id)).state as { listedAt?: string }
-      if (!state.listedAt || now - Date.parse(state.listedAt) >= OPEN_LISTING_EVERY_MS) {
+      if (isDue(state.listedAt, OPEN_LISTING_EVERY_MS, now, settings)) {
         ask.open = true
         open.add(repo.id)
       }

@@ -9,6 +9,7 @@ import { InputError, type Settings } from '../inputs.js'
 import { RequestError } from '@octokit/request-error'
 import { CURSORS } from '../model/cursor.js'
 import type { Repo } from '../model/repo.js'
+import { isDue } from './due.js'
 import type { Deps } from './types.js'
 
 export interface SelectOptions {
@@ -36,12 +37,21 @@ const FULL_LISTING_MS = 24 * 3600 * 1000
  * `include-archived` and `shard`.
  */
 export async function selectRepositories(deps: Deps, settings: Settings, options: SelectOptions = {}): Promise<Repo[]> {
-  return selectFrom(deps, settings, await orgRepositories(deps, settings.org, options.maxAgeMs ?? 0))
+  return selectFrom(deps, settings, await orgRepositories(deps, settings.org, options.maxAgeMs ?? 0, settings))
 }
 
-/** The org's repositories (stored list or a fresh listing, as selectRepositories decides), unfiltered. */
-export function orgRepositories(deps: Deps, org: string, maxAgeMs = 0): Promise<Repo[]> {
-  return listOrStored(deps, org, maxAgeMs)
+/**
+ * The org's repositories (stored list or a fresh listing, as
+ * selectRepositories decides), unfiltered. `settings.tasks` decides when
+ * the daily full listing is due (isDue: a run of the daily workflow takes it).
+ */
+export function orgRepositories(
+  deps: Deps,
+  org: string,
+  maxAgeMs = 0,
+  settings: Pick<Settings, 'tasks'> = { tasks: [] }
+): Promise<Repo[]> {
+  return listOrStored(deps, org, maxAgeMs, settings)
 }
 
 /** The repositories of `all` this run syncs: `repos` globs, `include-archived`, `shard` (logged unless `deps` is undefined). */
@@ -78,18 +88,26 @@ export function inShard(repoId: number, shard: { index: number; count: number })
   return Number(mixed % BigInt(shard.count)) === shard.index - 1
 }
 
-async function listOrStored(deps: Deps, org: string, maxAgeMs: number): Promise<Repo[]> {
+async function listOrStored(
+  deps: Deps,
+  org: string,
+  maxAgeMs: number,
+  settings: Pick<Settings, 'tasks'>
+): Promise<Repo[]> {
   const { sql, octokit, clock, log } = deps
   const key = orgRepositoriesKey(org)
   const cursor = await getCursor(sql, CURSORS.repositories, 0)
   const orgKey = org.toLowerCase()
   const seen = listingTimes(cursor.state[orgKey])
   const now = clock().getTime()
-  if (maxAgeMs > 0 && seen.verified !== undefined && now - seen.verified < maxAgeMs) {
+  const fullDue = isDue(seen.full === undefined ? undefined : new Date(seen.full), FULL_LISTING_MS, clock(), settings)
+  // The daily workflow's run takes the full listing when due, so the frequent runs never carry it.
+  const dailyFull = fullDue && settings.tasks.includes('daily')
+  if (maxAgeMs > 0 && seen.verified !== undefined && now - seen.verified < maxAgeMs && !dailyFull) {
     log.debug(`Repository list of ${org} verified ${Math.round((now - seen.verified) / 60_000)} min ago; using it.`)
     return storedRepositories(sql, org)
   }
-  const fresh = seen.full !== undefined && now - seen.full < FULL_LISTING_MS
+  const fresh = !fullDue
   const listing = await listOrgRepositories(octokit, org, fresh ? await getEtag(sql, key) : undefined).catch(
     async (error: unknown) => {
       // 404: not an organisation (a user account?), or none the token can see.

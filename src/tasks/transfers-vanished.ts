@@ -6,6 +6,8 @@ import { etagKey, getPage } from '../github/conditional.js'
 import { CURSORS } from '../model/cursor.js'
 import type { Repo } from '../model/repo.js'
 import type { HeldRow } from '../model/transfer.js'
+import type { Settings } from '../inputs.js'
+import { isDue } from './due.js'
 import { issuesDisabled, recordIssuesDisabled } from './issues-disabled.js'
 import type { Deps } from './types.js'
 
@@ -45,12 +47,13 @@ export async function listOpenIssues(
   deps: Deps,
   repo: Repo,
   now: Date,
-  canSpend: () => boolean
+  canSpend: () => boolean,
+  settings: Pick<Settings, 'tasks'>
 ): Promise<OpenListing | undefined | 'stopped'> {
   const { sql, octokit } = deps
   const cursor = await getCursor(sql, CURSORS.transfersOpen, repo.id)
   const state = cursor.state as OpenListingState
-  if (state.listedAt && now.getTime() - Date.parse(state.listedAt) < LIST_EVERY_MS) return undefined
+  if (!isDue(state.listedAt, LIST_EVERY_MS, now, settings)) return undefined
   const stored = state.pages ?? []
   const pages: { key: string; ids: number[]; etag?: string; fresh: boolean }[] = []
   let spent = 0

@@ -7,6 +7,7 @@ import { CURSORS } from '../model/cursor.js'
 import type { Repo } from '../model/repo.js'
 import type { HeldRow } from '../model/transfer.js'
 import { knowBudget } from './budget.js'
+import { isDue } from './due.js'
 import type { Deps } from './types.js'
 
 /** How often every issue's id is listed per repository: a deleted closed issue is found within this. */
@@ -49,7 +50,7 @@ export async function listAllIssues(
   for (const repo of repos) {
     if (repo.hasIssues === false || !repo.nodeId) continue
     const state = (await getCursor(deps.sql, CURSORS.transfersAll, repo.id)).state as AllListingState
-    if (!state.listedAt || now.getTime() - Date.parse(state.listedAt) >= ALL_LISTING_EVERY_MS) due.push(repo)
+    if (isDue(state.listedAt, ALL_LISTING_EVERY_MS, now, settings)) due.push(repo)
   }
   if (due.length === 0) return []
   await knowBudget(deps, 'graphql')

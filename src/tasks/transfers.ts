@@ -23,6 +23,7 @@ import { getCursor } from '../db/cursors.js'
 import { CURSORS } from '../model/cursor.js'
 import { cachedSnapshot, OPEN_LISTING_EVERY_MS, runSnapshot, type RunSnapshot } from './org-snapshot.js'
 import { tokenMode } from './token-mode.js'
+import { isDue } from './due.js'
 import { listOpenIssues, openIssuesFromSnapshot } from './transfers-vanished.js'
 import { listAllIssues } from './transfers-weekly.js'
 import type { Deps, TaskResult } from './types.js'
@@ -109,7 +110,7 @@ export async function runTransfers(deps: Deps, settings: Settings): Promise<Task
           snapshot?.open.has(repo.id) && repo.nodeId ? snapshot.snapshot.repos.get(repo.nodeId)?.open : undefined,
           now
         )
-      : await listOpenIssues(deps, repo, now, canSpend)
+      : await listOpenIssues(deps, repo, now, canSpend, settings)
     if (listing === 'stopped') {
       stopped = true
       break
@@ -166,9 +167,7 @@ export async function runTransfers(deps: Deps, settings: Settings): Promise<Task
   }
 }
 
-/** How late a rotating run may leave the daily open listing for a run that fetches a snapshot anyway. */
-const OPEN_LISTING_GRACE_MS = 3 * 3600 * 1000
-
+/** The GraphQL snapshot the open-issue listing reads with a new token per job: this run's, or one of its own when a listing is due. */
 async function snapshotForOpenListing(
   deps: Deps,
   settings: Settings,
@@ -179,8 +178,9 @@ async function snapshotForOpenListing(
   if (cached) return cached
   for (const repo of repos) {
     const state = (await getCursor(deps.sql, CURSORS.transfersOpen, repo.id)).state as { listedAt?: string }
-    const age = state.listedAt ? now.getTime() - Date.parse(state.listedAt) : Number.POSITIVE_INFINITY
-    if (age >= OPEN_LISTING_EVERY_MS + OPEN_LISTING_GRACE_MS) return runSnapshot(deps, settings)
+    // Due (in the daily workflow's run, or overdue in a frequent one): this
+    // run fetches a snapshot for the listing when it has none yet.
+    if (isDue(state.listedAt, OPEN_LISTING_EVERY_MS, now, settings)) return runSnapshot(deps, settings)
   }
   return undefined
 }
