@@ -27,7 +27,9 @@ describe('demo', () => {
     expect(text).toMatch(/^repository\s+issues\s+open\s+PRs\s+open\s+merged\s+closed unmerged$/m)
     expect(text).toMatch(/Renamed repository: \S+ → \S+-renamed/)
     expect(text).toMatch(/Authored by deleted users \(stored as ghost\): \d+/)
-    expect(text).toMatch(/Requests: \d+ billable, \d+ answered 304/)
+    expect(text).toMatch(
+      /Spent: \d+ billable requests \(core and search\) and \d+ GraphQL points; \d+ requests answered 304/
+    )
     // It ends with the report of the demo org, as terminal tables.
     expect(text).toMatch(/^Contributor metrics for acme: \d{4}-\d\d-\d\d – \d{4}-\d\d-\d\d/m)
     expect(text).toMatch(/^Time to first response, issues \(median\)\s+\S+/m)

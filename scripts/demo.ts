@@ -147,27 +147,36 @@ export async function describeStored(sql: Sql, runs: [string, RunReport][]): Pro
   for (const t of transfers) out.push(`  ${t.repo}#${t.number} → ${t.new_repo ?? '?'}#${t.new_number ?? '?'}`)
 
   const rows = runs.flatMap(([name, r]) => [
-    ...r.tasks.map((t) => [name, t.task, t.requests.billable, t.requests.notModified, t.seconds.toFixed(1)]),
-    [name, 'all', r.requests.billable, r.requests.notModified, '']
+    ...r.tasks.map((t) => [
+      name,
+      t.task,
+      t.requests.billable,
+      t.requests.points,
+      t.requests.notModified,
+      t.seconds.toFixed(1)
+    ]),
+    [name, 'all', r.requests.billable, r.requests.points, r.requests.notModified, '']
   ])
-  out.push('', ...table(['run', 'task', 'billable requests', 'answered 304 (free)', 'seconds'], rows))
+  out.push('', ...table(['run', 'task', 'billable requests', 'GraphQL points', 'answered 304 (free)', 'seconds'], rows))
   const billable = runs.reduce((n, [, r]) => n + r.requests.billable, 0)
+  const points = runs.reduce((n, [, r]) => n + r.requests.points, 0)
   const notModified = runs.reduce((n, [, r]) => n + r.requests.notModified, 0)
   const share = billable + notModified === 0 ? 0 : Math.round((100 * notModified) / (billable + notModified))
   out.push(
     '',
-    `Requests: ${billable} billable, ${notModified} answered 304 (free): ${share}% of all requests were free.`
+    `Spent: ${billable} billable requests (core and search) and ${points} GraphQL points; ` +
+      `${notModified} requests answered 304 (free): ${share}% of all REST requests were free.`
   )
-  // The events task reuses the repository list the issues task verified, so
-  // every request it makes is a timeline page.
+  // Timelines: GraphQL queries by default, REST pages with timeline-api: rest.
   const timeline = runs.flatMap(([, r]) => r.tasks.filter((t) => t.task === 'events'))
+  const queries = timeline.reduce((n, t) => n + t.requests.graphqlRequests, 0)
+  const timelinePoints = timeline.reduce((n, t) => n + t.requests.points, 0)
   const pages = timeline.reduce((n, t) => n + t.requests.billable + t.requests.notModified, 0)
   const free = timeline.reduce((n, t) => n + t.requests.notModified, 0)
-  if (pages > 0) {
-    out.push(
-      `Timeline requests (events task): ${pages}, of which ${free} answered 304 (${Math.round((100 * free) / pages)}%).`
-    )
-  }
+  out.push(
+    `Timelines (events task): ${queries} GraphQL queries costing ${timelinePoints} points, ` +
+      `${pages} REST requests (${free} answered 304).`
+  )
   return out
 }
 
