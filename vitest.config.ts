@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['__tests__/**/*.test.ts'],
     globalSetup: ['__tests__/setup/global-setup.ts'],
+    // After every test: no token or database password in anything a run showed (helpers/secret-scan.ts).
+    setupFiles: ['__tests__/setup/secret-scan.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Each test file gets its own database, so files can run in parallel.

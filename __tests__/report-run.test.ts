@@ -157,8 +157,9 @@ describe('report period', () => {
       since: new Date('2025-05-01T00:00:00Z'),
       until: new Date('2025-06-01T00:00:00Z')
     })
+    // An empty period is a bad input: readSettings refuses it before the run connects anywhere.
     expect(() => reportPeriod(settings({ since: '2025-05-01T00:00:00Z', until: '2025-05-01T00:00:00Z' }), now)).toThrow(
-      /must end after since/
+      /Invalid until '2025-05-01T00:00:00Z'. It is the same instant as since/
     )
   })
 

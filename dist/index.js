@@ -36405,9 +36405,21 @@ function osUsername() {
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
 ;// CONCATENATED MODULE: ./src/redact.ts
-/** Replaces the password (and user-info secrets) of a URL-like string with `***`. */
+/**
+ * Replaces the password (and user-info secrets) of a URL-like string with
+ * `***`. Up to the last `@`, so a password with an unencoded `@` or `/` is
+ * hidden whole; a string without `scheme://` that still has `…@` (a typo such
+ * as `postgres//user:pw@host`) loses everything before its last `@`.
+ */
 function redactUrl(raw) {
-    return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@').replace(/([?&]password=)[^&]*/gi, '$1***');
+    const query = (s) => s.replace(/([?&](?:ssl)?password=)[^&#]*/gi, '$1***');
+    const url = /^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):.*@/is;
+    if (url.test(raw))
+        return query(raw.replace(url, '$1:***@'));
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(raw))
+        return query(raw);
+    const at = raw.lastIndexOf('@');
+    return query(at >= 0 ? `***${raw.slice(at)}` : raw);
 }
 /** Message of anything thrown, so a non-Error throw still fails loudly. */
 function getErrorMessage(error) {
@@ -36421,6 +36433,22 @@ function getErrorMessage(error) {
     catch {
         return String(error);
     }
+}
+/** Secrets shorter than this are not searched for in text (they would match ordinary words); Actions still masks them. */
+const MIN_HIDDEN_LENGTH = 4;
+/**
+ * `text` with every secret (the token, the database password as written and
+ * decoded) replaced by `***`, longest first. A last line of defence for
+ * messages that quote what a server sent back (a proxy echoing the
+ * Authorization header): in a terminal nothing else masks them.
+ */
+function hideSecrets(text, secrets) {
+    let out = text;
+    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+        if (secret.length >= MIN_HIDDEN_LENGTH && out.includes(secret))
+            out = out.split(secret).join('***');
+    }
+    return out;
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -42883,6 +42911,7 @@ function usageSince(before, after) {
 
 
 
+
 /** A bad input: the message names the input and quotes the value. */
 class InputError extends Error {
     constructor(message) {
@@ -42905,6 +42934,12 @@ function readSettings(read, env = process.env, now = new Date()) {
         throw new InputError(`Input 'github-token' is empty, but mode '${tasks.join(',')}' reads GitHub. ` +
             'Pass a GitHub App installation token or a PAT (GITHUB_TOKEN in a terminal).');
     }
+    if (needsGitHub && /[\s\p{Cc}]/u.test(githubToken)) {
+        // Never quoted: it is a secret. Two tokens pasted together, or one with a
+        // line break inside, would otherwise reach GitHub as a bad header.
+        throw new InputError('Invalid github-token: it contains whitespace or a control character (the value is a secret and is not shown). ' +
+            'Pass exactly one token.');
+    }
     const apiUrl = parseApiUrl(get(Inputs.ApiUrl) || env.GITHUB_API_URL || 'https://api.github.com');
     const database = parseDatabase(get(Inputs.DatabaseUrl) || (env.DATABASE_URL ?? '').trim(), get(Inputs.DataDir), env);
     const org = get(Inputs.Org) || (env.GITHUB_REPOSITORY_OWNER ?? '').trim();
@@ -42922,6 +42957,9 @@ function readSettings(read, env = process.env, now = new Date()) {
     }
     if (since && until && until.getTime() < since.getTime()) {
         throw new InputError(`Invalid until '${get(Inputs.Until)}'. It is before since '${get(Inputs.Since)}'.`);
+    }
+    if (since && until && until.getTime() === since.getTime()) {
+        throw new InputError(`Invalid until '${get(Inputs.Until)}'. It is the same instant as since '${get(Inputs.Since)}': the range would be empty.`);
     }
     return Object.freeze({
         tasks,
@@ -42941,7 +42979,7 @@ function readSettings(read, env = process.env, now = new Date()) {
         timelineApi: parseChoice(Inputs.TimelineApi, get(Inputs.TimelineApi), ['graphql', 'rest'], 'graphql'),
         maxRateLimitWaitSeconds: parseInteger(Inputs.MaxRateLimitWait, get(Inputs.MaxRateLimitWait), 900, 0, 6 * 3600),
         shard: parseShard(get(Inputs.Shard)),
-        reportFile: parseReportFile(get(Inputs.ReportFile)),
+        reportFile: parseReportFile(get(Inputs.ReportFile), tasks.includes('report')),
         format: parseFormat(get(Inputs.Format))
     });
 }
@@ -43003,10 +43041,16 @@ function parseApiUrl(raw) {
         url = new URL(raw);
     }
     catch {
-        throw new InputError(`Invalid api-url '${raw}'. Expected an http(s) URL such as https://api.github.com.`);
+        throw new InputError(`Invalid api-url '${redactUrl(raw)}'. Expected an http(s) URL such as https://api.github.com.`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError(`Invalid api-url '${raw}'. Expected an http(s) URL such as https://api.github.com.`);
+        throw new InputError(`Invalid api-url '${redactUrl(raw)}'. Expected an http(s) URL such as https://api.github.com.`);
+    }
+    if (url.username || url.password) {
+        throw new InputError(`Invalid api-url '${redactUrl(raw)}'. It carries credentials; pass the token as github-token instead.`);
+    }
+    if (url.search || url.hash) {
+        throw new InputError(`Invalid api-url '${redactUrl(raw)}'. Expected no query string or fragment (every request path is added to it).`);
     }
     return url.toString().replace(/\/+$/, '');
 }
@@ -43022,6 +43066,14 @@ function parseDatabase(raw, dataDir, env) {
         if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
             throw new InputError(`Invalid database-url '${redactUrl(raw)}'. Expected the postgres:// or postgresql:// scheme.`);
         }
+        try {
+            decodeURIComponent(url.username);
+            decodeURIComponent(url.password);
+        }
+        catch {
+            throw new InputError(`Invalid database-url '${redactUrl(raw)}'. Its user or password has a '%' that starts no percent-encoding: ` +
+                'write % as %25 (and @ as %40, / as %2F, : as %3A).');
+        }
         if (!url.hostname && !url.searchParams.get('host')) {
             throw new InputError(`Invalid database-url '${redactUrl(raw)}'. It names no host.`);
         }
@@ -43029,6 +43081,10 @@ function parseDatabase(raw, dataDir, env) {
         if (sslmode &&
             !['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'].includes(sslmode)) {
             throw new InputError(`Invalid database-url '${redactUrl(raw)}'. Unknown sslmode '${sslmode}'; expected disable, prefer, require, verify-ca or verify-full.`);
+        }
+        const rootCert = url.searchParams.get('sslrootcert');
+        if (rootCert && rootCert !== 'system' && !readable(rootCert)) {
+            throw new InputError(`Invalid database-url '${redactUrl(raw)}'. Its sslrootcert '${rootCert}' is not a readable file.`);
         }
         const pooler = url.searchParams.get('pgbouncer');
         if (pooler !== null && !['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(pooler.toLowerCase())) {
@@ -43099,13 +43155,62 @@ function parseShard(raw) {
     }
     return { index: +m[1], count: +m[2] };
 }
-function parseReportFile(raw) {
+function parseReportFile(raw, written) {
     if (!raw)
         return undefined;
     if (raw.includes('\0') || /[\\/]$/.test(raw)) {
         throw new InputError(`Invalid report-file '${raw}'. Expected a file path such as report.json.`);
     }
-    return external_node_path_default().resolve(raw);
+    const file = external_node_path_default().resolve(raw);
+    if (written) {
+        // The report task writes it after reading the database: a path it cannot
+        // write must fail the run now, before the schema is migrated.
+        const markdown = file.endsWith('.json') ? `${file.slice(0, -'.json'.length)}.md` : `${file}.md`;
+        for (const target of [file, markdown]) {
+            if (isDirectory(target)) {
+                throw new InputError(`Invalid report-file '${raw}'. ${target} is a folder; expected a file path such as report.json.`);
+            }
+        }
+        let folder = external_node_path_default().dirname(file);
+        while (!exists(folder) && external_node_path_default().dirname(folder) !== folder)
+            folder = external_node_path_default().dirname(folder);
+        if (!isDirectory(folder)) {
+            throw new InputError(`Invalid report-file '${raw}'. ${folder} is a file, so no folder can be made there.`);
+        }
+        try {
+            (0,external_node_fs_namespaceObject.accessSync)(folder, external_node_fs_namespaceObject.constants.W_OK);
+        }
+        catch {
+            throw new InputError(`Invalid report-file '${raw}'. The folder ${folder} is not writable.`);
+        }
+    }
+    return file;
+}
+function exists(p) {
+    try {
+        (0,external_node_fs_namespaceObject.statSync)(p);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function isDirectory(p) {
+    try {
+        return (0,external_node_fs_namespaceObject.statSync)(p).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+function readable(p) {
+    try {
+        (0,external_node_fs_namespaceObject.accessSync)(p, external_node_fs_namespaceObject.constants.R_OK);
+        return (0,external_node_fs_namespaceObject.statSync)(p).isFile();
+    }
+    catch {
+        return false;
+    }
 }
 function parseFormat(raw) {
     if (!raw)
@@ -44589,7 +44694,7 @@ function readlink(fsPath) {
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
 const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
-function exists(fsPath) {
+function io_util_exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
             yield stat(fsPath);
@@ -44603,7 +44708,7 @@ function exists(fsPath) {
         return true;
     });
 }
-function isDirectory(fsPath_1) {
+function io_util_isDirectory(fsPath_1) {
     return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
         const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
         return stats.isDirectory();
@@ -45384,7 +45489,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 state.on('debug', (message) => {
                     this._debug(message);
                 });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                if (this.options.cwd && !(yield io_util_exists(this.options.cwd))) {
                     return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
                 }
                 const fileName = this._getSpawnFileName();
@@ -46056,6 +46161,30 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: ./src/io.ts
 
+
+/**
+ * `io` with every secret in `secrets` (read at each call, so secrets added
+ * later count) replaced by `***` in whatever it logs, outputs, summarises,
+ * prints or fails with. Inputs and setSecret pass through unchanged.
+ */
+function redactingIO(io, secrets) {
+    const hide = (text) => hideSecrets(text, secrets);
+    return {
+        readInput: io.readInput,
+        env: io.env,
+        log: {
+            info: (m) => io.log.info(hide(m)),
+            warning: (m) => io.log.warning(hide(m)),
+            debug: (m) => io.log.debug(hide(m)),
+            group: (name, fn) => io.log.group(hide(name), fn)
+        },
+        setSecret: (v) => io.setSecret(v),
+        setOutput: (n, v) => io.setOutput(n, hide(v)),
+        writeSummary: (md) => io.writeSummary(hide(md)),
+        setFailed: (m) => io.setFailed(hide(m)),
+        ...(io.print ? { print: (text) => io.print?.(hide(text)) } : {})
+    };
+}
 /** The GitHub Actions runner, through @actions/core. */
 function actionsIO() {
     return {
@@ -56346,15 +56475,19 @@ function isAvailable(task) {
  * outputs and summary. Any failure fails the run with a message naming the
  * cause; the database (and an embedded server) is always closed.
  */
-async function run(io = actionsIO(), options = {}) {
+async function run(runner = actionsIO(), options = {}) {
     const clock = options.clock ?? (() => new Date());
+    // Everything the run shows goes through `io`, which hides the token and
+    // the database password even where a message quotes a server's answer.
+    const secrets = [];
+    const io = redactingIO(runner, secrets);
     const meter = new RequestMeter();
     const reports = [];
     let database;
     let error;
     try {
         const settings = readSettings(io.readInput, io.env, clock());
-        maskSecrets(io, settings);
+        secrets.push(...maskSecrets(io, settings));
         database = await openDatabase(settings.database, io.log);
         io.log.info(`Database: ${database.description}`);
         const octokit = createOctokit({
@@ -56429,17 +56562,29 @@ async function runTask(task, deps, settings) {
     deps.log.info(`${task}: ${counts || 'done'}; ${describeUsage(requests)}`);
     return { task, ...result, requests, seconds };
 }
+/** Tells the runner to mask the token and the database password, and returns them (for redactingIO). */
 function maskSecrets(io, settings) {
+    const secrets = [];
     if (settings.githubToken)
-        io.setSecret(settings.githubToken);
+        secrets.push(settings.githubToken);
     if (settings.database.kind === 'url') {
         io.setSecret(settings.database.url);
-        const password = new URL(settings.database.url).password;
-        if (password) {
-            io.setSecret(password);
-            io.setSecret(decodeURIComponent(password));
+        const url = new URL(settings.database.url);
+        for (const password of [url.password, url.searchParams.get('password') ?? '']) {
+            if (!password)
+                continue;
+            secrets.push(password);
+            try {
+                secrets.push(decodeURIComponent(password));
+            }
+            catch {
+                // not percent-encoded text: masked as written
+            }
         }
     }
+    for (const secret of new Set(secrets))
+        io.setSecret(secret);
+    return secrets;
 }
 function publish(io, report) {
     const results = {};

@@ -2,7 +2,8 @@
 import { mulberry32, type Rand } from './prng.js'
 
 export type Fault =
-  | { status: 500 | 502 | 503; body?: 'html' | 'json' }
+  /** `echo-auth`: a JSON error whose message quotes the request's Authorization header (a careless proxy's). */
+  | { status: 500 | 502 | 503; body?: 'html' | 'json' | 'echo-auth' }
   | { reset: true }
   | { stall: number }
   | { malformedJson: true }

@@ -161,6 +161,15 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
           { 'content-type': 'text/html; charset=utf-8' }
         )
       }
+      if (fault.body === 'echo-auth') {
+        return send(
+          fault.status,
+          json({
+            message: `Server Error while handling Authorization: ${req.headers.authorization ?? ''}`,
+            documentation_url: DOCS
+          })
+        )
+      }
       return send(
         fault.status,
         json({ message: fault.status === 503 ? 'Service Unavailable' : 'Server Error', documentation_url: DOCS })

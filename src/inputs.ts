@@ -1,3 +1,4 @@
+import { accessSync, constants as fsConstants, statSync } from 'node:fs'
 import path from 'node:path'
 import { Inputs, REPORT_FORMATS, TASKS, type InputName, type ReportFormat, type Task } from './constants.js'
 import type { DatabaseTarget } from './db/connect.js'
@@ -81,6 +82,14 @@ export function readSettings(
         'Pass a GitHub App installation token or a PAT (GITHUB_TOKEN in a terminal).'
     )
   }
+  if (needsGitHub && /[\s\p{Cc}]/u.test(githubToken)) {
+    // Never quoted: it is a secret. Two tokens pasted together, or one with a
+    // line break inside, would otherwise reach GitHub as a bad header.
+    throw new InputError(
+      'Invalid github-token: it contains whitespace or a control character (the value is a secret and is not shown). ' +
+        'Pass exactly one token.'
+    )
+  }
 
   const apiUrl = parseApiUrl(get(Inputs.ApiUrl) || env.GITHUB_API_URL || 'https://api.github.com')
   const database = parseDatabase(get(Inputs.DatabaseUrl) || (env.DATABASE_URL ?? '').trim(), get(Inputs.DataDir), env)
@@ -102,6 +111,11 @@ export function readSettings(
   if (since && until && until.getTime() < since.getTime()) {
     throw new InputError(`Invalid until '${get(Inputs.Until)}'. It is before since '${get(Inputs.Since)}'.`)
   }
+  if (since && until && until.getTime() === since.getTime()) {
+    throw new InputError(
+      `Invalid until '${get(Inputs.Until)}'. It is the same instant as since '${get(Inputs.Since)}': the range would be empty.`
+    )
+  }
 
   return Object.freeze({
     tasks,
@@ -121,7 +135,7 @@ export function readSettings(
     timelineApi: parseChoice(Inputs.TimelineApi, get(Inputs.TimelineApi), ['graphql', 'rest'] as const, 'graphql'),
     maxRateLimitWaitSeconds: parseInteger(Inputs.MaxRateLimitWait, get(Inputs.MaxRateLimitWait), 900, 0, 6 * 3600),
     shard: parseShard(get(Inputs.Shard)),
-    reportFile: parseReportFile(get(Inputs.ReportFile)),
+    reportFile: parseReportFile(get(Inputs.ReportFile), tasks.includes('report')),
     format: parseFormat(get(Inputs.Format))
   })
 }
@@ -182,10 +196,20 @@ function parseApiUrl(raw: string): string {
   try {
     url = new URL(raw)
   } catch {
-    throw new InputError(`Invalid api-url '${raw}'. Expected an http(s) URL such as https://api.github.com.`)
+    throw new InputError(`Invalid api-url '${redactUrl(raw)}'. Expected an http(s) URL such as https://api.github.com.`)
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError(`Invalid api-url '${raw}'. Expected an http(s) URL such as https://api.github.com.`)
+    throw new InputError(`Invalid api-url '${redactUrl(raw)}'. Expected an http(s) URL such as https://api.github.com.`)
+  }
+  if (url.username || url.password) {
+    throw new InputError(
+      `Invalid api-url '${redactUrl(raw)}'. It carries credentials; pass the token as github-token instead.`
+    )
+  }
+  if (url.search || url.hash) {
+    throw new InputError(
+      `Invalid api-url '${redactUrl(raw)}'. Expected no query string or fragment (every request path is added to it).`
+    )
   }
   return url.toString().replace(/\/+$/, '')
 }
@@ -205,6 +229,15 @@ function parseDatabase(raw: string, dataDir: string, env: NodeJS.ProcessEnv): Da
         `Invalid database-url '${redactUrl(raw)}'. Expected the postgres:// or postgresql:// scheme.`
       )
     }
+    try {
+      decodeURIComponent(url.username)
+      decodeURIComponent(url.password)
+    } catch {
+      throw new InputError(
+        `Invalid database-url '${redactUrl(raw)}'. Its user or password has a '%' that starts no percent-encoding: ` +
+          'write % as %25 (and @ as %40, / as %2F, : as %3A).'
+      )
+    }
     if (!url.hostname && !url.searchParams.get('host')) {
       throw new InputError(`Invalid database-url '${redactUrl(raw)}'. It names no host.`)
     }
@@ -215,6 +248,12 @@ function parseDatabase(raw: string, dataDir: string, env: NodeJS.ProcessEnv): Da
     ) {
       throw new InputError(
         `Invalid database-url '${redactUrl(raw)}'. Unknown sslmode '${sslmode}'; expected disable, prefer, require, verify-ca or verify-full.`
+      )
+    }
+    const rootCert = url.searchParams.get('sslrootcert')
+    if (rootCert && rootCert !== 'system' && !readable(rootCert)) {
+      throw new InputError(
+        `Invalid database-url '${redactUrl(raw)}'. Its sslrootcert '${rootCert}' is not a readable file.`
       )
     }
     const pooler = url.searchParams.get('pgbouncer')
@@ -289,12 +328,61 @@ function parseShard(raw: string): { index: number; count: number } {
   return { index: +m[1], count: +m[2] }
 }
 
-function parseReportFile(raw: string): string | undefined {
+function parseReportFile(raw: string, written: boolean): string | undefined {
   if (!raw) return undefined
   if (raw.includes('\0') || /[\\/]$/.test(raw)) {
     throw new InputError(`Invalid report-file '${raw}'. Expected a file path such as report.json.`)
   }
-  return path.resolve(raw)
+  const file = path.resolve(raw)
+  if (written) {
+    // The report task writes it after reading the database: a path it cannot
+    // write must fail the run now, before the schema is migrated.
+    const markdown = file.endsWith('.json') ? `${file.slice(0, -'.json'.length)}.md` : `${file}.md`
+    for (const target of [file, markdown]) {
+      if (isDirectory(target)) {
+        throw new InputError(
+          `Invalid report-file '${raw}'. ${target} is a folder; expected a file path such as report.json.`
+        )
+      }
+    }
+    let folder = path.dirname(file)
+    while (!exists(folder) && path.dirname(folder) !== folder) folder = path.dirname(folder)
+    if (!isDirectory(folder)) {
+      throw new InputError(`Invalid report-file '${raw}'. ${folder} is a file, so no folder can be made there.`)
+    }
+    try {
+      accessSync(folder, fsConstants.W_OK)
+    } catch {
+      throw new InputError(`Invalid report-file '${raw}'. The folder ${folder} is not writable.`)
+    }
+  }
+  return file
+}
+
+function exists(p: string): boolean {
+  try {
+    statSync(p)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+function readable(p: string): boolean {
+  try {
+    accessSync(p, fsConstants.R_OK)
+    return statSync(p).isFile()
+  } catch {
+    return false
+  }
 }
 
 function parseFormat(raw: string): ReportFormat | undefined {

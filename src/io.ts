@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import type { InputName } from './constants.js'
 import type { InputReader } from './inputs.js'
 import type { Log } from './log.js'
+import { hideSecrets } from './redact.js'
 
 /** Everything a run exchanges with whoever started it (the Actions runner or a terminal). */
 export interface RunnerIO {
@@ -14,6 +15,30 @@ export interface RunnerIO {
   setFailed(message: string): void
   /** Standard output for a task's printed result (the report with `format`). */
   print?(text: string): void
+}
+
+/**
+ * `io` with every secret in `secrets` (read at each call, so secrets added
+ * later count) replaced by `***` in whatever it logs, outputs, summarises,
+ * prints or fails with. Inputs and setSecret pass through unchanged.
+ */
+export function redactingIO(io: RunnerIO, secrets: readonly string[]): RunnerIO {
+  const hide = (text: string): string => hideSecrets(text, secrets)
+  return {
+    readInput: io.readInput,
+    env: io.env,
+    log: {
+      info: (m) => io.log.info(hide(m)),
+      warning: (m) => io.log.warning(hide(m)),
+      debug: (m) => io.log.debug(hide(m)),
+      group: (name, fn) => io.log.group(hide(name), fn)
+    },
+    setSecret: (v) => io.setSecret(v),
+    setOutput: (n, v) => io.setOutput(n, hide(v)),
+    writeSummary: (md) => io.writeSummary(hide(md)),
+    setFailed: (m) => io.setFailed(hide(m)),
+    ...(io.print ? { print: (text: string) => io.print?.(hide(text)) } : {})
+  }
 }
 
 /** The GitHub Actions runner, through @actions/core. */

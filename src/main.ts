@@ -6,7 +6,7 @@ import { withTaskLock } from './db/task-lock.js'
 import { createOctokit } from './github/client.js'
 import { RequestMeter, usageSince, type Usage } from './github/meter.js'
 import { readSettings, type Settings } from './inputs.js'
-import { actionsIO, type RunnerIO } from './io.js'
+import { actionsIO, redactingIO, type RunnerIO } from './io.js'
 import { getErrorMessage } from './redact.js'
 import type { RunReport, TaskReport } from './run-report.js'
 import { renderSummary } from './summary.js'
@@ -30,15 +30,19 @@ export interface RunOptions {
  * outputs and summary. Any failure fails the run with a message naming the
  * cause; the database (and an embedded server) is always closed.
  */
-export async function run(io: RunnerIO = actionsIO(), options: RunOptions = {}): Promise<RunReport> {
+export async function run(runner: RunnerIO = actionsIO(), options: RunOptions = {}): Promise<RunReport> {
   const clock = options.clock ?? (() => new Date())
+  // Everything the run shows goes through `io`, which hides the token and
+  // the database password even where a message quotes a server's answer.
+  const secrets: string[] = []
+  const io = redactingIO(runner, secrets)
   const meter = new RequestMeter()
   const reports: TaskReport[] = []
   let database: Database | undefined
   let error: string | undefined
   try {
     const settings = readSettings(io.readInput, io.env, clock())
-    maskSecrets(io, settings)
+    secrets.push(...maskSecrets(io, settings))
     database = await openDatabase(settings.database, io.log)
     io.log.info(`Database: ${database.description}`)
     const octokit = createOctokit({
@@ -110,16 +114,25 @@ async function runTask(task: Task, deps: Deps, settings: Settings): Promise<Task
   return { task, ...result, requests, seconds }
 }
 
-function maskSecrets(io: RunnerIO, settings: Settings): void {
-  if (settings.githubToken) io.setSecret(settings.githubToken)
+/** Tells the runner to mask the token and the database password, and returns them (for redactingIO). */
+function maskSecrets(io: RunnerIO, settings: Settings): string[] {
+  const secrets: string[] = []
+  if (settings.githubToken) secrets.push(settings.githubToken)
   if (settings.database.kind === 'url') {
     io.setSecret(settings.database.url)
-    const password = new URL(settings.database.url).password
-    if (password) {
-      io.setSecret(password)
-      io.setSecret(decodeURIComponent(password))
+    const url = new URL(settings.database.url)
+    for (const password of [url.password, url.searchParams.get('password') ?? '']) {
+      if (!password) continue
+      secrets.push(password)
+      try {
+        secrets.push(decodeURIComponent(password))
+      } catch {
+        // not percent-encoded text: masked as written
+      }
     }
   }
+  for (const secret of new Set(secrets)) io.setSecret(secret)
+  return secrets
 }
 
 function publish(io: RunnerIO, report: RunReport): void {

