@@ -72,5 +72,5 @@ describe('timelines through REST and through GraphQL', () => {
     const firstPages = Math.ceil(items / 100)
     expect(queries).toBeGreaterThanOrEqual(firstPages + Math.ceil(comments / 100))
     expect(points).toBeLessThan(restTimelines / 5)
-  })
+  }, 180_000) // two whole syncs of a world: about 30 s alone, far more on a loaded 2-core machine
 })
