@@ -42636,7 +42636,7 @@ function secondaryLimits(options, msPerSecond) {
                 const limited = limitOf(error);
                 const where = `${endpoint.method ?? 'GET'} ${pathOf(endpoint)}`;
                 if (!limited)
-                    throw error;
+                    throw unanswered(error, where, options.retries ?? 3);
                 if (limited.kind === 'primary') {
                     throw new RateLimitError(`GitHub's primary rate limit for ${bucketName(limited.resource)} is spent (${where}); it resets at ` +
                         `${limited.resetAt ?? 'an unknown time'}, later than max-rate-limit-wait (${max}s) allows waiting. ` +
@@ -42666,6 +42666,25 @@ function secondaryLimits(options, msPerSecond) {
             }
         }
     };
+}
+/**
+ * A server error or a dropped connection that the retries met too: its
+ * message gets the request it failed on (a 5xx's own is only GitHub's text,
+ * e.g. "Server Error - https://docs.github.com/rest", which names nothing).
+ * The error is kept, status included, so callers still see what it was.
+ */
+function unanswered(error, where, retries) {
+    const status = error.status;
+    if (!(error instanceof Error) || typeof status !== 'number' || status < 500)
+        return error;
+    // Without a response the status is Octokit's stand-in for a dropped connection or a time-out.
+    const what = error.response
+        ? `${status} ${error.message}`
+        : `no answer (${error.message})`;
+    error.message =
+        `GitHub failed on ${where}: ${what}, and on each of ${retries} retries. ` +
+            'Nothing more was written; the next run continues.';
+    return error;
 }
 /** Whether an error is a rate limit, and which. */
 function limitOf(error) {

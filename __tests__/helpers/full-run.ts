@@ -1,5 +1,6 @@
 // Every sync task through run() against the simulated GitHub, and a dump of
 // every table for comparing one database with another.
+import type { InputName } from '../../src/constants.js'
 import type { Sql } from '../../src/db/connect.js'
 import { run, type RunOptions, type RunReport } from '../../src/main.js'
 import type { GenerateOptions, Sim } from '../../sim/index.js'
@@ -27,23 +28,42 @@ export interface FullRun {
   io: TestIO
 }
 
-/** One run of every task, as the action would do it. */
-export async function runAll(
+/** The inputs of runAll(): every task, from `since`, against `sim` (`extra` adds or overrides). */
+export function runInputs(
   sim: Sim,
   databaseUrl: string,
   extra: Record<string, string> = {},
-  options: RunOptions & { apiUrl?: string } = {}
-): Promise<FullRun> {
-  const io = testIO({
+  apiUrl = sim.url
+): Record<string, string> {
+  return {
     mode: ALL_TASKS,
     'github-token': 't',
-    'api-url': options.apiUrl ?? sim.url,
+    'api-url': apiUrl,
     'database-url': databaseUrl,
     org: sim.world.org,
     since: SINCE,
     'max-rate-limit-wait': '2',
     ...extra
-  })
+  }
+}
+
+/** One run of every task, as the action would do it. */
+export async function runAll(
+  sim: Sim,
+  databaseUrl: string,
+  extra: Record<string, string> = {},
+  options: RunOptions & { apiUrl?: string; onTask?: (task: string) => void } = {}
+): Promise<FullRun> {
+  const io = testIO(runInputs(sim, databaseUrl, extra, options.apiUrl) as Partial<Record<InputName, string>>)
+  if (options.onTask) {
+    // Told as each task begins (its log group opens), e.g. to note where its requests start.
+    const group = io.log.group.bind(io.log)
+    const onTask = options.onTask
+    io.log.group = (name, fn) => {
+      onTask(name)
+      return group(name, fn)
+    }
+  }
   const report = await run(io, {
     clock: () => sim.world.now(),
     msPerSecond: 1,

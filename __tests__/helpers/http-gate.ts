@@ -17,8 +17,8 @@ export interface HttpGate {
   readonly url: string
   /** Paths (without query) of the requests forwarded, in order. */
   readonly paths: string[]
-  /** Holds the first request from now on whose path matches. */
-  holdNext(path: RegExp): Held
+  /** Holds the first request from now on whose path matches (with `nth`, the nth such request). */
+  holdNext(path: RegExp, nth?: number): Held
   close(): Promise<void>
 }
 
@@ -30,7 +30,7 @@ export interface HttpGate {
 export async function startGate(target: string, options: { upstreamHost?: string } = {}): Promise<HttpGate> {
   const upstream = new URL(target)
   const paths: string[] = []
-  let hold: { path: RegExp; arrive: () => void; gate: Promise<void> } | undefined
+  let hold: { path: RegExp; left: number; arrive: () => void; gate: Promise<void> } | undefined
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]
     const forward = (): void => {
@@ -51,7 +51,7 @@ export async function startGate(target: string, options: { upstreamHost?: string
       out.on('error', () => res.destroy())
       req.pipe(out)
     }
-    if (hold && hold.path.test(path)) {
+    if (hold && hold.path.test(path) && --hold.left === 0) {
       const { gate, arrive } = hold
       hold = undefined
       arrive()
@@ -65,12 +65,12 @@ export async function startGate(target: string, options: { upstreamHost?: string
   return {
     url: `http://127.0.0.1:${port}`,
     paths,
-    holdNext(path) {
+    holdNext(path, nth = 1) {
       let arrive!: () => void
       let release!: () => void
       const arrived = new Promise<void>((r) => (arrive = r))
       const gate = new Promise<void>((r) => (release = r))
-      hold = { path, arrive, gate }
+      hold = { path, left: nth, arrive, gate }
       return { arrived, release }
     },
     close: () =>

@@ -137,7 +137,7 @@ function secondaryLimits(options: ClientOptions, msPerSecond: number) {
       } catch (error) {
         const limited = limitOf(error)
         const where = `${endpoint.method ?? 'GET'} ${pathOf(endpoint)}`
-        if (!limited) throw error
+        if (!limited) throw unanswered(error, where, options.retries ?? 3)
         if (limited.kind === 'primary') {
           throw new RateLimitError(
             `GitHub's primary rate limit for ${bucketName(limited.resource)} is spent (${where}); it resets at ` +
@@ -173,6 +173,25 @@ function secondaryLimits(options: ClientOptions, msPerSecond: number) {
       }
     }
   }
+}
+
+/**
+ * A server error or a dropped connection that the retries met too: its
+ * message gets the request it failed on (a 5xx's own is only GitHub's text,
+ * e.g. "Server Error - https://docs.github.com/rest", which names nothing).
+ * The error is kept, status included, so callers still see what it was.
+ */
+function unanswered(error: unknown, where: string, retries: number): unknown {
+  const status = (error as { status?: unknown }).status
+  if (!(error instanceof Error) || typeof status !== 'number' || status < 500) return error
+  // Without a response the status is Octokit's stand-in for a dropped connection or a time-out.
+  const what = (error as { response?: unknown }).response
+    ? `${status} ${error.message}`
+    : `no answer (${error.message})`
+  error.message =
+    `GitHub failed on ${where}: ${what}, and on each of ${retries} retries. ` +
+    'Nothing more was written; the next run continues.'
+  return error
 }
 
 type Limited =
