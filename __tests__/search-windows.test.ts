@@ -122,3 +122,91 @@ describe('searchWindows', () => {
     )
   })
 })
+
+// Issue-13 edge case 1: GitHub's search pages are positions in a result list
+// computed anew for each page, so an item entering the window between two
+// pages repeats the item at the page boundary, and one leaving it hides the
+// next. The simulated GitHub computes each page from the current world, as
+// GitHub does; a hook changes the world just before page 2 is asked.
+describe('search pages that shift while a window is read', () => {
+  let shifting: Sim
+  beforeAll(async () => {
+    const w = new World({ org: 'acme', now: T0 })
+    w.createRepo('b')
+    // 150 open issues, created (and last updated) one a minute from 00:01.
+    for (let k = 1; k <= 150; k++) {
+      w.setNow(T0 + k * MINUTE)
+      w.openIssue('b', { title: `issue ${k}`, user: 'dev-1' })
+    }
+    w.setNow(T0 + 24 * 60 * MINUTE)
+    shifting = await startSim({ world: w, budget: { search: 1000 } })
+  })
+  afterAll(() => shifting?.close())
+
+  /** searchWindows over `updated`, with `change` applied to the world just before the second search request. */
+  async function readShifting(
+    query: string,
+    change: () => void
+  ): Promise<{ windows: SearchWindow[]; log: MemoryLog; answered: number }> {
+    const log = new MemoryLog()
+    const octokit = createOctokit({
+      token: 't',
+      baseUrl: shifting.url,
+      log,
+      meter: new RequestMeter(),
+      maxRateLimitWaitSeconds: 5,
+      msPerSecond: 1
+    })
+    let searches = 0
+    octokit.hook.before('request', (options) => {
+      if (String(options.url).includes('/search/issues') && ++searches === 2) change()
+    })
+    // Items GitHub answered over all pages, repeats included: proves the shift happened.
+    let answered = 0
+    octokit.hook.after('request', (response) => {
+      const data = response.data as { items?: unknown[] }
+      answered += data.items?.length ?? 0
+    })
+    shifting.log.reset()
+    const windows = await collect(
+      searchWindows(octokit, log, {
+        query,
+        field: 'updated',
+        from: new Date(T0 + 2 * MINUTE),
+        to: new Date(T0 + 2 * 24 * 60 * MINUTE)
+      })
+    )
+    return { windows, log, answered }
+  }
+
+  it('an item entering the window between pages repeats one across them: kept once, the window complete', async () => {
+    // Issue 1 (updated at 00:01, before the window) is commented on: it
+    // enters the window at the front, and page 2 starts one item earlier.
+    const { windows, answered } = await readShifting('repo:acme/b', () =>
+      shifting.world.comment('b', 1, { user: 'dev-2', body: 'late' })
+    )
+    expect(windows).toHaveLength(1)
+    const ids = windows[0].items.map((i) => i.id)
+    expect(windows[0].totalCount).toBe(149)
+    expect(answered).toBe(150) // 100 + 50: the item at the boundary twice
+    expect(ids).toHaveLength(149)
+    expect(new Set(ids).size).toBe(149)
+    expect(windows[0].complete).toBe(true)
+    expect(shifting.log.billable({ route: '/search/issues' })).toBe(2)
+  })
+
+  it('an item leaving the window between pages hides one: fewer than total_count, the window incomplete', async () => {
+    // Issue 2 (on page 1) is closed: it leaves `is:open`, and page 2 starts
+    // one item later, so the item at the boundary is never answered.
+    const { windows, log, answered } = await readShifting('repo:acme/b is:open', () =>
+      shifting.world.close('b', 2, { actor: 'dev-2' })
+    )
+    expect(windows).toHaveLength(1)
+    expect(windows[0].totalCount).toBe(150)
+    expect(answered).toBe(149) // 100 + 49
+    expect(windows[0].items).toHaveLength(149)
+    expect(windows[0].complete).toBe(false)
+    expect(log.lines.join('\n')).toMatch(/149 distinct results of the 150 counted .* the window counts as incomplete/)
+    expect(shifting.log.billable({ route: '/search/issues' })).toBe(2)
+  })
+})
