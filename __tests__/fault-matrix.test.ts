@@ -21,9 +21,7 @@ import { startGate, type HttpGate } from './helpers/http-gate.js'
 
 const SKIP = process.env.CM_FAULT_SUITE === 'skip'
 if (SKIP) {
-  console.log(
-    'fault-matrix: skipped (CM_FAULT_SUITE=skip; .ci/run runs the fault suite once, in its run against the Postgres server)'
-  )
+  console.log('fault-matrix: skipped (CM_FAULT_SUITE=skip)')
 }
 
 /** The kill matrix's world: SMALL_ORG with shorter timelines. */
