@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
@@ -10,6 +11,10 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Each test file gets its own database, so files can run in parallel.
     fileParallelism: true,
-    pool: 'forks'
+    pool: 'forks',
+    // Test files spend much of their time waiting on Postgres and child
+    // processes, so one worker more than the cores keeps them busy (on a
+    // 2-core machine the suite took 313 s with 3 workers, 524 s with 2).
+    maxWorkers: availableParallelism() + 1
   }
 })
