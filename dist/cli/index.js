@@ -48753,7 +48753,8 @@ async function syncIssueTimelines(deps, repo, issues, options = {}) {
         let read;
         for (let attempt = 1;; attempt++) {
             const polls = await getEventPolls(deps.sql, issue.id);
-            let walked = await readTimeline(deps.octokit, deps.log, current, issue, conditional ? polls : new Map(), conditional, options.maxPages ?? TIMELINE_MAX_PAGES);
+            const readUnder = (repo) => readTimeline(deps.octokit, deps.log, repo, issue, conditional ? polls : new Map(), conditional, options.maxPages ?? TIMELINE_MAX_PAGES);
+            let walked = await readUnder(current);
             if (!wasRead(walked) && walked.skipped === 'renamed') {
                 // The repository was renamed since it was listed: record the new
                 // name (every row keyed by its id follows) and walk again under it.
@@ -48761,7 +48762,7 @@ async function syncIssueTimelines(deps, repo, issues, options = {}) {
                 if (renamed && renamed.name !== current.name) {
                     stats.renamed++;
                     current = renamed;
-                    walked = await readTimeline(deps.octokit, deps.log, current, issue, conditional ? polls : new Map(), conditional, options.maxPages ?? TIMELINE_MAX_PAGES);
+                    walked = await readUnder(current);
                 }
             }
             // Skipped (moved, gone, or a rename not resolved): nothing is written
@@ -56232,6 +56233,25 @@ async function runTransfers(deps, settings) {
         done.push(candidate);
     }
     await sql.begin((tx) => markGroupsChecked(tx, candidates, done, now));
+    /**
+     * Asks about each issue a listing no longer shows (not asked yet this
+     * run), then commits the listing. It counts as done only once each was
+     * asked about; otherwise the next run lists (and asks) again. False when
+     * the budget stopped it.
+     */
+    const askVanished = async (listing) => {
+        const fresh = listing.vanished.filter((row) => !asked.has(row.id));
+        counts.candidates += fresh.length;
+        for (const row of fresh) {
+            if (!canSpend()) {
+                stopped = true;
+                return false;
+            }
+            await ask(row);
+        }
+        await sql.begin((tx) => listing.commit(tx));
+        return true;
+    };
     // 3. Once a day per repository: open issues that vanished from its listing
     //    (with a rotating token, from the run's GraphQL snapshot: the
     //    snapshot of this run if there is one — the every-30-minutes run has
@@ -56251,20 +56271,8 @@ async function runTransfers(deps, settings) {
         if (!listing)
             continue;
         spent += listing.spent;
-        const fresh = listing.vanished.filter((row) => !asked.has(row.id));
-        counts.candidates += fresh.length;
-        for (const row of fresh) {
-            if (!canSpend()) {
-                stopped = true;
-                break;
-            }
-            await ask(row);
-        }
-        // The listing counts as done only once each vanished issue was asked
-        // about; otherwise the next run lists (and asks) again.
-        if (stopped)
+        if (!(await askVanished(listing)))
             break;
-        await sql.begin((tx) => listing.commit(tx));
     }
     // 4. Once a week per repository: every issue's id (GraphQL), for issues
     //    deleted or moved after they were closed, which nothing else shows.
@@ -56272,18 +56280,8 @@ async function runTransfers(deps, settings) {
     if (weekly === 'stopped')
         stopped = true;
     for (const listing of weekly === 'stopped' ? [] : weekly) {
-        const fresh = listing.vanished.filter((row) => !asked.has(row.id));
-        counts.candidates += fresh.length;
-        for (const row of fresh) {
-            if (!canSpend()) {
-                stopped = true;
-                break;
-            }
-            await ask(row);
-        }
-        if (stopped)
+        if (!(await askVanished(listing)))
             break;
-        await sql.begin((tx) => listing.commit(tx));
     }
     log.info(`transfers: ${counts.candidates} candidates, ${spent} requests; ${counts.transferred} transferred, ` +
         `${counts.pending} waiting for the new issue, ${counts.unreadable} into unreadable repositories, ` +

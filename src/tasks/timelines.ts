@@ -95,15 +95,17 @@ export async function syncIssueTimelines(
     let read: TimelineRead | undefined
     for (let attempt = 1; ; attempt++) {
       const polls = await getEventPolls(deps.sql, issue.id)
-      let walked = await readTimeline(
-        deps.octokit,
-        deps.log,
-        current,
-        issue,
-        conditional ? polls : new Map(),
-        conditional,
-        options.maxPages ?? TIMELINE_MAX_PAGES
-      )
+      const readUnder = (repo: Repo): ReturnType<typeof readTimeline> =>
+        readTimeline(
+          deps.octokit,
+          deps.log,
+          repo,
+          issue,
+          conditional ? polls : new Map(),
+          conditional,
+          options.maxPages ?? TIMELINE_MAX_PAGES
+        )
+      let walked = await readUnder(current)
       if (!wasRead(walked) && walked.skipped === 'renamed') {
         // The repository was renamed since it was listed: record the new
         // name (every row keyed by its id follows) and walk again under it.
@@ -111,15 +113,7 @@ export async function syncIssueTimelines(
         if (renamed && renamed.name !== current.name) {
           stats.renamed++
           current = renamed
-          walked = await readTimeline(
-            deps.octokit,
-            deps.log,
-            current,
-            issue,
-            conditional ? polls : new Map(),
-            conditional,
-            options.maxPages ?? TIMELINE_MAX_PAGES
-          )
+          walked = await readUnder(current)
         }
       }
       // Skipped (moved, gone, or a rename not resolved): nothing is written

@@ -24,8 +24,8 @@ import { CURSORS } from '../model/cursor.js'
 import { cachedSnapshot, OPEN_LISTING_EVERY_MS, runSnapshot, type RunSnapshot } from './org-snapshot.js'
 import { tokenMode } from './token-mode.js'
 import { isDue } from './due.js'
-import { listOpenIssues, openIssuesFromSnapshot } from './transfers-vanished.js'
-import { listAllIssues } from './transfers-weekly.js'
+import { listOpenIssues, openIssuesFromSnapshot, type OpenListing } from './transfers-vanished.js'
+import { listAllIssues, type AllListing } from './transfers-weekly.js'
 import type { Deps, TaskResult } from './types.js'
 
 /** Requests one run may spend at most. */
@@ -94,6 +94,26 @@ export async function runTransfers(deps: Deps, settings: Settings): Promise<Task
   }
   await sql.begin((tx) => markGroupsChecked(tx, candidates, done, now))
 
+  /**
+   * Asks about each issue a listing no longer shows (not asked yet this
+   * run), then commits the listing. It counts as done only once each was
+   * asked about; otherwise the next run lists (and asks) again. False when
+   * the budget stopped it.
+   */
+  const askVanished = async (listing: OpenListing | AllListing): Promise<boolean> => {
+    const fresh = listing.vanished.filter((row) => !asked.has(row.id))
+    counts.candidates += fresh.length
+    for (const row of fresh) {
+      if (!canSpend()) {
+        stopped = true
+        return false
+      }
+      await ask(row)
+    }
+    await sql.begin((tx) => listing.commit(tx))
+    return true
+  }
+
   // 3. Once a day per repository: open issues that vanished from its listing
   //    (with a rotating token, from the run's GraphQL snapshot: the
   //    snapshot of this run if there is one — the every-30-minutes run has
@@ -117,19 +137,7 @@ export async function runTransfers(deps: Deps, settings: Settings): Promise<Task
     }
     if (!listing) continue
     spent += listing.spent
-    const fresh = listing.vanished.filter((row) => !asked.has(row.id))
-    counts.candidates += fresh.length
-    for (const row of fresh) {
-      if (!canSpend()) {
-        stopped = true
-        break
-      }
-      await ask(row)
-    }
-    // The listing counts as done only once each vanished issue was asked
-    // about; otherwise the next run lists (and asks) again.
-    if (stopped) break
-    await sql.begin((tx) => listing.commit(tx))
+    if (!(await askVanished(listing))) break
   }
 
   // 4. Once a week per repository: every issue's id (GraphQL), for issues
@@ -137,17 +145,7 @@ export async function runTransfers(deps: Deps, settings: Settings): Promise<Task
   const weekly = stopped ? [] : await listAllIssues(deps, settings, repos, now)
   if (weekly === 'stopped') stopped = true
   for (const listing of weekly === 'stopped' ? [] : weekly) {
-    const fresh = listing.vanished.filter((row) => !asked.has(row.id))
-    counts.candidates += fresh.length
-    for (const row of fresh) {
-      if (!canSpend()) {
-        stopped = true
-        break
-      }
-      await ask(row)
-    }
-    if (stopped) break
-    await sql.begin((tx) => listing.commit(tx))
+    if (!(await askVanished(listing))) break
   }
 
   log.info(
